@@ -13,7 +13,8 @@ import { compose } from './kernel-composer.js';
  * which every matmul gradient asks for, it takes a loop about 12x slower (measured here: [1600,64]^T x [1600,128]
  * 12.5 ms vs 0.9 ms). Transposing the operand first costs far less than the difference.
  */
-export function batchMatMulWithoutTransposes(backendName: string, upstream: KernelFunc): KernelConfig {
+export function batchMatMulWithoutTransposes(backendName: string, upstreamConfig: KernelConfig): KernelConfig {
+  const upstream = upstreamConfig.kernelFunc;
   const kernelFunc = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo => {
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
@@ -32,5 +33,6 @@ export function batchMatMulWithoutTransposes(backendName: string, upstream: Kern
       return out;
     });
   };
-  return { kernelName: BatchMatMul, backendName, kernelFunc: kernelFunc as KernelFunc };
+  // The upstream kernel binds its wasm function in its setupFunc, run when the backend initialises.
+  return { ...upstreamConfig, kernelName: BatchMatMul, backendName, kernelFunc: kernelFunc as KernelFunc };
 }

@@ -43,6 +43,6 @@ export function registerWasmTrainingKernels(backendName = 'wasm'): string[] {
     install(config);
   }
   const upstreamMatMul = getKernel(BatchMatMul, backendName);
-  if (upstreamMatMul !== undefined) install(batchMatMulWithoutTransposes(backendName, upstreamMatMul.kernelFunc));
+  if (upstreamMatMul !== undefined) install(batchMatMulWithoutTransposes(backendName, upstreamMatMul));
   return changed;
 }

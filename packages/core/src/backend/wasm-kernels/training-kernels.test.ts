@@ -142,9 +142,10 @@ const KERNELS: Array<{ kernel: Kernel; depthwise: boolean }> = [
 ];
 
 describe('wasm training kernels', () => {
+  // Registered before the backend initialises, as backend selection does.
   beforeAll(async () => {
-    await tf.setBackend('wasm');
     registerWasmTrainingKernels('wasm');
+    await tf.setBackend('wasm');
   });
 
   it('are registered once', () => {

@@ -1,0 +1,71 @@
+import { createRequire } from 'node:module';
+import { dlSettings, errorMessage, onnxProviderStatus, probeTfjsBackends, selectTfjsBackend } from '@dlkit/core';
+import type { Output } from '../output.js';
+
+function versionOf(pkg: string): string | undefined {
+  try {
+    // Resolved from @dlkit/core, which depends on the runtimes.
+    const coreRequire = createRequire(createRequire(import.meta.url).resolve('@dlkit/core'));
+    return (coreRequire(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function doctor(out: Output, version: string): Promise<number> {
+  let chosen: string | undefined;
+  let selectionError: string | undefined;
+  try {
+    chosen = (await selectTfjsBackend()).backend;
+  } catch (error) {
+    selectionError = errorMessage(error);
+  }
+  const candidates = (await probeTfjsBackends()).map((c) => ({
+    name: c.name,
+    package: c.package,
+    status: c.name === chosen ? 'chosen' : c.available ? 'available' : 'unavailable',
+    ...(c.reason !== undefined ? { reason: c.reason } : {}),
+    ...(c.version !== undefined ? { version: c.version } : {}),
+  }));
+  const providers = onnxProviderStatus();
+  const chosenProvider = providers.find((p) => p.available)?.name;
+  const settings = dlSettings();
+  const report = {
+    dlkit: version,
+    node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+    tfjs: {
+      version: versionOf('@tensorflow/tfjs-core'),
+      backend: chosen ?? null,
+      forced: process.env.DL_BACKEND || null,
+      ...(selectionError !== undefined ? { error: selectionError } : {}),
+      candidates,
+    },
+    onnxruntime: {
+      version: versionOf('onnxruntime-node'),
+      provider: chosenProvider ?? null,
+      providers: providers.map((p) => ({
+        name: p.name,
+        status: p.name === chosenProvider ? 'chosen' : p.available ? 'available' : 'unavailable',
+        ...(p.reason !== undefined ? { reason: p.reason } : {}),
+      })),
+    },
+    cacheDir: settings.cacheDir,
+    offline: settings.offline,
+  };
+  if (out.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    const lines = [
+      `dlkit ${version}, Node ${report.node}, ${report.platform}`,
+      `tfjs ${report.tfjs.version ?? '?'}: backend ${chosen ?? `none (${selectionError})`}`,
+      ...candidates.map((c) => `  ${c.name.padEnd(8)} ${c.status}${c.reason ? `: ${c.reason}` : ''}`),
+      `onnxruntime ${report.onnxruntime.version ?? '?'}: provider ${chosenProvider ?? 'none'}`,
+      ...report.onnxruntime.providers.map((p) => `  ${p.name.padEnd(8)} ${p.status}${p.reason ? `: ${p.reason}` : ''}`),
+      `cache    ${settings.cacheDir}`,
+      `offline  ${settings.offline ? 'yes (DL_OFFLINE)' : 'no'}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return selectionError === undefined ? 0 : 1;
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { UsageError } from './cli-error.js';
+import { USAGE } from './usage.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const COMMON = {
+  json: { type: 'boolean' },
+  backend: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+const COMMANDS = {
+  'vision classify': { topk: { type: 'string' }, model: { type: 'string' }, threads: { type: 'string' } },
+  'models list': {},
+  doctor: {},
+} as const;
+
+type CommandName = keyof typeof COMMANDS;
+
+function findCommand(positionals: string[]): { name: CommandName; rest: string[] } {
+  for (const name of Object.keys(COMMANDS) as CommandName[]) {
+    const words = name.split(' ');
+    if (words.every((w, i) => positionals[i] === w)) return { name, rest: positionals.slice(words.length) };
+  }
+  throw new UsageError(positionals.length === 0 ? 'no command given' : `unknown command '${positionals.join(' ')}'`);
+}
+
+/** Runs the CLI; resolves to the exit code. Runtimes load only once a command needs them. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    // First pass without a command's own flags: enough for --help and --version and to find the command.
+    const loose = parseArgs({ args: argv, options: COMMON, allowPositionals: true, strict: false });
+    if (loose.values.version === true) {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    if (loose.values.help === true || argv.length === 0) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    const { name } = findCommand(loose.positionals);
+    const parsed = parseArgs({ args: argv, options: { ...COMMON, ...COMMANDS[name] }, allowPositionals: true, strict: true });
+    const { rest } = findCommand(parsed.positionals);
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    if (typeof values.backend === 'string') process.env.DL_BACKEND = values.backend;
+
+    const { createOutput, errorLine: line } = await import('./output.js');
+    const out = createOutput(values.json === true);
+    try {
+      switch (name) {
+        case 'vision classify': {
+          const { visionClassify } = await import('./commands/vision-classify.js');
+          return await visionClassify(
+            {
+              images: rest,
+              topk: values.topk as string | undefined,
+              model: values.model as string | undefined,
+              threads: values.threads as string | undefined,
+            },
+            out,
+          );
+        }
+        case 'models list': {
+          if (rest.length > 0) throw new UsageError(`models list takes no arguments`);
+          const { modelsList } = await import('./commands/models-list.js');
+          return await modelsList(out);
+        }
+        case 'doctor': {
+          if (rest.length > 0) throw new UsageError(`doctor takes no arguments`);
+          const { doctor } = await import('./commands/doctor.js');
+          return await doctor(out, VERSION);
+        }
+      }
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      process.stderr.write(`${line(error)}\n`);
+      return 1;
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`dl: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    process.stderr.write(`dl: INTERNAL: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type * as ort from 'onnxruntime-node';
+import { DlError, errorMessage } from '../errors.js';
+
+export type Ort = typeof ort;
+export type OnnxProvider = 'cuda' | 'cpu';
+
+export interface OnnxSessionOptions {
+  /** Providers to try in order; default: cuda when its libraries are present, then cpu. */
+  providers?: OnnxProvider[];
+  /** Threads for one operator (default: onnxruntime's choice, the number of physical cores). */
+  threads?: number;
+}
+
+export interface OnnxProviderStatus {
+  name: OnnxProvider;
+  available: boolean;
+  reason?: string;
+}
+
+let ortModule: Promise<Ort> | undefined;
+
+export function loadOnnxRuntime(): Promise<Ort> {
+  ortModule ??= import('onnxruntime-node').then((m) => ((m as unknown as { default?: Ort }).default ?? m) as Ort);
+  return ortModule;
+}
+
+/**
+ * Whether the CUDA execution provider can be tried. onnxruntime-node ships it as shared libraries that its
+ * install script downloads; with the download skipped (as this repository does, offline) they are absent.
+ */
+export function onnxProviderStatus(): OnnxProviderStatus[] {
+  let cuda: OnnxProviderStatus;
+  try {
+    const pkg = createRequire(import.meta.url).resolve('onnxruntime-node/package.json');
+    const bin = join(dirname(pkg), 'bin', 'napi-v6', process.platform, process.arch);
+    cuda = existsSync(join(bin, 'libonnxruntime_providers_cuda.so'))
+      ? { name: 'cuda', available: true }
+      : {
+          name: 'cuda',
+          available: false,
+          reason: "CUDA provider libraries not installed (onnxruntime-node's install script was skipped)",
+        };
+  } catch (error) {
+    cuda = { name: 'cuda', available: false, reason: errorMessage(error) };
+  }
+  return [cuda, { name: 'cpu', available: true }];
+}
+
+export interface OnnxSession {
+  session: ort.InferenceSession;
+  provider: OnnxProvider;
+  ort: Ort;
+}
+
+/** Opens an ONNX model on the first provider that works. */
+export async function createOnnxSession(model: string | Uint8Array, options: OnnxSessionOptions = {}): Promise<OnnxSession> {
+  const ort = await loadOnnxRuntime();
+  const status = onnxProviderStatus();
+  const providers = (options.providers ?? ['cuda', 'cpu']).filter((p) => status.find((s) => s.name === p)?.available);
+  const errors: string[] = [];
+  for (const provider of providers) {
+    try {
+      const sessionOptions: ort.InferenceSession.SessionOptions = {
+        executionProviders: [provider],
+        ...(options.threads !== undefined ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+      };
+      const session =
+        typeof model === 'string'
+          ? await ort.InferenceSession.create(model, sessionOptions)
+          : await ort.InferenceSession.create(model, sessionOptions);
+      return { session, provider, ort };
+    } catch (error) {
+      errors.push(`${provider}: ${errorMessage(error)}`);
+    }
+  }
+  throw new DlError('MODEL_INVALID', `onnxruntime could not open the model (${errors.join('; ') || 'no provider'})`);
+}

@@ -1,0 +1,141 @@
+import type * as tfCore from '@tensorflow/tfjs-core';
+import { DlError, errorMessage } from '../errors.js';
+import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
+
+export type Tf = typeof tfCore;
+
+/** The tfjs backends dlkit can run on, fastest first. */
+export const TFJS_BACKENDS = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export type TfjsBackend = (typeof TFJS_BACKENDS)[number];
+
+export interface BackendCandidate {
+  name: TfjsBackend;
+  /** The npm package that provides it. */
+  package: string;
+  available: boolean;
+  /** Why it cannot be used, when it cannot. */
+  reason?: string;
+  version?: string;
+}
+
+interface Loader {
+  package: string;
+  /** The name tfjs registers the backend under. */
+  registeredAs: string;
+  load: () => Promise<unknown>;
+}
+
+// tfjs-node and tfjs-node-gpu are optional peers: their install downloads libtensorflow, which many machines
+// cannot do, so they are used when they load and never required.
+const LOADERS: Record<TfjsBackend, Loader> = {
+  'node-gpu': {
+    package: '@tensorflow/tfjs-node-gpu',
+    registeredAs: 'tensorflow',
+    load: () => import(/* @vite-ignore */ '@tensorflow/tfjs-node-gpu' as string),
+  },
+  node: {
+    package: '@tensorflow/tfjs-node',
+    registeredAs: 'tensorflow',
+    load: () => import(/* @vite-ignore */ '@tensorflow/tfjs-node' as string),
+  },
+  wasm: { package: '@tensorflow/tfjs-backend-wasm', registeredAs: 'wasm', load: () => import('@tensorflow/tfjs-backend-wasm') },
+  cpu: { package: '@tensorflow/tfjs-backend-cpu', registeredAs: 'cpu', load: () => import('@tensorflow/tfjs-backend-cpu') },
+};
+
+export function isTfjsBackend(value: string): value is TfjsBackend {
+  return (TFJS_BACKENDS as readonly string[]).includes(value);
+}
+
+async function packageVersion(name: string): Promise<string | undefined> {
+  try {
+    const { createRequire } = await import('node:module');
+    return (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A backend's module failed to load or its backend failed to initialise: a reason a person can act on. */
+function unavailableReason(name: TfjsBackend, error: unknown): string {
+  const message = errorMessage(error).split('\n')[0] ?? '';
+  if (/Cannot find (package|module)/.test(message)) return `${LOADERS[name].package} is not installed`;
+  return message;
+}
+
+async function tryLoad(tf: Tf, name: TfjsBackend): Promise<BackendCandidate> {
+  const loader = LOADERS[name];
+  const version = await packageVersion(loader.package);
+  try {
+    await loader.load();
+    if (tf.findBackendFactory(loader.registeredAs) === null) {
+      return { name, package: loader.package, available: false, reason: 'loaded but registered no backend', version };
+    }
+    return { name, package: loader.package, available: true, version };
+  } catch (error) {
+    return { name, package: loader.package, available: false, reason: unavailableReason(name, error), version };
+  }
+}
+
+export interface TfjsSelection {
+  tf: Tf;
+  backend: TfjsBackend;
+  /** Every candidate looked at, in order, with why it was not chosen. */
+  candidates: BackendCandidate[];
+}
+
+let selection: Promise<TfjsSelection> | undefined;
+let selectionKey: string | undefined;
+
+/**
+ * Loads tfjs on the fastest backend present (node-gpu, node, wasm, cpu), or on `force` (default: the
+ * `DL_BACKEND` environment variable). A forced backend that cannot load is an error, never a silent fallback.
+ * The choice is made once per process and force.
+ */
+export function selectTfjsBackend(force: string | undefined = process.env.DL_BACKEND || undefined): Promise<TfjsSelection> {
+  const key = force ?? '';
+  if (selection === undefined || selectionKey !== key) {
+    selectionKey = key;
+    selection = select(force);
+    selection.catch(() => {
+      selection = undefined;
+    });
+  }
+  return selection;
+}
+
+async function select(force: string | undefined): Promise<TfjsSelection> {
+  if (force !== undefined && !isTfjsBackend(force)) {
+    throw new DlError('BACKEND_UNAVAILABLE', `Unknown backend '${force}': use one of ${TFJS_BACKENDS.join(', ')}`);
+  }
+  const tf = await import('@tensorflow/tfjs-core');
+  const candidates: BackendCandidate[] = [];
+  for (const name of force === undefined ? TFJS_BACKENDS : [force]) {
+    const candidate = await tryLoad(tf, name);
+    candidates.push(candidate);
+    if (!candidate.available) continue;
+    try {
+      if (name === 'wasm') registerWasmTrainingKernels('wasm');
+      if (!(await tf.setBackend(LOADERS[name].registeredAs))) throw new Error('backend failed to initialise');
+      await tf.ready();
+      return { tf, backend: name, candidates };
+    } catch (error) {
+      candidate.available = false;
+      candidate.reason = unavailableReason(name, error);
+    }
+  }
+  if (force !== undefined) {
+    throw new DlError('BACKEND_UNAVAILABLE', `Backend '${force}' is unavailable: ${candidates[0]?.reason}`);
+  }
+  throw new DlError(
+    'BACKEND_UNAVAILABLE',
+    `No tfjs backend could load: ${candidates.map((c) => `${c.name}: ${c.reason}`).join('; ')}`,
+  );
+}
+
+/** Every tfjs backend candidate with whether it loads here and why not; loads each, chooses none. */
+export async function probeTfjsBackends(): Promise<BackendCandidate[]> {
+  const tf = await import('@tensorflow/tfjs-core');
+  const out: BackendCandidate[] = [];
+  for (const name of TFJS_BACKENDS) out.push(await tryLoad(tf, name));
+  return out;
+}

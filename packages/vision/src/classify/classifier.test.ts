@@ -1,0 +1,83 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_IMAGE } from '../embedded.js';
+import { createClassifier, type Classifier } from './classifier.js';
+
+// Real photos beside the repository (../shared/data/images), read in place.
+const IMAGES = fileURLToPath(new URL('../../../../../shared/data/images/', import.meta.url));
+const CATS = ['Egyptian Mau', 'tabby cat', 'tiger cat', 'Persian cat', 'Siamese cat', 'lynx'];
+
+describe('classify on the embedded MobileNetV2 (real model, real photos)', () => {
+  let classifier: Classifier;
+  let scratch: string;
+  beforeAll(async () => {
+    classifier = await createClassifier();
+    scratch = await mkdtemp(join(tmpdir(), 'dlkit-classify-'));
+  });
+  afterAll(async () => {
+    await classifier.dispose();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('names the cat in the bundled sample photo', async () => {
+    const top = await classifier.classify(SAMPLE_IMAGE, { topk: 5 });
+    expect(top).toHaveLength(5);
+    expect(CATS).toContain(top[0]!.label);
+    expect(top[0]!.score).toBeGreaterThan(0.3);
+    for (let i = 1; i < top.length; i++) expect(top[i]!.score).toBeLessThanOrEqual(top[i - 1]!.score);
+  });
+
+  it('recognises an espresso and a dog in real photos', async () => {
+    const [coffee] = await classifier.classify(join(IMAGES, 'coffee.png'), { topk: 1 });
+    expect(['espresso', 'cup', 'coffee mug']).toContain(coffee!.label);
+    const dog = await classifier.classify(join(IMAGES, 'dog.jpg'), { topk: 3 });
+    expect(dog.map((p) => p.label)).toEqual(expect.arrayContaining(['Alaskan Malamute']));
+  });
+
+  it('gives the same labels for a Buffer, a rotated-by-EXIF copy and a PNG with alpha', async () => {
+    const expected = (await classifier.classify(SAMPLE_IMAGE, { topk: 1 }))[0]!.label;
+    const bytes = await sharp(SAMPLE_IMAGE).toBuffer();
+    expect((await classifier.classify(bytes, { topk: 1 }))[0]!.label).toBe(expected);
+    // Stored sideways with an EXIF tag saying "rotate 90": decoding must put it upright again.
+    const sideways = await sharp(SAMPLE_IMAGE).rotate(-90).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    expect((await classifier.classify(sideways, { topk: 1 }))[0]!.label).toBe(expected);
+    const withAlpha = await sharp(SAMPLE_IMAGE).ensureAlpha().png().toBuffer();
+    expect((await classifier.classify(withAlpha, { topk: 1 }))[0]!.label).toBe(expected);
+  });
+
+  it('fails a bad input alone, with a typed error, and still classifies the rest of the batch', async () => {
+    const notAnImage = join(scratch, 'notes.jpg');
+    await writeFile(notAnImage, 'this is text with an image extension');
+    const truncated = join(scratch, 'truncated.jpg');
+    const jpeg = await sharp(SAMPLE_IMAGE).jpeg().toBuffer();
+    await writeFile(truncated, jpeg.subarray(0, 200));
+    const results = await classifier.classifyEach([SAMPLE_IMAGE, join(scratch, 'missing.jpg'), notAnImage, truncated, SAMPLE_IMAGE]);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
+      'ok',
+      'INPUT_NOT_FOUND',
+      'INPUT_UNREADABLE',
+      'INPUT_UNREADABLE',
+      'ok',
+    ]);
+  });
+
+  it('refuses an image over the pixel limit with INPUT_TOO_LARGE', async () => {
+    const small = await createClassifier({ maxPixels: 100 * 100 });
+    try {
+      await expect(small.classify(SAMPLE_IMAGE)).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE' });
+    } finally {
+      await small.dispose();
+    }
+  });
+
+  it('rejects a bad topk and use after dispose', async () => {
+    await expect(classifier.classify(SAMPLE_IMAGE, { topk: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const other = await createClassifier();
+    await other.dispose();
+    await expect(other.classify(SAMPLE_IMAGE)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});

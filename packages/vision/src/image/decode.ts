@@ -1,0 +1,55 @@
+import sharp, { type Sharp } from 'sharp';
+import { DlError, errorMessage, readInputFile } from '@dlkit/core';
+
+/** An image as tightly packed 8-bit RGB, upright (EXIF orientation applied), alpha flattened onto white. */
+export interface RgbImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+export type ImageInput = string | Buffer | Uint8Array;
+
+/** Default pixel limit: refuses decompression bombs (a tiny file declaring a gigapixel canvas). */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+export interface DecodeOptions {
+  maxPixels?: number;
+}
+
+function describe(input: ImageInput): string {
+  return typeof input === 'string' ? input : `<buffer of ${input.length} bytes>`;
+}
+
+/** A sharp pipeline over the input, upright and without alpha, failing with typed errors. */
+export async function openImage(input: ImageInput, options: DecodeOptions = {}): Promise<Sharp> {
+  const bytes = typeof input === 'string' ? await readInputFile(input) : input;
+  const limitInputPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const image = sharp(bytes, { limitInputPixels, failOn: 'error' });
+  try {
+    // Reading the header here makes unsupported and truncated files fail at the boundary, with the input's name.
+    await image.metadata();
+  } catch (error) {
+    throw decodeError(input, error, limitInputPixels);
+  }
+  return image.rotate().flatten({ background: '#ffffff' }).toColourspace('srgb');
+}
+
+export function decodeError(input: ImageInput, error: unknown, maxPixels = DEFAULT_MAX_PIXELS): DlError {
+  const message = errorMessage(error);
+  if (/pixel limit/i.test(message)) {
+    return new DlError('INPUT_TOO_LARGE', `${describe(input)}: image is over the ${maxPixels}-pixel limit`, { cause: error });
+  }
+  return new DlError('INPUT_UNREADABLE', `${describe(input)}: not a readable image (${message})`, { cause: error });
+}
+
+/** Decodes to RGB, optionally resized first (with sharp's Lanczos filter, on the upright image). */
+export async function decodeImage(input: ImageInput, options: DecodeOptions = {}): Promise<RgbImage> {
+  const image = await openImage(input, options);
+  try {
+    const { data, info } = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  } catch (error) {
+    throw decodeError(input, error, options.maxPixels);
+  }
+}
