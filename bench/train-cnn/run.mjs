@@ -2,6 +2,7 @@
 // side by side in one run: dlkit on tfjs wasm (with core's training kernels), plain tfjs on the cpu backend (on a
 // subset, scaled: it is ~100x slower), and PyTorch CPU at the same thread count (1: tfjs wasm is single-threaded
 // in Node). Usage: node bench/train-cnn/run.mjs [--cpu-samples N] [--skip-cpu] [--data DIR]
+// With --profile: only the wasm epoch, on --profile-samples digits, and the time spent in each kernel.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -18,6 +19,8 @@ const { values } = parseArgs({
     'cpu-samples': { type: 'string', default: '1024' },
     'skip-cpu': { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
+    profile: { type: 'boolean', default: false },
+    'profile-samples': { type: 'string', default: '1024' },
   },
 });
 const SAMPLES = 10_000;
@@ -54,7 +57,7 @@ function buildModel() {
   });
 }
 
-async function tfjsEpoch(backend, samples) {
+async function tfjsEpoch(backend, samples, profile = false) {
   const { tf } = await selectTfjsBackend(backend);
   const { xs, ys, n } = loadDigits(samples);
   const model = buildModel();
@@ -66,8 +69,27 @@ async function tfjsEpoch(backend, samples) {
   const wy = tf.slice(y, 0, 2 * BATCH);
   await model.fit(wx, wy, { batchSize: BATCH, epochs: 1, verbose: 0, shuffle: false });
   const start = performance.now();
-  const history = await model.fit(x, y, { batchSize: BATCH, epochs: 1, verbose: 0, shuffle: false });
+  let history;
+  const kernels = new Map();
+  const fit = async () => {
+    history = await model.fit(x, y, { batchSize: BATCH, epochs: 1, verbose: 0, shuffle: false });
+  };
+  if (profile) {
+    const info = await tf.profile(fit);
+    for (const k of info.kernels) kernels.set(k.name, (kernels.get(k.name) ?? 0) + k.kernelTimeMs);
+  } else {
+    await fit();
+  }
   const seconds = (performance.now() - start) / 1000;
+  if (profile) {
+    const total = [...kernels.values()].reduce((a, b) => a + b, 0);
+    console.log(`wasm, ${n} samples, ${seconds.toFixed(2)} s wall, ${(total / 1000).toFixed(2)} s in kernels`);
+    console.log('| kernel | ms | share |');
+    console.log('|---|---|---|');
+    for (const [name, ms] of [...kernels].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+      console.log(`| ${name} | ${ms.toFixed(0)} | ${((100 * ms) / total).toFixed(1)}% |`);
+    }
+  }
   tf.dispose([x, y, wx, wy]);
   model.dispose();
   return { runtime: `tfjs ${backend}`, samples: n, seconds, loss: history.history.loss[0], accuracy: history.history.acc[0] };
@@ -76,6 +98,11 @@ async function tfjsEpoch(backend, samples) {
 function pytorchEpoch() {
   const out = execFileSync(values.python, [join(here, 'pytorch_cnn.py'), values.data, String(SAMPLES), '1'], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
+}
+
+if (values.profile) {
+  await tfjsEpoch('wasm', Number(values['profile-samples']), true);
+  process.exit(0);
 }
 
 const torchVersion = execFileSync(values.python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim();
