@@ -43,7 +43,7 @@ export function decodeError(input: ImageInput, error: unknown, maxPixels = DEFAU
   return new DlError('INPUT_UNREADABLE', `${describe(input)}: not a readable image (${message})`, { cause: error });
 }
 
-/** Decodes to RGB, optionally resized first (with sharp's Lanczos filter, on the upright image). */
+/** Decodes to upright 8-bit RGB at the image's own size. */
 export async function decodeImage(input: ImageInput, options: DecodeOptions = {}): Promise<RgbImage> {
   const image = await openImage(input, options);
   try {

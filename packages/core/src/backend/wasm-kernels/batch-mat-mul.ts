@@ -25,12 +25,11 @@ export function batchMatMulWithoutTransposes(backendName: string, upstreamConfig
         perm.splice(-2, 2, perm.length - 1, perm.length - 2);
         return k.transpose(t, perm);
       };
-      const out = upstream({
+      return upstream({
         inputs: { a: transposeA ? swapLastTwo(a) : a, b: transposeB ? swapLastTwo(b) : b },
         backend,
         attrs: { transposeA: false, transposeB: false },
       }) as TensorInfo;
-      return out;
     });
   };
   // The upstream kernel binds its wasm function in its setupFunc, run when the backend initialises.
