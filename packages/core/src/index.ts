@@ -31,3 +31,38 @@ export {
 } from './models/store.js';
 export { dlSettings, type DlSettings } from './models/settings.js';
 export { DEFAULT_MAX_INPUT_BYTES, readInputFile } from './io/read-input.js';
+export { saveLayersModel, loadLayersModel, type SaveModelOptions } from './models/layers-model.js';
+export { writeFileAtomic } from './io/atomic-write.js';
+
+// Training
+export { createRng, type Rng } from './train/random.js';
+export { fromArrays, fromTensors, mapDataset, subset, featureSize, type ArrayDatasetInput, type Dataset } from './train/data/dataset.js';
+export { splitDataset, type SplitOptions } from './train/data/split.js';
+export { iterateBatches, type Batch, type BatchOptions } from './train/data/batches.js';
+export { fromDigitsJson, fromMnistIdx } from './train/data/mnist.js';
+export { fromTabular, type TabularOptions } from './train/data/tabular.js';
+export { fromClassFolders, type ClassFoldersOptions } from './train/data/class-folders.js';
+export { randomAffine, type AffineOptions } from './train/augment/image-affine.js';
+export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerState } from './train/optim/optimizers.js';
+export { ClassificationMetrics, type ClassificationReport, type ClassMetrics } from './train/metrics/classification.js';
+export { fit, evaluate, type FitOptions, type FitResult } from './train/fit.js';
+export type { BatchLogs, Callback, EpochLogs, StopReason, TrainingContext } from './train/callbacks/callback.js';
+export { progressBar, formatEpochLogs, type ProgressBarOptions } from './train/callbacks/progress-bar.js';
+export { earlyStopping, type EarlyStoppingOptions } from './train/callbacks/early-stopping.js';
+export { cosineDecay, reduceOnPlateau, stepDecay, type CosineOptions, type ReduceOnPlateauOptions } from './train/callbacks/lr-schedules.js';
+export { metricLog } from './train/callbacks/metric-log.js';
+export { terminateOnNaN } from './train/callbacks/terminate-on-nan.js';
+export { checkpoints, type CheckpointOptions } from './train/callbacks/checkpoints.js';
+export { readCheckpoint, type CheckpointData } from './train/checkpoint.js';
+export { ARCHITECTURES, buildArchitecture, modelFromLayersJson, type ArchitectureName } from './train/architectures.js';
+export {
+  parseTrainConfig,
+  readTrainConfig,
+  summaryMetrics,
+  trainFromConfig,
+  trainConfigSchema,
+  type ImageFolderLoader,
+  type TrainConfig,
+  type TrainFromConfigOptions,
+  type TrainFromConfigResult,
+} from './train/config.js';

@@ -28,6 +28,8 @@ export const manifestSchema = z.object({
   source: z.string().min(1),
   license: z.string().min(1),
   metrics: z.record(z.string(), z.unknown()).optional(),
+  /** For models we trained: data, seed, epochs, the command that reproduces them. */
+  training: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type ModelManifest = z.infer<typeof manifestSchema>;
@@ -39,7 +41,7 @@ export interface LoadedManifest {
   paths: Record<string, string>;
 }
 
-async function sha256Of(path: string): Promise<string> {
+export async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { selectTfjsBackend } from '../backend/tfjs.js';
+import { DlError, errorMessage } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { loadManifest, MANIFEST_FILE, sha256Of, type LoadedManifest, type ModelManifest } from './manifest.js';
+
+const MODEL_JSON = 'model.json';
+const WEIGHTS_BIN = 'weights.bin';
+const LABELS_JSON = 'labels.json';
+
+export interface SaveModelOptions {
+  name: string;
+  task: string;
+  labels: readonly string[];
+  /** The task's input spec (read by the task package's pre-processing). */
+  input: Record<string, unknown>;
+  source: string;
+  license: string;
+  metrics?: Record<string, unknown>;
+  /** How it was trained: data, seed, epochs, command. */
+  training?: Record<string, unknown>;
+  /** More files for the folder (e.g. a licence), by name; each gets a role of its base name and a sha256. */
+  extraFiles?: Record<string, string>;
+}
+
+/**
+ * Saves a tfjs layers model as a dlkit model folder: `model.json` + `weights.bin` in the tfjs format (so
+ * `tf.loadLayersModel` reads them too), `labels.json` and a `dlkit.json` with sha256 of each. The folder is
+ * built beside the target and swapped in by rename: a crash or full disk never leaves a half-written model.
+ */
+export async function saveLayersModel(model: LayersModel, dir: string, options: SaveModelOptions): Promise<LoadedManifest> {
+  const { tf } = await selectTfjsBackend();
+  const target = resolve(dir);
+  const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const old = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await mkdir(tmp);
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
+        await writeFileAtomic(join(tmp, WEIGHTS_BIN), weights);
+        const modelJson = {
+          format: 'layers-model',
+          generatedBy: artifacts.generatedBy,
+          convertedBy: null,
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs }],
+        };
+        await writeFileAtomic(join(tmp, MODEL_JSON), JSON.stringify(modelJson));
+        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+      }),
+    );
+    await writeFileAtomic(join(tmp, LABELS_JSON), JSON.stringify(options.labels));
+    const files: Record<string, string> = { model: MODEL_JSON, weights: WEIGHTS_BIN, labels: LABELS_JSON };
+    for (const [name, content] of Object.entries(options.extraFiles ?? {})) {
+      if (!/^[\w-]+\.(md|txt|json)$/.test(name) || Object.values(files).includes(name)) {
+        throw new DlError('INVALID_ARGUMENT', `Extra model file name '${name}' is not allowed`);
+      }
+      await writeFileAtomic(join(tmp, name), content);
+      files[name.replace(/\.\w+$/, '').toLowerCase()] = name;
+    }
+    const sha256: Record<string, string> = {};
+    for (const file of Object.values(files)) sha256[file] = await sha256Of(join(tmp, file));
+    const manifest: ModelManifest = {
+      name: options.name,
+      task: options.task,
+      runtime: 'tfjs-layers',
+      files,
+      sha256,
+      input: options.input,
+      source: options.source,
+      license: options.license,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.training ? { training: options.training } : {}),
+    };
+    await writeFileAtomic(join(tmp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    const existed = await rename(target, old).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+    try {
+      await rename(tmp, target);
+    } catch (error) {
+      if (existed) await rename(old, target);
+      throw error;
+    }
+    if (existed) await rm(old, { recursive: true, force: true });
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    if (error instanceof DlError) throw error;
+    throw new DlError('INVALID_ARGUMENT', `Could not save the model to ${target}: ${errorMessage(error)}`, { cause: error });
+  }
+  return loadManifest(target);
+}
+
+/** Loads the tfjs layers model of a checked model folder (see `loadLocalModel`). */
+export async function loadLayersModel(loaded: LoadedManifest): Promise<LayersModel> {
+  const { manifest, paths } = loaded;
+  if (manifest.runtime !== 'tfjs-layers' || paths.model === undefined || paths.weights === undefined) {
+    throw new DlError('MODEL_INVALID', `Model ${manifest.name} is not a tfjs layers model with 'model' and 'weights' files`);
+  }
+  const { tf } = await selectTfjsBackend();
+  const tfl = await import('@tensorflow/tfjs-layers');
+  try {
+    const json = JSON.parse(await readFile(paths.model, 'utf8')) as {
+      modelTopology: object;
+      weightsManifest: Array<{ weights: tfc.io.WeightsManifestEntry[] }>;
+    };
+    const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);
+    const weights = await readFile(paths.weights);
+    const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+    return await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
+  } catch (error) {
+    throw new DlError('MODEL_INVALID', `Model ${manifest.name} (${loaded.dir}) cannot be loaded: ${errorMessage(error)}`, { cause: error });
+  }
+}

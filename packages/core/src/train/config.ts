@@ -1,0 +1,207 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { z } from 'zod';
+import { DlError, errorMessage } from '../errors.js';
+import { saveLayersModel } from '../models/layers-model.js';
+import type { LoadedManifest } from '../models/manifest.js';
+import { ARCHITECTURES, architectureOptionsSchema, buildArchitecture, isArchitectureName, modelFromLayersJson } from './architectures.js';
+import { randomAffine } from './augment/image-affine.js';
+import type { Callback } from './callbacks/callback.js';
+import { checkpoints } from './callbacks/checkpoints.js';
+import { earlyStopping } from './callbacks/early-stopping.js';
+import { cosineDecay, reduceOnPlateau, stepDecay } from './callbacks/lr-schedules.js';
+import { metricLog } from './callbacks/metric-log.js';
+import { terminateOnNaN } from './callbacks/terminate-on-nan.js';
+import type { Dataset } from './data/dataset.js';
+import { fromDigitsJson, fromMnistIdx } from './data/mnist.js';
+import { splitDataset } from './data/split.js';
+import { fromTabular } from './data/tabular.js';
+import { fit, type FitResult } from './fit.js';
+import { optimizerConfigSchema } from './optim/optimizers.js';
+
+const dataSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('image-folder'),
+    path: z.string(),
+    width: z.number().int().positive().default(64),
+    height: z.number().int().positive().default(64),
+    channels: z.union([z.literal(1), z.literal(3)]).default(3),
+  }),
+  z.object({
+    type: z.enum(['csv', 'jsonl']),
+    path: z.string(),
+    label: z.string(),
+    features: z.array(z.string()).optional(),
+  }),
+  z.object({ type: z.literal('mnist-idx'), images: z.string(), labels: z.string() }),
+  z.object({ type: z.literal('digits-json'), path: z.string() }),
+]);
+
+export type DataConfig = z.infer<typeof dataSchema>;
+
+/** `dl train <config.json>`: everything needed to train a classifier on one's own data, without code. */
+export const trainConfigSchema = z.object({
+  name: z.string().regex(/^[\w.-]+$/).optional(),
+  data: dataSchema,
+  validation: z
+    .union([z.object({ split: z.number().gt(0).lt(1), stratify: z.boolean().default(true) }), z.object({ data: dataSchema })])
+    .default({ split: 0.1, stratify: true }),
+  model: z.union([
+    architectureOptionsSchema.extend({ architecture: z.string().refine(isArchitectureName, { message: `use one of ${Object.keys(ARCHITECTURES).join(', ')}` }) }),
+    z.object({ layers: z.string() }),
+  ]),
+  epochs: z.number().int().positive().default(10),
+  batchSize: z.number().int().positive().default(32),
+  seed: z.number().int().nonnegative().default(0),
+  optimizer: optimizerConfigSchema.default({ name: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
+  clip: z.object({ norm: z.number().positive().optional(), value: z.number().positive().optional() }).optional(),
+  augment: z
+    .object({ rotate: z.number().min(0).optional(), scale: z.number().min(0).optional(), shift: z.number().min(0).optional(), shear: z.number().min(0).optional() })
+    .optional(),
+  schedule: z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('cosine'), warmupEpochs: z.number().min(0).optional(), minLearningRate: z.number().min(0).optional() }),
+      z.object({ type: z.literal('step'), everyEpochs: z.number().int().positive(), factor: z.number().positive().optional() }),
+      z.object({ type: z.literal('plateau'), monitor: z.string().optional(), factor: z.number().positive().optional(), patience: z.number().int().positive().optional() }),
+    ])
+    .optional(),
+  earlyStopping: z
+    .object({ monitor: z.string().optional(), patience: z.number().int().positive().optional(), minDelta: z.number().min(0).optional(), restoreBestWeights: z.boolean().optional() })
+    .optional(),
+  checkpoint: z.object({ dir: z.string(), everyEpochs: z.number().int().positive().optional(), everySteps: z.number().int().positive().optional() }).optional(),
+  log: z.string().optional(),
+  out: z.string().optional(),
+});
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+
+/** Reads and checks a config file; its relative paths are resolved against the file's folder. */
+export async function readTrainConfig(path: string): Promise<{ config: TrainConfig; baseDir: string }> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new DlError('INVALID_ARGUMENT', `Cannot read training config ${path}: ${errorMessage(error)}`, { cause: error });
+  }
+  return { config: parseTrainConfig(raw, path), baseDir: dirname(resolve(path)) };
+}
+
+export function parseTrainConfig(raw: unknown, where = 'training config'): TrainConfig {
+  const parsed = trainConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DlError('INVALID_ARGUMENT', `${where}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+/** Image folders need an image decoder, which lives in @dlkit/vision; the caller hands it in. */
+export type ImageFolderLoader = (
+  path: string,
+  options: { width: number; height: number; channels: 1 | 3 },
+) => Promise<{ dataset: Dataset; input: Record<string, unknown> }>;
+
+export interface TrainFromConfigOptions {
+  baseDir?: string;
+  loadImageFolder?: ImageFolderLoader;
+  /** Progress and other callbacks added to those of the config. */
+  callbacks?: Callback[];
+  signal?: AbortSignal;
+  /** Continue from this checkpoint folder. */
+  resumeFrom?: string;
+}
+
+export interface TrainFromConfigResult {
+  result: FitResult;
+  model: LayersModel;
+  /** The saved model folder, when the config has `out` and training was not interrupted. */
+  saved?: LoadedManifest;
+}
+
+async function loadData(data: DataConfig, base: string, loadImageFolder: ImageFolderLoader | undefined) {
+  const at = (p: string) => resolve(base, p);
+  switch (data.type) {
+    case 'image-folder': {
+      if (!loadImageFolder) throw new DlError('INVALID_ARGUMENT', 'Image folders need @dlkit/vision (use `dl train`, which has it)');
+      return loadImageFolder(at(data.path), data);
+    }
+    case 'csv':
+    case 'jsonl': {
+      const dataset = await fromTabular(at(data.path), { label: data.label, format: data.type, ...(data.features ? { features: data.features } : {}) });
+      return { dataset, input: { kind: 'features', features: data.features ?? null, width: dataset.featureShape[0] } };
+    }
+    case 'mnist-idx':
+      return { dataset: await fromMnistIdx(at(data.images), at(data.labels)), input: { kind: 'digits' } };
+    case 'digits-json':
+      return { dataset: await fromDigitsJson(at(data.path)), input: { kind: 'digits' } };
+  }
+}
+
+/** Trains what a config describes and saves the model to `out`. */
+export async function trainFromConfig(config: TrainConfig, options: TrainFromConfigOptions = {}): Promise<TrainFromConfigResult> {
+  const base = options.baseDir ?? process.cwd();
+  const { dataset, input } = await loadData(config.data, base, options.loadImageFolder);
+  const split =
+    'split' in config.validation
+      ? splitDataset(dataset, { validation: config.validation.split, seed: config.seed, stratify: config.validation.stratify })
+      : { train: dataset, validation: (await loadData(config.validation.data, base, options.loadImageFolder)).dataset };
+  if (split.validation.classes.join() !== split.train.classes.join()) {
+    throw new DlError('DATASET_INVALID', `Validation classes (${split.validation.classes.join(', ')}) differ from training classes (${split.train.classes.join(', ')})`);
+  }
+  const model =
+    'layers' in config.model
+      ? await modelFromLayersJson(JSON.parse(await readFile(resolve(base, config.model.layers), 'utf8')), config.seed)
+      : await buildArchitecture(config.model.architecture as keyof typeof ARCHITECTURES, {
+          ...config.model,
+          inputShape: dataset.featureShape,
+          classes: dataset.classes.length,
+          seed: config.seed,
+        });
+  const callbacks: Callback[] = [terminateOnNaN(), ...(options.callbacks ?? [])];
+  const schedule = config.schedule;
+  if (schedule?.type === 'cosine') callbacks.push(cosineDecay(schedule));
+  if (schedule?.type === 'step') callbacks.push(stepDecay(schedule));
+  if (schedule?.type === 'plateau') callbacks.push(reduceOnPlateau(schedule));
+  if (config.earlyStopping) callbacks.push(earlyStopping(config.earlyStopping));
+  if (config.checkpoint) callbacks.push(checkpoints({ ...config.checkpoint, dir: resolve(base, config.checkpoint.dir) }));
+  if (config.log) callbacks.push(metricLog(resolve(base, config.log)));
+  const shape = dataset.featureShape;
+  const result = await fit(model, split.train, {
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    optimizer: config.optimizer,
+    seed: config.seed,
+    validation: split.validation,
+    callbacks,
+    ...(config.clip ? { clip: config.clip } : {}),
+    ...(config.augment && shape.length === 3
+      ? { augment: randomAffine({ height: shape[0]!, width: shape[1]!, channels: shape[2]!, ...config.augment }) }
+      : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
+  });
+  if (config.out === undefined || result.stopReason === 'aborted') return { result, model };
+  const saved = await saveLayersModel(model, resolve(base, config.out), {
+    name: config.name ?? 'custom-classifier',
+    task: input.kind === 'features' ? 'tabular-classification' : 'image-classification',
+    labels: dataset.classes,
+    input,
+    source: `trained by dlkit on ${dataset.source}`,
+    license: 'as the training data',
+    metrics: summaryMetrics(result),
+    training: { data: dataset.source, seed: config.seed, epochs: result.epochs, config },
+  });
+  return { result, model, saved };
+}
+
+/** The figures a manifest records: validation accuracy, macro F1, the last epoch's losses. */
+export function summaryMetrics(result: FitResult): Record<string, unknown> {
+  const last = result.history.at(-1);
+  return {
+    ...(result.validation ? { validationAccuracy: result.validation.accuracy, validationMacroF1: result.validation.macroF1, validationCount: result.validation.count } : {}),
+    ...(last ? { trainLoss: last.loss, trainAccuracy: last.accuracy, ...(last.val_loss !== undefined ? { validationLoss: last.val_loss } : {}) } : {}),
+    epochs: result.epochs,
+    seconds: Math.round(result.seconds),
+  };
+}

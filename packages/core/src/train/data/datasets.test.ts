@@ -1,0 +1,181 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDlError } from '../../errors.js';
+import { iterateBatches } from './batches.js';
+import { fromClassFolders } from './class-folders.js';
+import { fromArrays, type Dataset } from './dataset.js';
+import { fromDigitsJson, fromMnistIdx } from './mnist.js';
+import { splitDataset } from './split.js';
+import { fromTabular } from './tabular.js';
+
+const DIGITS = join(import.meta.dirname, '../../../../../../shared/data/mnist/cazala-json');
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dlkit-data-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: Error) => error,
+  );
+}
+
+describe('real MNIST digits', () => {
+  it('reads the 10,000 cazala JSON digits with their labels, pixels in [0,1]', async () => {
+    const digits = await fromDigitsJson(DIGITS);
+    expect(digits.size).toBe(10_000);
+    expect(digits.featureShape).toEqual([28, 28, 1]);
+    const counts = digits.classes.map((_, c) => digits.labels.filter((l) => l === c).length);
+    expect(counts).toEqual([1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]);
+    const first = await digits.read([0]);
+    expect(Math.max(...first)).toBeLessThanOrEqual(1);
+    expect(first.filter((v) => v > 0.5).length).toBeGreaterThan(50); // ink
+  });
+
+  it('reads the same digits from IDX files, gzipped or not', async () => {
+    const digits = await fromDigitsJson(DIGITS);
+    const items = [0, 1500, 9999];
+    const pixels = await digits.read(items);
+    const header = (magic: number, dims: number[]) => {
+      const b = Buffer.alloc(4 + 4 * dims.length);
+      b.writeUInt32BE(magic, 0);
+      dims.forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i));
+      return b;
+    };
+    const images = Buffer.concat([header(0x803, [3, 28, 28]), Buffer.from(Array.from(pixels, (v) => Math.round(v * 255)))]);
+    const labels = Buffer.concat([header(0x801, [3]), Buffer.from(items.map((i) => digits.labels[i]!))]);
+    await writeFile(join(dir, 'images.idx.gz'), gzipSync(images));
+    await writeFile(join(dir, 'labels.idx'), labels);
+    const idx = await fromMnistIdx(join(dir, 'images.idx.gz'), join(dir, 'labels.idx'));
+    expect(Array.from(idx.labels)).toEqual(items.map((i) => digits.labels[i]));
+    expect(await idx.read([0, 1, 2])).toEqual(pixels);
+    await writeFile(join(dir, 'short.idx'), images.subarray(0, 500));
+    const error = await rejection(fromMnistIdx(join(dir, 'short.idx'), join(dir, 'labels.idx')));
+    expect(isDlError(error, 'DATASET_INVALID')).toBe(true);
+    expect(error.message).toMatch(/short\.idx.*declares/);
+  });
+});
+
+describe('CSV and JSONL', () => {
+  it('reads chosen columns, quoted fields, CRLF and a BOM; string labels become sorted classes', async () => {
+    const path = join(dir, 'iris.csv');
+    await writeFile(path, '\uFEFFa,b,"note, quoted",species\r\n1,2,"x\r\ny",virginica\r\n3,4,z,setosa\r\n\r\n5,6,"say ""hi""",virginica\r\n');
+    const ds = await fromTabular(path, { label: 'species', features: ['b', 'a'] });
+    expect(ds.size).toBe(3);
+    expect(ds.classes).toEqual(['setosa', 'virginica']);
+    expect(Array.from(ds.labels)).toEqual([1, 0, 1]);
+    expect(Array.from(await ds.read([2, 0]))).toEqual([6, 5, 2, 1]);
+  });
+
+  it('reads JSONL with every other key as a feature', async () => {
+    const path = join(dir, 'points.jsonl');
+    await writeFile(path, '{"x":1,"y":2,"label":0}\n\n{"x":3,"y":4,"label":1}\n');
+    const ds = await fromTabular(path, { label: 'label' });
+    expect(ds.featureShape).toEqual([2]);
+    expect(ds.classes).toEqual(['0', '1']);
+    expect(Array.from(await ds.read([1]))).toEqual([3, 4]);
+  });
+
+  it('names the file and line of a bad row, and a missing label column', async () => {
+    const path = join(dir, 'bad.csv');
+    await writeFile(path, 'a,y\n1,0\nfoo,1\n');
+    const error = await rejection(fromTabular(path, { label: 'y' }));
+    expect(isDlError(error, 'DATASET_INVALID')).toBe(true);
+    expect(error.message).toContain('bad.csv:3');
+    const missing = await rejection(fromTabular(path, { label: 'class' }));
+    expect(missing.message).toMatch(/no label column 'class'/);
+    await writeFile(path, 'a,y\n1,0\n2\n');
+    expect((await rejection(fromTabular(path, { label: 'y' }))).message).toMatch(/bad\.csv:3: 1 fields/);
+  });
+});
+
+describe('class folders', () => {
+  const load = async () => new Float32Array([1, 2]);
+  it('labels files by their folder and refuses an empty or one-class folder', async () => {
+    const root = join(dir, 'folders');
+    await mkdir(join(root, 'cat'), { recursive: true });
+    await mkdir(join(root, 'dog', 'nested'), { recursive: true });
+    await writeFile(join(root, 'cat', 'a.png'), '');
+    await writeFile(join(root, 'dog', 'nested', 'b.PNG'), '');
+    await writeFile(join(root, 'dog', 'notes.txt'), '');
+    const ds = await fromClassFolders(root, { load, featureShape: [2], extensions: ['.png'] });
+    expect(ds.classes).toEqual(['cat', 'dog']);
+    expect(Array.from(ds.labels)).toEqual([0, 1]);
+    const empty = join(dir, 'empty');
+    await mkdir(empty);
+    expect((await rejection(fromClassFolders(empty, { load, featureShape: [2] }))).message).toMatch(/no class sub-folders/);
+    await mkdir(join(empty, 'only'));
+    expect((await rejection(fromClassFolders(empty, { load, featureShape: [2] }))).message).toMatch(/only.*has no/);
+  });
+
+  it('names the file that fails to load', async () => {
+    const root = join(dir, 'folders');
+    const ds = await fromClassFolders(root, { load: async () => Promise.reject(new Error('corrupt PNG')), featureShape: [2], extensions: ['.png'] });
+    const error = await rejection(ds.read([1]));
+    expect(isDlError(error, 'DATASET_INVALID')).toBe(true);
+    expect(error.message).toMatch(/b\.PNG: corrupt PNG/);
+  });
+});
+
+describe('splits and batches', () => {
+  const ds = fromArrays({ features: Array.from({ length: 100 }, (_, i) => [i]), labels: Array.from({ length: 100 }, (_, i) => (i < 80 ? 'a' : 'b')) });
+
+  it('splits by seed, reproducibly, keeping class proportions when stratified', async () => {
+    const one = splitDataset(ds, { validation: 0.2, seed: 7 });
+    const two = splitDataset(ds, { validation: 0.2, seed: 7 });
+    const other = splitDataset(ds, { validation: 0.2, seed: 8 });
+    const ids = async (d: Dataset) => Array.from(await d.read(Array.from({ length: d.size }, (_, i) => i)));
+    expect(await ids(one.validation)).toEqual(await ids(two.validation));
+    expect(await ids(one.validation)).not.toEqual(await ids(other.validation));
+    expect(one.validation.size).toBe(20);
+    expect(one.validation.labels.filter((l) => l === 1).length).toBe(4);
+    expect(new Set([...(await ids(one.train)), ...(await ids(one.validation))]).size).toBe(100);
+  });
+
+  it('streams: never more than the current batch and `prefetch` batches are read ahead', async () => {
+    let resident = 0;
+    let most = 0;
+    const counting: Dataset = {
+      ...ds,
+      read: async (items) => {
+        resident++;
+        most = Math.max(most, resident);
+        await new Promise((r) => setTimeout(r, 1));
+        return ds.read(items);
+      },
+    };
+    let seen = 0;
+    for await (const batch of iterateBatches(counting, { batchSize: 8, prefetch: 2 })) {
+      seen += batch.size;
+      await new Promise((r) => setTimeout(r, 5)); // "training" on it
+      resident--;
+    }
+    expect(seen).toBe(100);
+    expect(most).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('from tensors', () => {
+  it('takes class indices or one-hot labels', async () => {
+    const { selectTfjsBackend } = await import('../../backend/tfjs.js');
+    const { tf } = await selectTfjsBackend('wasm');
+    const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]);
+    const oneHot = tf.tensor2d([0, 0, 1, 1, 0, 0], [2, 3]);
+    const { fromTensors } = await import('./dataset.js');
+    const ds = await fromTensors(x, oneHot);
+    expect(ds.featureShape).toEqual([2, 2]);
+    expect(ds.classes).toEqual(['0', '1', '2']);
+    expect(Array.from(ds.labels)).toEqual([2, 0]);
+    expect(Array.from(await ds.read([1]))).toEqual([5, 6, 7, 8]);
+    const indices = tf.tensor1d([1, 0], 'int32');
+    expect(Array.from((await fromTensors(x, indices, ['a', 'b'])).labels)).toEqual([1, 0]);
+    tf.dispose([x, oneHot, indices]);
+  });
+});

@@ -1,0 +1,109 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { DlError, errorMessage } from '../../errors.js';
+import type { Dataset } from './dataset.js';
+
+const DIGIT_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+async function readMaybeGzip(path: string): Promise<Buffer> {
+  let raw: Buffer;
+  try {
+    raw = await readFile(path);
+  } catch (error) {
+    throw new DlError('DATASET_INVALID', `Cannot read ${path}: ${errorMessage(error)}`, { cause: error });
+  }
+  if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
+  try {
+    return gunzipSync(raw);
+  } catch (error) {
+    throw new DlError('DATASET_INVALID', `${path} is not valid gzip: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+/** Parses an IDX file (LeCun's MNIST format): big-endian dims after a magic of 0x0000 <type> <rank>. */
+function parseIdx(buffer: Buffer, path: string, expectedRank: number): { dims: number[]; data: Uint8Array } {
+  if (buffer.length < 4 || buffer[0] !== 0 || buffer[1] !== 0) throw new DlError('DATASET_INVALID', `${path} is not an IDX file`);
+  if (buffer[2] !== 0x08) throw new DlError('DATASET_INVALID', `${path}: only unsigned-byte IDX data is supported`);
+  const rank = buffer[3]!;
+  if (rank !== expectedRank) throw new DlError('DATASET_INVALID', `${path}: expected ${expectedRank} dimensions, found ${rank}`);
+  const header = 4 + 4 * rank;
+  if (buffer.length < header) throw new DlError('DATASET_INVALID', `${path}: truncated header`);
+  const dims = Array.from({ length: rank }, (_, i) => buffer.readUInt32BE(4 + 4 * i));
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (buffer.length - header !== count) {
+    throw new DlError('DATASET_INVALID', `${path}: header declares ${count} bytes of data, file holds ${buffer.length - header}`);
+  }
+  return { dims, data: new Uint8Array(buffer.buffer, buffer.byteOffset + header, count) };
+}
+
+/** Digits held as bytes (a quarter of the memory of floats), scaled to [0,1] as they are read. */
+function byteDigits(pixels: Uint8Array, labels: Int32Array, height: number, width: number, source: string): Dataset {
+  const size = height * width;
+  return {
+    size: labels.length,
+    featureShape: [height, width, 1],
+    classes: DIGIT_CLASSES,
+    labels,
+    source,
+    read: async (items) => {
+      const out = new Float32Array(items.length * size);
+      items.forEach((item, i) => {
+        for (let p = 0; p < size; p++) out[i * size + p] = pixels[item * size + p]! / 255;
+      });
+      return out;
+    },
+  };
+}
+
+/** MNIST in IDX files (`train-images-idx3-ubyte[.gz]`, `train-labels-idx1-ubyte[.gz]`), features in [0,1]. */
+export async function fromMnistIdx(imagesPath: string, labelsPath: string): Promise<Dataset> {
+  const images = parseIdx(await readMaybeGzip(imagesPath), imagesPath, 3);
+  const labels = parseIdx(await readMaybeGzip(labelsPath), labelsPath, 1);
+  const [count, height, width] = images.dims as [number, number, number];
+  if (labels.dims[0] !== count) {
+    throw new DlError('DATASET_INVALID', `${imagesPath} holds ${count} images but ${labelsPath} ${labels.dims[0]} labels`);
+  }
+  const bad = labels.data.findIndex((l) => l > 9);
+  if (bad >= 0) throw new DlError('DATASET_INVALID', `${labelsPath}: label ${labels.data[bad]} at item ${bad} is not a digit`);
+  return byteDigits(images.data, Int32Array.from(labels.data), height, width, imagesPath);
+}
+
+/**
+ * The JSON digits of github.com/cazala/mnist: a folder with `0.json` .. `9.json`, each `{"data": [...]}` with
+ * N x 784 pixel values in [0,1].
+ */
+export async function fromDigitsJson(dir: string): Promise<Dataset> {
+  const perDigit: Uint8Array[] = [];
+  for (const digit of DIGIT_CLASSES) {
+    const path = join(dir, `${digit}.json`);
+    let data: unknown;
+    try {
+      data = (JSON.parse(await readFile(path, 'utf8')) as { data?: unknown }).data;
+    } catch (error) {
+      throw new DlError('DATASET_INVALID', `Cannot read digits file ${path}: ${errorMessage(error)}`, { cause: error });
+    }
+    if (!Array.isArray(data) || data.length === 0 || data.length % 784 !== 0) {
+      throw new DlError('DATASET_INVALID', `${path}: expected {"data": [...]} with a multiple of 784 pixel values`);
+    }
+    const bytes = new Uint8Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
+        throw new DlError('DATASET_INVALID', `${path}: value ${String(v)} at index ${i} is not a pixel in [0,1]`);
+      }
+      bytes[i] = Math.round(v * 255);
+    }
+    perDigit.push(bytes);
+  }
+  const total = perDigit.reduce((n, d) => n + d.length, 0);
+  const pixels = new Uint8Array(total);
+  const labels = new Int32Array(total / 784);
+  let offset = 0;
+  perDigit.forEach((bytes, digit) => {
+    pixels.set(bytes, offset);
+    labels.fill(digit, offset / 784, (offset + bytes.length) / 784);
+    offset += bytes.length;
+  });
+  return byteDigits(pixels, labels, 28, 28, dir);
+}

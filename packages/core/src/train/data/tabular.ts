@@ -1,0 +1,185 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { DlError, errorMessage } from '../../errors.js';
+import { classesOf, type Dataset } from './dataset.js';
+
+export interface TabularOptions {
+  /** Column (CSV header name or JSONL key) holding the class. */
+  label: string;
+  /** Numeric feature columns (default: every other column). */
+  features?: string[];
+  /** `csv` or `jsonl` (default: from the file extension). */
+  format?: 'csv' | 'jsonl';
+}
+
+/** Splits one CSV record (RFC 4180 quoting) into fields. */
+export function parseCsvRecord(record: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < record.length; i++) {
+    const c = record[i]!;
+    if (quoted) {
+      if (c === '"' && record[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+
+interface Record_ {
+  start: number;
+  end: number;
+  /** 1-based line where the record starts, for error messages. */
+  line: number;
+}
+
+/**
+ * Streams the file once to find where each record starts and ends (newlines inside CSV quotes do not end a
+ * record), so rows can be read back one batch at a time. Memory: two numbers per row.
+ */
+async function indexRecords(path: string, csv: boolean, onRecord: (text: string, row: number) => void): Promise<Record_[]> {
+  const records: Record_[] = [];
+  let carry: Buffer[] = [];
+  let recordStart = 0;
+  let position = 0;
+  let quoted = false;
+  let line = 1;
+  let recordLine = 1;
+  const finish = (end: number, chunk: Buffer, from: number, to: number) => {
+    carry.push(chunk.subarray(from, to));
+    let text = Buffer.concat(carry).toString('utf8');
+    carry = [];
+    if (records.length === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.trim() !== '') {
+      onRecord(text, recordLine);
+      records.push({ start: recordStart, end, line: recordLine });
+    }
+  };
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      let from = 0;
+      for (let i = 0; i < chunk.length; i++) {
+        const byte = chunk[i]!;
+        if (csv && byte === 0x22) quoted = !quoted;
+        else if (byte === 0x0a) {
+          line++;
+          if (quoted) continue;
+          finish(position + i, chunk, from, i);
+          recordLine = line;
+          from = i + 1;
+          recordStart = position + i + 1;
+        }
+      }
+      carry.push(chunk.subarray(from));
+      position += chunk.length;
+    }
+  } catch (error) {
+    if (error instanceof DlError) throw error;
+    throw new DlError('DATASET_INVALID', `Cannot read ${path}: ${errorMessage(error)}`, { cause: error });
+  }
+  finish(position, Buffer.alloc(0), 0, 0);
+  return records;
+}
+
+/**
+ * A CSV (with a header row) or JSONL file of numeric features and a label column. Rows are indexed in one
+ * streaming pass and read back per batch, so files larger than memory train.
+ */
+export async function fromTabular(path: string, options: TabularOptions): Promise<Dataset> {
+  const format = options.format ?? (/\.jsonl?$|\.ndjson$/i.test(extname(path)) ? 'jsonl' : 'csv');
+  const csv = format === 'csv';
+  let header: string[] | undefined;
+  let featureColumns: string[] = options.features ?? [];
+  let featureIndex: number[] = [];
+  let labelIndex = -1;
+  const rawLabels: string[] = [];
+  const invalid = (row: number, why: string) => new DlError('DATASET_INVALID', `${path}:${row}: ${why}`);
+
+  const parseRow = (text: string, row: number): { label: string; values: number[] } => {
+    let label: unknown;
+    let raw: unknown[];
+    if (csv) {
+      const fields = parseCsvRecord(text);
+      if (fields.length !== header!.length) throw invalid(row, `${fields.length} fields, the header has ${header!.length}`);
+      label = fields[labelIndex];
+      raw = featureIndex.map((i) => fields[i]);
+    } else {
+      let object: Record<string, unknown>;
+      try {
+        object = JSON.parse(text) as Record<string, unknown>;
+      } catch (error) {
+        throw invalid(row, `not valid JSON (${errorMessage(error)})`);
+      }
+      if (object === null || typeof object !== 'object' || Array.isArray(object)) throw invalid(row, 'not a JSON object');
+      if (featureColumns.length === 0) featureColumns = Object.keys(object).filter((k) => k !== options.label);
+      label = object[options.label];
+      const missing = featureColumns.find((c) => !(c in object));
+      if (missing !== undefined) throw invalid(row, `no '${missing}' key`);
+      if (label === undefined) throw invalid(row, `no '${options.label}' key`);
+      raw = featureColumns.map((c) => object[c]);
+    }
+    if (typeof label !== 'string' && typeof label !== 'number') throw invalid(row, `label ${JSON.stringify(label)} is not a string or number`);
+    if (String(label).trim() === '') throw invalid(row, 'empty label');
+    const values = raw.map((v, i) => {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
+      if (!Number.isFinite(n)) throw invalid(row, `feature '${featureColumns[i]}' is ${JSON.stringify(v)}, not a number`);
+      return n;
+    });
+    return { label: String(label), values };
+  };
+
+  const records = await indexRecords(path, csv, (text, row) => {
+    if (csv && header === undefined) {
+      header = parseCsvRecord(text).map((h) => h.trim());
+      labelIndex = header.indexOf(options.label);
+      if (labelIndex < 0) throw invalid(row, `no label column '${options.label}' in the header (${header.join(', ')})`);
+      if (featureColumns.length === 0) featureColumns = header.filter((_, i) => i !== labelIndex);
+      featureIndex = featureColumns.map((c) => {
+        const i = header!.indexOf(c);
+        if (i < 0) throw invalid(row, `no feature column '${c}' in the header`);
+        return i;
+      });
+      return;
+    }
+    rawLabels.push(parseRow(text, row).label);
+  });
+  const rows = csv ? records.slice(1) : records;
+  if (rows.length === 0) throw new DlError('DATASET_INVALID', `${path} has no data rows`);
+  if (featureColumns.length === 0) throw new DlError('DATASET_INVALID', `${path} has no feature columns besides '${options.label}'`);
+  const classes = classesOf(rawLabels);
+  const width = featureColumns.length;
+  return {
+    size: rows.length,
+    featureShape: [width],
+    classes,
+    labels: Int32Array.from(rawLabels, (l) => classes.indexOf(l)),
+    source: path,
+    read: async (items) => {
+      const out = new Float32Array(items.length * width);
+      const handle = await open(path, 'r');
+      try {
+        for (let i = 0; i < items.length; i++) {
+          const { start, end, line } = rows[items[i]!]!;
+          const buffer = Buffer.alloc(end - start);
+          await handle.read(buffer, 0, buffer.length, start);
+          const text = buffer.toString('utf8').replace(/^\uFEFF/, '').replace(/\r$/, '');
+          out.set(parseRow(text, line).values, i * width);
+        }
+      } finally {
+        await handle.close();
+      }
+      return out;
+    },
+  };
+}

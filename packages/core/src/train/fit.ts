@@ -1,0 +1,323 @@
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { selectTfjsBackend, type Tf } from '../backend/tfjs.js';
+import { DlError } from '../errors.js';
+import type { BatchLogs, Callback, EpochLogs, StopReason, TrainingContext } from './callbacks/callback.js';
+import { readCheckpoint, writeCheckpoint, type CheckpointData } from './checkpoint.js';
+import { batchCount, iterateBatches } from './data/batches.js';
+import { assertTrainable, featureSize, type Dataset } from './data/dataset.js';
+import { ClassificationMetrics, type ClassificationReport } from './metrics/classification.js';
+import { clipGradients, createOptimizer, type Optimizer, type OptimizerConfig } from './optim/optimizers.js';
+import { createRng, RNG_STREAM, shuffleInPlace, withSeededMathRandom, type Rng } from './random.js';
+
+export interface FitOptions {
+  epochs: number;
+  batchSize?: number;
+  /** Default Adam, learning rate 1e-3. */
+  optimizer?: OptimizerConfig;
+  /** Gradient clipping: global L2 norm and/or per value. */
+  clip?: { norm?: number; value?: number };
+  /** Seeds shuffling, augmentation and dropout: the same seed and data give the same weights on one backend. */
+  seed?: number;
+  validation?: Dataset;
+  /** Random augmentation of one training example (features in, features out), drawing only from `rng`. */
+  augment?: (features: Float32Array, rng: Rng) => Float32Array;
+  callbacks?: Callback[];
+  /** Stops after the current step; callbacks' onInterrupt runs (the checkpoint callback saves). */
+  signal?: AbortSignal;
+  /** Continue from a checkpoint folder written by a run of the same model and data. */
+  resumeFrom?: string;
+  /** Top-k accuracies reported on validation (default [5] when there are more than 5 classes). */
+  topK?: number[];
+  /** Batches read ahead (default 2). */
+  prefetch?: number;
+}
+
+export interface FitResult {
+  history: EpochLogs[];
+  stopReason: StopReason;
+  /** Epochs completed. */
+  epochs: number;
+  /** Full report on the validation data after the last epoch (with restored weights, if any were). */
+  validation?: ClassificationReport;
+  seconds: number;
+}
+
+/**
+ * Sparse categorical cross-entropy; on probabilities when the model ends in softmax, else on logits. The
+ * epsilon is added rather than clipped to (as Keras does) because wasm's clip turns NaN into a bound, which
+ * would hide a diverged run from terminate-on-NaN.
+ */
+function crossEntropy(tf: Tf, output: tfc.Tensor, labels: tfc.Tensor1D, classes: number, probabilities: boolean): tfc.Scalar {
+  const oneHot = tf.cast(tf.oneHot(labels, classes), 'float32');
+  if (!probabilities) return tf.losses.softmaxCrossEntropy(oneHot, output) as tfc.Scalar;
+  const picked = tf.sum(tf.mul(output, oneHot), -1);
+  return tf.neg(tf.mean(tf.log(tf.add(picked, 1e-7)))) as tfc.Scalar;
+}
+
+export function endsInSoftmax(model: LayersModel): boolean {
+  const last = model.layers[model.layers.length - 1];
+  return (last?.getConfig() as { activation?: string } | undefined)?.activation === 'softmax';
+}
+
+function outputClasses(model: LayersModel): number {
+  const shape = model.outputs[0]?.shape;
+  const classes = shape?.[shape.length - 1];
+  if (model.outputs.length !== 1 || shape?.length !== 2 || typeof classes !== 'number') {
+    throw new DlError('INVALID_ARGUMENT', 'fit trains classifiers: the model needs one output of shape [batch, classes]');
+  }
+  return classes;
+}
+
+function checkShapes(model: LayersModel, dataset: Dataset, what: string): void {
+  const input = model.inputs[0]?.shape.slice(1);
+  if (model.inputs.length !== 1 || input === undefined || input.join() !== dataset.featureShape.join()) {
+    throw new DlError('DATASET_INVALID', `${what} examples have shape [${dataset.featureShape.join(', ')}]; the model takes [${input?.join(', ')}]`);
+  }
+  const classes = outputClasses(model);
+  if (classes !== dataset.classes.length) {
+    throw new DlError('DATASET_INVALID', `${what} has ${dataset.classes.length} classes; the model outputs ${classes}`);
+  }
+}
+
+/** Mean loss and metrics of `model` on `dataset`, in inference mode. */
+export async function evaluate(
+  model: LayersModel,
+  dataset: Dataset,
+  options: { batchSize?: number; topK?: number[]; tf?: Tf } = {},
+): Promise<{ loss: number; report: ClassificationReport }> {
+  const tf = options.tf ?? (await selectTfjsBackend()).tf;
+  const classes = outputClasses(model);
+  const probabilities = endsInSoftmax(model);
+  const metrics = new ClassificationMetrics(dataset.classes, options.topK ?? defaultTopK(classes));
+  let lossSum = 0;
+  for await (const batch of iterateBatches(dataset, { batchSize: options.batchSize ?? 128 })) {
+    const [scores, loss] = tf.tidy(() => {
+      const x = tf.tensor(batch.x, [batch.size, ...dataset.featureShape]);
+      const output = model.apply(x, { training: false }) as tfc.Tensor;
+      const labels = tf.tensor1d(batch.y, 'int32');
+      const l = crossEntropy(tf, output, labels, classes, probabilities);
+      return [output.dataSync() as Float32Array, l.dataSync()[0]!] as const;
+    });
+    lossSum += loss * batch.size;
+    metrics.update(scores, batch.y);
+  }
+  return { loss: lossSum / dataset.size, report: metrics.report() };
+}
+
+function defaultTopK(classes: number): number[] {
+  return classes > 5 ? [5] : [];
+}
+
+async function gatherCallbackStates(callbacks: Callback[]): Promise<Record<string, unknown>> {
+  return Object.fromEntries(callbacks.filter((c) => c.getState).map((c) => [c.name, c.getState!()]));
+}
+
+/**
+ * Trains a tfjs layers classifier on a dataset: the loop of Keras `fit` with seeded determinism, exact resume
+ * from checkpoints, gradient clipping, streaming batches and callbacks.
+ */
+export async function fit(model: LayersModel, train: Dataset, options: FitOptions): Promise<FitResult> {
+  const { tf } = await selectTfjsBackend();
+  const started = performance.now();
+  assertTrainable(train);
+  checkShapes(model, train, 'Training data');
+  if (options.validation) checkShapes(model, options.validation, 'Validation data');
+  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new DlError('INVALID_ARGUMENT', `epochs must be a positive integer, got ${options.epochs}`);
+  const batchSize = options.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new DlError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`);
+  const seed = options.seed ?? 0;
+  const callbacks = options.callbacks ?? [];
+  const names = callbacks.map((c) => c.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined) throw new DlError('INVALID_ARGUMENT', `Two callbacks are named '${duplicate}'`);
+  const classes = outputClasses(model);
+  const probabilities = endsInSoftmax(model);
+  const topK = options.topK ?? defaultTopK(classes);
+  const width = featureSize(train);
+  const stepsPerEpoch = batchCount(train.size, batchSize);
+  const optimizer: Optimizer = createOptimizer(tf, options.optimizer ?? { name: 'adam' });
+  const variables = model.trainableWeights.map((w) => w.read() as tfc.Variable);
+
+  let epoch = 0;
+  let step = 0;
+  let globalStep = 0;
+  let history: EpochLogs[] = [];
+  let partial = { lossSum: 0, correct: 0, count: 0 };
+  let stopReason: StopReason = 'completed';
+  let stopRequested: StopReason | undefined;
+
+  // Where a run resumed from a checkpoint taken now would start.
+  let next = { epoch: 0, step: 0 };
+  const snapshot = async (): Promise<CheckpointData> => ({
+    ...next,
+    globalStep,
+    seed,
+    learningRate: optimizer.learningRate,
+    optimizer: { name: optimizer.config.name, ...(await optimizer.getState()) },
+    weights: await Promise.all(
+      model.weights.map(async (w) => ({ name: w.originalName, shape: [...w.shape] as number[], values: (await w.read().data()) as Float32Array })),
+    ),
+    history,
+    partial: { ...partial },
+    callbacks: await gatherCallbackStates(callbacks),
+  });
+
+  const ctx: TrainingContext = {
+    tf,
+    model,
+    optimizer,
+    epochs: options.epochs,
+    stepsPerEpoch,
+    get epoch() {
+      return epoch;
+    },
+    get step() {
+      return step;
+    },
+    get globalStep() {
+      return globalStep;
+    },
+    get history() {
+      return history;
+    },
+    stop(reason) {
+      stopRequested ??= reason;
+    },
+    saveCheckpoint: async (dir) => writeCheckpoint(dir, await snapshot()),
+  };
+
+  if (options.resumeFrom !== undefined) {
+    const checkpoint = await readCheckpoint(options.resumeFrom);
+    restore(tf, model, optimizer, variables, checkpoint, callbacks, options.resumeFrom);
+    ({ epoch, step, globalStep, history, partial } = checkpoint);
+    next = { epoch, step };
+    optimizer.learningRate = checkpoint.learningRate;
+    if (checkpoint.seed !== seed) throw new DlError('CHECKPOINT_INVALID', `Checkpoint ${options.resumeFrom} was trained with seed ${checkpoint.seed}, not ${seed}`);
+  }
+
+  try {
+    for (const c of callbacks) await c.onTrainBegin?.(ctx);
+    for (; epoch < options.epochs && stopRequested === undefined; epoch++, step = 0) {
+      if (step === 0) partial = { lossSum: 0, correct: 0, count: 0 };
+      for (const c of callbacks) await c.onEpochBegin?.(ctx);
+      const order = Int32Array.from({ length: train.size }, (_, i) => i);
+      shuffleInPlace(order, createRng(seed, RNG_STREAM.shuffle, epoch));
+      const batches = iterateBatches(train, { batchSize, order, startBatch: step, prefetch: options.prefetch });
+      for await (const batch of batches) {
+        // Batches already read resolve as microtasks, which never let signals, timers or I/O in: yield a turn
+        // so that Ctrl-C (the AbortSignal) and progress output are seen during the epoch.
+        await new Promise((turn) => setImmediate(turn));
+        if (options.signal?.aborted) {
+          stopRequested = 'aborted';
+          break;
+        }
+        for (const c of callbacks) c.onBatchBegin?.(ctx);
+        if (options.augment) {
+          const rng = createRng(seed, RNG_STREAM.augment, epoch, step);
+          for (let i = 0; i < batch.size; i++) batch.x.set(options.augment(batch.x.subarray(i * width, (i + 1) * width), rng), i * width);
+        }
+        const { loss, correct } = withSeededMathRandom(createRng(seed, RNG_STREAM.step, epoch, step), () =>
+          trainStep(tf, model, optimizer, variables, batch.x, batch.y, batch.size, train.featureShape, classes, probabilities, options.clip),
+        );
+        partial.lossSum += loss * batch.size;
+        partial.correct += correct;
+        partial.count += batch.size;
+        step++;
+        globalStep++;
+        next = { epoch, step };
+        const logs: BatchLogs = { loss: partial.lossSum / partial.count, accuracy: partial.correct / partial.count, batchLoss: loss };
+        for (const c of callbacks) await c.onBatchEnd?.(ctx, logs);
+        if (stopRequested !== undefined) break;
+      }
+      // ctx.stop() may have set it during the awaits above; TypeScript cannot see that.
+      const requested = stopRequested as StopReason | undefined;
+      if (requested !== undefined && requested !== 'early-stopping') break;
+      const logs: EpochLogs = { epoch, loss: partial.lossSum / partial.count, accuracy: partial.correct / partial.count };
+      if (options.validation) {
+        const { loss, report } = await evaluate(model, options.validation, { batchSize: Math.max(batchSize, 128), topK, tf });
+        logs.val_loss = loss;
+        logs.val_accuracy = report.accuracy;
+        for (const [k, v] of Object.entries(report.topK)) logs[`val_${k}`] = v;
+      }
+      logs.learningRate = optimizer.learningRate;
+      history = [...history, logs];
+      next = { epoch: epoch + 1, step: 0 };
+      partial = { lossSum: 0, correct: 0, count: 0 };
+      for (const c of callbacks) await c.onEpochEnd?.(ctx, logs);
+    }
+    stopReason = stopRequested ?? 'completed';
+    if (stopReason === 'aborted') for (const c of callbacks) await c.onInterrupt?.(ctx);
+    for (const c of callbacks) await c.onTrainEnd?.(ctx, stopReason);
+    const validation =
+      options.validation && stopReason !== 'aborted' ? (await evaluate(model, options.validation, { batchSize: Math.max(batchSize, 128), topK, tf })).report : undefined;
+    return {
+      history,
+      stopReason,
+      epochs: history.length,
+      ...(validation ? { validation } : {}),
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+/** One forward/backward/update; returns the batch's mean loss and how many it got right. */
+function trainStep(
+  tf: Tf,
+  model: LayersModel,
+  optimizer: Optimizer,
+  variables: tfc.Variable[],
+  xs: Float32Array,
+  ys: Int32Array,
+  size: number,
+  featureShape: readonly number[],
+  classes: number,
+  probabilities: boolean,
+  clip: FitOptions['clip'],
+): { loss: number; correct: number } {
+  return tf.tidy(() => {
+    const x = tf.tensor(xs, [size, ...featureShape]);
+    const labels = tf.tensor1d(ys, 'int32');
+    let output: tfc.Tensor | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      output = tf.keep(model.apply(x, { training: true }) as tfc.Tensor);
+      return crossEntropy(tf, output, labels, classes, probabilities);
+    }, variables);
+    const ordered = variables.map((v) => grads[v.name]!);
+    optimizer.apply(variables, clip ? clipGradients(tf, ordered, clip) : ordered);
+    const predicted = tf.argMax(output!, -1).dataSync();
+    // Kept out of the gradient scope so accuracy can be read from it; nothing else owns it.
+    output!.dispose();
+    let correct = 0;
+    for (let i = 0; i < size; i++) if (predicted[i] === ys[i]) correct++;
+    return { loss: value.dataSync()[0]!, correct };
+  });
+}
+
+function restore(
+  tf: Tf,
+  model: LayersModel,
+  optimizer: Optimizer,
+  variables: tfc.Variable[],
+  checkpoint: CheckpointData,
+  callbacks: Callback[],
+  dir: string,
+): void {
+  const weights = model.weights;
+  const mismatch =
+    checkpoint.weights.length !== weights.length ||
+    checkpoint.weights.some((w, i) => w.shape.join() !== weights[i]!.shape.join() || w.values.length !== weights[i]!.shape.reduce((a, b) => a! * b!, 1));
+  if (mismatch) throw new DlError('CHECKPOINT_INVALID', `Checkpoint ${dir} holds weights of a different model (${checkpoint.weights.length} tensors, this model has ${weights.length})`);
+  if (checkpoint.optimizer.name !== optimizer.config.name) {
+    throw new DlError('CHECKPOINT_INVALID', `Checkpoint ${dir} was trained with ${checkpoint.optimizer.name}, not ${optimizer.config.name}`);
+  }
+  const values = checkpoint.weights.map((w) => tf.tensor(w.values, w.shape));
+  model.setWeights(values);
+  tf.dispose(values);
+  optimizer.setState(checkpoint.optimizer, variables);
+  for (const c of callbacks) {
+    if (c.setState && checkpoint.callbacks[c.name] !== undefined) c.setState(checkpoint.callbacks[c.name]);
+  }
+}
