@@ -31,6 +31,7 @@ export {
 } from './models/store.js';
 export { dlSettings, type DlSettings } from './models/settings.js';
 export { DEFAULT_MAX_INPUT_BYTES, readInputFile } from './io/read-input.js';
+export { expandInputs, isUrl, readInput, STDIN, type ExpandOptions, type ReadInputOptions } from './io/inputs.js';
 export { saveLayersModel, loadLayersModel, type SaveModelOptions } from './models/layers-model.js';
 export { writeFileAtomic } from './io/atomic-write.js';
 
