@@ -33,6 +33,7 @@ export { dlSettings, type DlSettings } from './models/settings.js';
 export { DEFAULT_MAX_INPUT_BYTES, readInputFile } from './io/read-input.js';
 export { expandInputs, isUrl, readInput, STDIN, type ExpandOptions, type ReadInputOptions } from './io/inputs.js';
 export { saveLayersModel, loadLayersModel, type SaveModelOptions } from './models/layers-model.js';
+export { loadGraphModel, type GraphModel } from './models/graph-model.js';
 export { writeFileAtomic } from './io/atomic-write.js';
 
 // Training

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { selectTfjsBackend } from '../backend/tfjs.js';
 import { DlError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { loadManifest, MANIFEST_FILE, sha256Of, type LoadedManifest, type ModelManifest } from './manifest.js';
+import { readTfjsArtifacts } from './tfjs-artifacts.js';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -103,22 +103,12 @@ export async function saveLayersModel(model: LayersModel, dir: string, options: 
 
 /** Loads the tfjs layers model of a checked model folder (see `loadLocalModel`). */
 export async function loadLayersModel(loaded: LoadedManifest): Promise<LayersModel> {
-  const { manifest, paths } = loaded;
-  if (manifest.runtime !== 'tfjs-layers' || paths.model === undefined || paths.weights === undefined) {
-    throw new DlError('MODEL_INVALID', `Model ${manifest.name} is not a tfjs layers model with 'model' and 'weights' files`);
-  }
   const { tf } = await selectTfjsBackend();
   const tfl = await import('@tensorflow/tfjs-layers');
   try {
-    const json = JSON.parse(await readFile(paths.model, 'utf8')) as {
-      modelTopology: object;
-      weightsManifest: Array<{ weights: tfc.io.WeightsManifestEntry[] }>;
-    };
-    const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);
-    const weights = await readFile(paths.weights);
-    const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
-    return await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
+    return await tfl.loadLayersModel(tf.io.fromMemory(await readTfjsArtifacts(loaded, 'tfjs-layers')));
   } catch (error) {
-    throw new DlError('MODEL_INVALID', `Model ${manifest.name} (${loaded.dir}) cannot be loaded: ${errorMessage(error)}`, { cause: error });
+    if (error instanceof DlError) throw error;
+    throw new DlError('MODEL_INVALID', `Model ${loaded.manifest.name} (${loaded.dir}) cannot be loaded: ${errorMessage(error)}`, { cause: error });
   }
 }

@@ -54,6 +54,8 @@ export const trainConfigSchema = z.object({
   epochs: z.number().int().positive().default(10),
   batchSize: z.number().int().positive().default(32),
   seed: z.number().int().nonnegative().default(0),
+  /** Gradient threads (see `fit`); results are reproducible for a given number. */
+  workers: z.number().int().positive().default(1),
   optimizer: optimizerConfigSchema.default({ name: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
   clip: z.object({ norm: z.number().positive().optional(), value: z.number().positive().optional() }).optional(),
   augment: z
@@ -172,6 +174,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainFromCon
     batchSize: config.batchSize,
     optimizer: config.optimizer,
     seed: config.seed,
+    workers: config.workers,
     validation: split.validation,
     callbacks,
     ...(config.clip ? { clip: config.clip } : {}),

@@ -4,11 +4,13 @@ import { selectTfjsBackend, type Tf } from '../backend/tfjs.js';
 import { DlError } from '../errors.js';
 import type { BatchLogs, Callback, EpochLogs, StopReason, TrainingContext } from './callbacks/callback.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointData } from './checkpoint.js';
-import { batchCount, iterateBatches } from './data/batches.js';
+import { batchCount, iterateBatches, type Batch } from './data/batches.js';
 import { assertTrainable, featureSize, type Dataset } from './data/dataset.js';
 import { ClassificationMetrics, type ClassificationReport } from './metrics/classification.js';
 import { clipGradients, createOptimizer, type Optimizer, type OptimizerConfig } from './optim/optimizers.js';
+import { startGradientWorkers, type GradientWorkers, type ShardResult } from './parallel/pool.js';
 import { createRng, RNG_STREAM, shuffleInPlace, withSeededMathRandom, type Rng } from './random.js';
+import { computeGradients, crossEntropy, endsInSoftmax } from './step.js';
 
 export interface FitOptions {
   epochs: number;
@@ -31,6 +33,12 @@ export interface FitOptions {
   topK?: number[];
   /** Batches read ahead (default 2). */
   prefetch?: number;
+  /**
+   * Threads computing gradients (default 1). With N > 1 each batch is split in N shards, N - 1 of them on
+   * worker threads with their own tfjs, and the gradients are averaged: wasm is single-threaded in Node, so this
+   * is how more cores help. Deterministic for a given N; a different N gives (slightly) different weights.
+   */
+  workers?: number;
 }
 
 export interface FitResult {
@@ -41,23 +49,6 @@ export interface FitResult {
   /** Full report on the validation data after the last epoch (with restored weights, if any were). */
   validation?: ClassificationReport;
   seconds: number;
-}
-
-/**
- * Sparse categorical cross-entropy; on probabilities when the model ends in softmax, else on logits. The
- * epsilon is added rather than clipped to (as Keras does) because wasm's clip turns NaN into a bound, which
- * would hide a diverged run from terminate-on-NaN.
- */
-function crossEntropy(tf: Tf, output: tfc.Tensor, labels: tfc.Tensor1D, classes: number, probabilities: boolean): tfc.Scalar {
-  const oneHot = tf.cast(tf.oneHot(labels, classes), 'float32');
-  if (!probabilities) return tf.losses.softmaxCrossEntropy(oneHot, output) as tfc.Scalar;
-  const picked = tf.sum(tf.mul(output, oneHot), -1);
-  return tf.neg(tf.mean(tf.log(tf.add(picked, 1e-7)))) as tfc.Scalar;
-}
-
-export function endsInSoftmax(model: LayersModel): boolean {
-  const last = model.layers[model.layers.length - 1];
-  return (last?.getConfig() as { activation?: string } | undefined)?.activation === 'softmax';
 }
 
 function outputClasses(model: LayersModel): number {
@@ -118,7 +109,7 @@ async function gatherCallbackStates(callbacks: Callback[]): Promise<Record<strin
  * from checkpoints, gradient clipping, streaming batches and callbacks.
  */
 export async function fit(model: LayersModel, train: Dataset, options: FitOptions): Promise<FitResult> {
-  const { tf } = await selectTfjsBackend();
+  const { tf, backend } = await selectTfjsBackend();
   const started = performance.now();
   assertTrainable(train);
   checkShapes(model, train, 'Training data');
@@ -136,6 +127,8 @@ export async function fit(model: LayersModel, train: Dataset, options: FitOption
   const topK = options.topK ?? defaultTopK(classes);
   const width = featureSize(train);
   const stepsPerEpoch = batchCount(train.size, batchSize);
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) throw new DlError('INVALID_ARGUMENT', `workers must be a positive integer, got ${workers}`);
   const optimizer: Optimizer = createOptimizer(tf, options.optimizer ?? { name: 'adam' });
   const variables = model.trainableWeights.map((w) => w.read() as tfc.Variable);
 
@@ -196,6 +189,17 @@ export async function fit(model: LayersModel, train: Dataset, options: FitOption
     if (checkpoint.seed !== seed) throw new DlError('CHECKPOINT_INVALID', `Checkpoint ${options.resumeFrom} was trained with seed ${checkpoint.seed}, not ${seed}`);
   }
 
+  const pool =
+    workers > 1
+      ? await startGradientWorkers(workers - 1, {
+          backend,
+          topology: model.toJSON(undefined, false) as object,
+          featureShape: [...train.featureShape],
+          classes,
+          probabilities,
+        })
+      : undefined;
+  const shape = { featureShape: train.featureShape, classes, probabilities };
   try {
     for (const c of callbacks) await c.onTrainBegin?.(ctx);
     for (; epoch < options.epochs && stopRequested === undefined; epoch++, step = 0) {
@@ -217,9 +221,14 @@ export async function fit(model: LayersModel, train: Dataset, options: FitOption
           const rng = createRng(seed, RNG_STREAM.augment, epoch, step);
           for (let i = 0; i < batch.size; i++) batch.x.set(options.augment(batch.x.subarray(i * width, (i + 1) * width), rng), i * width);
         }
-        const { loss, correct } = withSeededMathRandom(createRng(seed, RNG_STREAM.step, epoch, step), () =>
-          trainStep(tf, model, optimizer, variables, batch.x, batch.y, batch.size, train.featureShape, classes, probabilities, options.clip),
-        );
+        const stream = [seed, RNG_STREAM.step, epoch, step] as const;
+        const { loss, correct } = pool
+          ? await parallelStep(tf, model, optimizer, variables, pool, batch, shape, options.clip, stream)
+          : withSeededMathRandom(createRng(...stream), () => {
+              const result = computeGradients(tf, model, variables, batch.x, batch.y, train.featureShape, classes, probabilities);
+              applyGradients(tf, optimizer, variables, result.grads, options.clip);
+              return result;
+            });
         partial.lossSum += loss * batch.size;
         partial.correct += correct;
         partial.count += batch.size;
@@ -260,40 +269,60 @@ export async function fit(model: LayersModel, train: Dataset, options: FitOption
     };
   } finally {
     optimizer.dispose();
+    await pool?.close();
   }
 }
 
-/** One forward/backward/update; returns the batch's mean loss and how many it got right. */
-function trainStep(
+function applyGradients(tf: Tf, optimizer: Optimizer, variables: tfc.Variable[], grads: tfc.Tensor[], clip: FitOptions['clip']): void {
+  tf.tidy(() => optimizer.apply(variables, clip ? clipGradients(tf, grads, clip) : grads));
+  tf.dispose(grads);
+}
+
+/**
+ * One step over `pool.size + 1` shards of the batch: the first here, the others on the workers, all from the
+ * same weights; the update uses the gradients averaged by shard size, i.e. those of the whole batch.
+ */
+async function parallelStep(
   tf: Tf,
   model: LayersModel,
   optimizer: Optimizer,
   variables: tfc.Variable[],
-  xs: Float32Array,
-  ys: Int32Array,
-  size: number,
-  featureShape: readonly number[],
-  classes: number,
-  probabilities: boolean,
+  pool: GradientWorkers,
+  batch: Batch,
+  shape: { featureShape: readonly number[]; classes: number; probabilities: boolean },
   clip: FitOptions['clip'],
-): { loss: number; correct: number } {
-  return tf.tidy(() => {
-    const x = tf.tensor(xs, [size, ...featureShape]);
-    const labels = tf.tensor1d(ys, 'int32');
-    let output: tfc.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      output = tf.keep(model.apply(x, { training: true }) as tfc.Tensor);
-      return crossEntropy(tf, output, labels, classes, probabilities);
-    }, variables);
-    const ordered = variables.map((v) => grads[v.name]!);
-    optimizer.apply(variables, clip ? clipGradients(tf, ordered, clip) : ordered);
-    const predicted = tf.argMax(output!, -1).dataSync();
-    // Kept out of the gradient scope so accuracy can be read from it; nothing else owns it.
-    output!.dispose();
-    let correct = 0;
-    for (let i = 0; i < size; i++) if (predicted[i] === ys[i]) correct++;
-    return { loss: value.dataSync()[0]!, correct };
-  });
+  stream: readonly [number, ...number[]],
+): Promise<{ loss: number; correct: number }> {
+  const width = batch.x.length / batch.size;
+  const per = Math.ceil(batch.size / (pool.size + 1));
+  const shards = Array.from({ length: pool.size + 1 }, (_, k) => {
+    const [from, to] = [k * per, Math.min(batch.size, (k + 1) * per)];
+    return { x: batch.x.slice(from * width, to * width), y: batch.y.slice(from, to) };
+  }).filter((s) => s.y.length > 0);
+  const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
+  const remote = shards.slice(1).map((s, k) => pool.step(k, { weights, x: s.x, y: s.y, rng: [...stream, k + 1] }));
+  const local = withSeededMathRandom(createRng(...stream), () =>
+    computeGradients(tf, model, variables, shards[0]!.x, shards[0]!.y, shape.featureShape, shape.classes, shape.probabilities),
+  );
+  let others: ShardResult[];
+  try {
+    others = await Promise.all(remote);
+  } catch (error) {
+    tf.dispose(local.grads);
+    throw error;
+  }
+  const share = shards.map((s) => s.y.length / batch.size);
+  const averaged = tf.tidy(() =>
+    variables.map((v, i) =>
+      others.reduce((sum, r, k) => tf.add(sum, tf.mul(tf.tensor(r.grads[i]!, v.shape), share[k + 1]!)), tf.mul(local.grads[i]!, share[0]!)),
+    ),
+  );
+  tf.dispose(local.grads);
+  applyGradients(tf, optimizer, variables, averaged, clip);
+  return {
+    loss: others.reduce((sum, r, k) => sum + r.loss * share[k + 1]!, local.loss * share[0]!),
+    correct: others.reduce((sum, r) => sum + r.correct, local.correct),
+  };
 }
 
 function restore(
