@@ -1,5 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 
 // Runs the built CLI as a user would (the test script builds first).
@@ -56,6 +62,76 @@ describe('dl (spawned)', () => {
     expect(r.stderr).not.toContain('    at ');
   });
 
+  it('classifies a directory (recursively), a glob, standard input and an http URL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-inputs-'));
+    try {
+      mkdirSync(join(dir, 'nested'));
+      copyFileSync(SAMPLE, join(dir, 'nested', 'cat.jpg'));
+      copyFileSync(SAMPLE, join(dir, 'b.jpg'));
+      writeFileSync(join(dir, 'notes.txt'), 'not an image');
+      const fromDir = dl(['vision', 'classify', '--json', '--topk', '1', dir]);
+      expect(fromDir.code, fromDir.stderr).toBe(0);
+      expect(fromDir.stdout.trim().split('\n').map((l) => JSON.parse(l).input)).toEqual([join(dir, 'b.jpg'), join(dir, 'nested', 'cat.jpg')]);
+      const fromGlob = dl(['vision', 'classify', '--json', '--topk', '1', `${dir}/**/*.jpg`]);
+      expect(fromGlob.stdout.trim().split('\n')).toHaveLength(2);
+      const stdin = spawnSync(process.execPath, [BIN, 'vision', 'classify', '--json', '--topk', '1', '-'], { input: readFileSync(SAMPLE), encoding: 'utf8' });
+      expect(stdin.status, stdin.stderr).toBe(0);
+      expect(JSON.parse(stdin.stdout).output[0].label).toMatch(/cat|Mau/);
+      const empty = dl(['vision', 'classify', `${dir}/*.gif`]);
+      expect(empty.code).toBe(1);
+      expect(empty.stderr).toMatch(/^dl: INPUT_NOT_FOUND: .*matches no/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // A real server on loopback; spawnSync would block the server's own event loop, so spawn.
+    const server = createServer((req, res) => (req.url === '/cat.jpg' ? res.end(readFileSync(SAMPLE)) : res.writeHead(404).end()));
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const child = spawn(process.execPath, [BIN, 'vision', 'classify', '--json', '--topk', '1', `${url}/cat.jpg`, `${url}/missing.jpg`]);
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      const code = await new Promise((done) => child.on('close', done));
+      expect(code).toBe(1);
+      const [ok, missing] = stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(ok.output[0].label).toMatch(/cat|Mau/);
+      expect(missing.error).toEqual({ code: 'INPUT_NOT_FOUND', message: `${url}/missing.jpg: HTTP 404 Not Found` });
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
+  });
+
+  it('detects objects, --json in the HF shape, and writes annotated images with --out', async () => {
+    const images = fileURLToPath(new URL('../../../../shared/data/images/', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-detect-'));
+    try {
+      const r = dl(['vision', 'detect', '--json', '--out', dir, join(images, 'dog.jpg'), join(images, 'horses.jpg'), '/no/such.jpg']);
+      expect(r.code).toBe(1);
+      const [dog, horses, missing] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(dog.output.map((d: { label: string }) => d.label)).toEqual(expect.arrayContaining(['dog', 'bicycle']));
+      expect(dog.output[0]).toEqual({ label: expect.any(String), score: expect.any(Number), box: { xmin: expect.any(Number), ymin: expect.any(Number), xmax: expect.any(Number), ymax: expect.any(Number) } });
+      expect(horses.output.filter((d: { label: string }) => d.label === 'horse').length).toBeGreaterThanOrEqual(2);
+      expect(missing.error.code).toBe('INPUT_NOT_FOUND');
+      const meta = await sharp(join(dir, 'dog.jpg')).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 768, 576]);
+      expect(readdirSync(dir).sort()).toEqual(['dog.jpg', 'horses.jpg']);
+      const only = dl(['vision', 'detect', '--json', '--classes', 'dog', join(images, 'dog.jpg')]);
+      expect(JSON.parse(only.stdout).output.map((d: { label: string }) => d.label)).toEqual(['dog']);
+      expect(dl(['vision', 'detect', '--threshold', '2', join(images, 'dog.jpg')]).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a handwritten digit with --model digits, from an MNIST image and from a photo of paper', () => {
+    const samples = fileURLToPath(new URL('../../vision/samples/', import.meta.url));
+    const r = dl(['vision', 'classify', '--json', '--model', 'digits', '--topk', '1', join(samples, 'digit-7-mnist.png'), join(samples, 'digit-7-paper.jpg')]);
+    expect(r.code, r.stderr).toBe(0);
+    const outputs = r.stdout.trim().split('\n').map((l) => JSON.parse(l).output[0]);
+    expect(outputs.map((o: { label: string }) => o.label)).toEqual(['7', '7']);
+    expect(outputs.every((o: { score: number }) => o.score > 0.9)).toBe(true);
+  });
+
   it('doctor --json reports wasm chosen and tfjs-node unavailable with the reason', () => {
     const r = dl(['doctor', '--json'], { DL_BACKEND: '' });
     expect(r.code).toBe(0);
@@ -73,11 +149,13 @@ describe('dl (spawned)', () => {
     expect(JSON.parse(r.stdout).tfjs.error).toContain('@tensorflow/tfjs-node is not installed');
   });
 
-  it('models list shows the embedded MobileNetV2', () => {
+  it('models list shows the embedded models', () => {
     const r = dl(['models', 'list', '--json']);
     expect(r.code).toBe(0);
     const models = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(models).toContainEqual(expect.objectContaining({ name: 'mobilenetv2', task: 'image-classification' }));
+    expect(models).toContainEqual(expect.objectContaining({ name: 'digits', task: 'image-classification' }));
+    expect(models).toContainEqual(expect.objectContaining({ name: 'centernet', task: 'object-detection' }));
   });
 
   it('a --model that is neither an embedded name nor a model folder is MODEL_NOT_FOUND, exit 1', () => {

@@ -14,6 +14,25 @@ const COMMON = {
 
 const COMMANDS = {
   'vision classify': { topk: { type: 'string' }, model: { type: 'string' }, threads: { type: 'string' } },
+  'vision detect': {
+    model: { type: 'string' },
+    threshold: { type: 'string' },
+    iou: { type: 'string' },
+    classes: { type: 'string' },
+    max: { type: 'string' },
+    out: { type: 'string' },
+  },
+  train: {
+    data: { type: 'string' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    checkpoint: { type: 'string' },
+    resume: { type: 'string' },
+    log: { type: 'string' },
+    workers: { type: 'string' },
+  },
   'models list': {},
   doctor: {},
 } as const;
@@ -59,6 +78,33 @@ export async function main(argv: string[]): Promise<number> {
               topk: values.topk as string | undefined,
               model: values.model as string | undefined,
               threads: values.threads as string | undefined,
+            },
+            out,
+          );
+        }
+        case 'vision detect': {
+          const { visionDetect } = await import('./commands/vision-detect.js');
+          const flag = (name: string) => values[name] as string | undefined;
+          return await visionDetect(
+            { images: rest, model: flag('model'), threshold: flag('threshold'), iou: flag('iou'), classes: flag('classes'), max: flag('max'), out: flag('out') },
+            out,
+          );
+        }
+        case 'train': {
+          const { train } = await import('./commands/train.js');
+          const flag = (name: string) => values[name] as string | undefined;
+          return await train(
+            {
+              target: rest,
+              data: flag('data'),
+              epochs: flag('epochs'),
+              batchSize: flag('batch-size'),
+              seed: flag('seed'),
+              out: flag('out'),
+              checkpoint: flag('checkpoint'),
+              resume: flag('resume'),
+              log: flag('log'),
+              workers: flag('workers'),
             },
             out,
           );

@@ -3,11 +3,27 @@ export const USAGE = `dl: deep learning from the command line, offline by defaul
 
 Usage: dl <command> [options]
 
+Images: files, directories (recursive), globs, http(s) URLs, or - for standard input.
+
 Commands:
-  vision classify <images...>   Top-k ImageNet labels for each image (embedded MobileNetV2)
+  vision classify <images...>   Top-k labels for each image (embedded MobileNetV2, ImageNet-1k)
       --topk N                  labels per image (default 5)
-      --model NAME|DIR          embedded model name or model folder (default mobilenetv2)
+      --model NAME|DIR          embedded model (mobilenetv2, digits) or a model folder
       --threads N               onnxruntime threads
+  vision detect <images...>     Objects (COCO, 80 classes) with boxes in image pixels (embedded CenterNet)
+      --threshold F --iou F     lowest score kept (0.3); overlap that suppresses a box of the same class (0.5)
+      --classes a,b  --max N    keep only these labels; at most N per image (100)
+      --out FILE|DIR            write annotated images (a file for one image, a folder for several)
+  train digits                  Train the handwritten-digits CNN (the embedded \`digits\` model)
+      --data DIR                JSON digits (0.json..9.json) or MNIST IDX files
+                                (default ../shared/data/mnist/cazala-json)
+  train <config.json>           Train a classifier on your own image folders, CSV or JSONL (see README)
+      --epochs N  --batch-size N  --seed N   override the recipe or config
+      --out DIR                 save the trained model there (dlkit.json + tfjs files)
+      --checkpoint DIR          checkpoint every epoch and on Ctrl-C (default <out>.checkpoint)
+      --resume DIR              continue from a checkpoint, to the same result as an uninterrupted run
+      --log FILE                per-epoch figures as JSONL or CSV
+      --workers N               threads computing gradients (digits: 2; configs: 1)
   models list                   Models shipped with dlkit
   doctor                        Backends, versions, cache and offline settings, and why each was chosen
 

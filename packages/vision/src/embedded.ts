@@ -10,5 +10,21 @@ registerEmbeddedModel({
   description: 'MobileNetV2 int8, ImageNet-1k (1000 classes), ONNX',
 });
 
+registerEmbeddedModel({
+  name: 'digits',
+  task: 'image-classification',
+  dir: fileURLToPath(new URL('../models/digits', import.meta.url)),
+  package: '@dlkit/vision',
+  description: 'Handwritten digits 0-9 (MNIST-style CNN trained by dlkit), any image of one digit; tfjs',
+});
+
+registerEmbeddedModel({
+  name: 'centernet',
+  task: 'object-detection',
+  dir: fileURLToPath(new URL('../models/centernet', import.meta.url)),
+  package: '@dlkit/vision',
+  description: 'CenterNet (MobileNetV3), COCO 80 classes, from @vladmandic/human; tfjs graph',
+});
+
 /** A photo shipped with the package, for trying things out. */
 export const SAMPLE_IMAGE = fileURLToPath(new URL('../samples/cat.jpg', import.meta.url));

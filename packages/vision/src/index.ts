@@ -8,3 +8,9 @@ export {
 } from './classify/classifier.js';
 export type { Classification } from './classify/postprocess.js';
 export { decodeImage, DEFAULT_MAX_PIXELS, type DecodeOptions, type ImageInput, type RgbImage } from './image/decode.js';
+export { imageFolderDataset, IMAGE_EXTENSIONS, type ImageFolderOptions } from './image/folder-dataset.js';
+export { loadDigit } from './classify/digit.js';
+export { trainDigits, loadDigitsData, DIGITS_RECIPE, type TrainDigitsOptions } from './digits/train-digits.js';
+export { createDetector, type Detector, type DetectorOptions, type DetectionResult } from './detect/detector.js';
+export type { Detection, DetectOptions } from './detect/postprocess.js';
+export { drawDetections } from './image/draw.js';

@@ -1,6 +1,8 @@
-import { createClassifier } from '@dlkit/vision';
+import { expandInputs, STDIN } from '@dlkit/core';
+import { createClassifier, IMAGE_EXTENSIONS } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
+import { positiveInt } from './arguments.js';
 
 export interface ClassifyArgs {
   images: string[];
@@ -9,27 +11,22 @@ export interface ClassifyArgs {
   threads?: string;
 }
 
-function positiveInt(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${value}'`);
-  return n;
-}
-
 /** Returns the exit code: 1 if any image failed, after classifying all the others. */
 export async function visionClassify(args: ClassifyArgs, out: Output): Promise<number> {
   if (args.images.length === 0) throw new UsageError('vision classify needs at least one image');
+  if (args.images.filter((i) => i === STDIN).length > 1) throw new UsageError('standard input (-) can be given once');
   const topk = positiveInt('--topk', args.topk) ?? 5;
+  const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS });
   const threads = positiveInt('--threads', args.threads);
   const classifier = await createClassifier({
     ...(args.model !== undefined ? { model: args.model } : {}),
     ...(threads !== undefined ? { threads } : {}),
   });
   try {
-    const results = await classifier.classifyEach(args.images, { topk });
+    const results = await classifier.classifyEach(images, { topk });
     let failed = 0;
     results.forEach((result, i) => {
-      const input = args.images[i]!;
+      const input = images[i]!;
       if (!result.ok) {
         failed++;
         out.inputError(input, result.error);

@@ -49,6 +49,36 @@ describe('classify on the embedded MobileNetV2 (real model, real photos)', () =>
     expect((await classifier.classify(withAlpha, { topk: 1 }))[0]!.label).toBe(expected);
   });
 
+  it('reads every format sharp decodes: WebP, GIF (first frame), TIFF, AVIF, SVG, 16-bit PNG, grey, CMYK', async () => {
+    const expected = (await classifier.classify(SAMPLE_IMAGE, { topk: 1 }))[0]!.label;
+    const photo = sharp(SAMPLE_IMAGE);
+    const embedded = (await photo.clone().jpeg().toBuffer()).toString('base64');
+    const { width, height } = await photo.metadata();
+    const svg = Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}"><image width="${width}" height="${height}" xlink:href="data:image/jpeg;base64,${embedded}"/></svg>`,
+    );
+    const grey = await photo.clone().greyscale().jpeg().toBuffer();
+    const formats: Record<string, Buffer> = {
+      webp: await photo.clone().webp().toBuffer(),
+      gif: await photo.clone().gif().toBuffer(),
+      tiff: await photo.clone().tiff().toBuffer(),
+      avif: await photo.clone().avif({ quality: 70 }).toBuffer(),
+      svg,
+      png16: await photo.clone().toColourspace('rgb16').png().toBuffer(),
+      cmyk: await photo.clone().toColourspace('cmyk').jpeg().toBuffer(),
+    };
+    expect((await sharp(formats.png16).metadata()).depth).toBe('ushort');
+    expect((await sharp(formats.cmyk).metadata()).space).toBe('cmyk');
+    const results = await classifier.classifyEach([...Object.values(formats), grey], { topk: 3 });
+    Object.keys(formats).forEach((name, i) => {
+      const r = results[i]!;
+      expect(r.ok ? r.value[0]!.label : r.error.message, name).toBe(expected);
+    });
+    // A grey photo loses the colour that tells cat breeds apart; a cat must still be among the top 3.
+    const greyResult = results.at(-1)!;
+    expect(greyResult.ok && greyResult.value.some((p) => CATS.includes(p.label))).toBe(true);
+  });
+
   it('fails a bad input alone, with a typed error, and still classifies the rest of the batch', async () => {
     const notAnImage = join(scratch, 'notes.jpg');
     await writeFile(notAnImage, 'this is text with an image extension');

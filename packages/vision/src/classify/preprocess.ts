@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { DlError } from '@dlkit/core';
 import { decodeError, openImage, type DecodeOptions, type ImageInput } from '../image/decode.js';
+import { loadDigit } from './digit.js';
 
-/** The `input` section of an image-classification manifest. */
-export const classifierInputSchema = z.object({
+/** ImageNet-style models: resize the shorter side, centre-crop, normalise RGB by mean/std. */
+const rgbCropSchema = z.object({
+  kind: z.literal('rgb-crop').default('rgb-crop'),
   layout: z.enum(['NCHW', 'NHWC']),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
@@ -13,7 +15,22 @@ export const classifierInputSchema = z.object({
   std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
 });
 
+/** Handwritten digits: any image normalised the way MNIST was made, 28x28x1 in [0,1]. */
+const digitsSchema = z.object({ kind: z.literal('digits') });
+
+/** Models trained by dlkit on image folders: the whole image resized to width x height, [0,1], NHWC. */
+const imageSchema = z.object({
+  kind: z.literal('image'),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  channels: z.union([z.literal(1), z.literal(3)]),
+});
+
+/** The `input` section of an image-classification manifest. */
+export const classifierInputSchema = z.union([digitsSchema, imageSchema, rgbCropSchema]);
+
 export type ClassifierInputSpec = z.infer<typeof classifierInputSchema>;
+export type RgbCropSpec = z.infer<typeof rgbCropSchema>;
 
 export function parseClassifierInput(input: unknown, modelName: string): ClassifierInputSpec {
   const parsed = classifierInputSchema.safeParse(input);
@@ -23,8 +40,44 @@ export function parseClassifierInput(input: unknown, modelName: string): Classif
   return parsed.data;
 }
 
+/** Turns one image into the model's input: `shape` floats per image. */
+export interface Preprocessor {
+  /** Per-image tensor shape in the model's layout. */
+  shape: number[];
+  load(input: ImageInput, options: DecodeOptions): Promise<Float32Array>;
+}
+
+export function createPreprocessor(spec: ClassifierInputSpec): Preprocessor {
+  switch (spec.kind) {
+    case 'digits':
+      return { shape: [28, 28, 1], load: loadDigit };
+    case 'image':
+      return {
+        shape: [spec.height, spec.width, spec.channels],
+        load: (input, options) => loadResized(input, spec.width, spec.height, spec.channels, options),
+      };
+    case 'rgb-crop':
+      return {
+        shape: spec.layout === 'NCHW' ? [3, spec.height, spec.width] : [spec.height, spec.width, 3],
+        load: async (input, options) => normalize(await loadForClassifier(input, spec, options), spec),
+      };
+  }
+}
+
+/** The whole image resized (aspect not kept, as Keras `image_dataset_from_directory` does), HWC in [0,1]. */
+export async function loadResized(input: ImageInput, width: number, height: number, channels: 1 | 3, options: DecodeOptions = {}): Promise<Float32Array> {
+  const image = await openImage(input, options);
+  try {
+    const resized = image.resize({ width, height, fit: 'fill' });
+    const { data } = await (channels === 1 ? resized.greyscale() : resized).removeAlpha().toColourspace(channels === 1 ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
+    return Float32Array.from(data, (v) => v / 255);
+  } catch (error) {
+    throw decodeError(input, error, options.maxPixels);
+  }
+}
+
 /** Decodes, resizes and centre-crops one image to the model's size: RGB bytes, HWC. */
-export async function loadForClassifier(input: ImageInput, spec: ClassifierInputSpec, options: DecodeOptions = {}) {
+export async function loadForClassifier(input: ImageInput, spec: RgbCropSpec, options: DecodeOptions = {}) {
   const image = await openImage(input, options);
   try {
     const shorter = spec.resizeShorterSide ?? Math.max(spec.width, spec.height);
@@ -47,14 +100,15 @@ function centreCrop(rgb: Buffer, width: number, height: number, cropWidth: numbe
   return out;
 }
 
-/** Writes one HWC RGB crop into `batch` at `index`, scaled to [0,1] and normalised per channel. */
-export function normalizeInto(batch: Float32Array, index: number, rgb: Uint8Array, spec: ClassifierInputSpec): void {
+/** One HWC RGB crop scaled to [0,1] and normalised per channel, in the model's layout. */
+export function normalize(rgb: Uint8Array, spec: RgbCropSpec): Float32Array {
   const pixels = spec.width * spec.height;
-  const offset = index * pixels * 3;
+  const out = new Float32Array(pixels * 3);
   for (let p = 0; p < pixels; p++) {
     for (let c = 0; c < 3; c++) {
       const value = (rgb[p * 3 + c]! / 255 - spec.mean[c]!) / spec.std[c]!;
-      batch[offset + (spec.layout === 'NCHW' ? c * pixels + p : p * 3 + c)] = value;
+      out[spec.layout === 'NCHW' ? c * pixels + p : p * 3 + c] = value;
     }
   }
+  return out;
 }

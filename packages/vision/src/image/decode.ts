@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
-import { DlError, errorMessage, readInputFile } from '@dlkit/core';
+import { DlError, errorMessage, readInput } from '@dlkit/core';
 
 /** An image as tightly packed 8-bit RGB, upright (EXIF orientation applied), alpha flattened onto white. */
 export interface RgbImage {
@@ -15,6 +15,10 @@ export const DEFAULT_MAX_PIXELS = 100_000_000;
 
 export interface DecodeOptions {
   maxPixels?: number;
+  /** For http(s) URLs: give up after this long (default 30 s). */
+  timeoutMs?: number;
+  /** Largest file or download taken, bytes (default 256 MiB). */
+  maxBytes?: number;
 }
 
 function describe(input: ImageInput): string {
@@ -23,7 +27,11 @@ function describe(input: ImageInput): string {
 
 /** A sharp pipeline over the input, upright and without alpha, failing with typed errors. */
 export async function openImage(input: ImageInput, options: DecodeOptions = {}): Promise<Sharp> {
-  const bytes = typeof input === 'string' ? await readInputFile(input) : input;
+  // A string is a path, an http(s) URL or `-` (stdin).
+  const bytes =
+    typeof input === 'string'
+      ? await readInput(input, { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) })
+      : input;
   const limitInputPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const image = sharp(bytes, { limitInputPixels, failOn: 'error' });
   try {

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatEpochLogs, progressBar, readTrainConfig, trainFromConfig, type ClassificationReport, type FitResult } from '@dlkit/core';
+import { imageFolderDataset, trainDigits } from '@dlkit/vision';
+import { UsageError } from '../cli-error.js';
+import type { Output } from '../output.js';
+import { nonNegativeInt, positiveInt } from './arguments.js';
+
+export interface TrainArgs {
+  target: string[];
+  data?: string;
+  epochs?: string;
+  batchSize?: string;
+  seed?: string;
+  out?: string;
+  checkpoint?: string;
+  resume?: string;
+  log?: string;
+  workers?: string;
+}
+
+/** Where this repository keeps the MNIST digits; `dl train digits` uses them when --data is not given. */
+const DEFAULT_DIGITS = '../shared/data/mnist/cazala-json';
+
+/**
+ * SIGINT/SIGTERM stop training after the current step; the checkpoint callback then saves. A second signal
+ * exits at once.
+ */
+function interruptible(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`\ndl: ${name}: stopping after this step and saving a checkpoint (again to quit now)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+function summary(result: FitResult, saved: string | undefined): string {
+  const v: ClassificationReport | undefined = result.validation;
+  const last = result.history.at(-1);
+  return [
+    `${result.stopReason === 'completed' ? 'trained' : `stopped (${result.stopReason})`}: ${result.epochs} epochs in ${result.seconds.toFixed(0)} s`,
+    ...(last ? [`  last ${formatEpochLogs(last, result.epochs)}`] : []),
+    ...(v
+      ? [
+          `  validation accuracy ${(v.accuracy * 100).toFixed(2)}% on ${v.count} examples, macro F1 ${v.macroF1.toFixed(4)}`,
+          `  per class F1: ${v.perClass.map((c) => `${c.label} ${c.f1.toFixed(3)}`).join(', ')}`,
+        ]
+      : []),
+    ...(saved ? [`  model saved to ${saved}`] : []),
+  ].join('\n');
+}
+
+function report(result: FitResult, saved: string | undefined, checkpoint: string | undefined, input: string, out: Output, resumeHint: string): number {
+  if (result.stopReason === 'aborted') {
+    process.stderr.write(`dl: ABORTED: training interrupted at epoch ${result.epochs + 1}${checkpoint ? `; checkpoint in ${checkpoint}; continue with: ${resumeHint} --resume ${checkpoint}` : ''}\n`);
+    if (out.json) out.result(input, { stopReason: 'aborted', checkpoint: checkpoint ?? null, history: result.history }, '');
+    return 130;
+  }
+  out.result(input, { ...result, model: saved ?? null }, summary(result, saved));
+  return result.stopReason === 'nan' ? 1 : 0;
+}
+
+/** `dl train digits` and `dl train <config.json>`. */
+export async function train(args: TrainArgs, out: Output): Promise<number> {
+  const [what, ...extra] = args.target;
+  if (what === undefined) throw new UsageError('train needs `digits` or a config file (train <config.json>)');
+  if (extra.length > 0) throw new UsageError(`train takes one target, got ${args.target.join(' ')}`);
+  const epochs = positiveInt('--epochs', args.epochs);
+  const batchSize = positiveInt('--batch-size', args.batchSize);
+  const seed = nonNegativeInt('--seed', args.seed);
+  const workers = positiveInt('--workers', args.workers);
+  const progress = progressBar({ mode: out.json ? 'off' : undefined });
+  const { signal, release } = interruptible();
+  try {
+    if (what === 'digits') {
+      const data = args.data ?? (existsSync(DEFAULT_DIGITS) ? DEFAULT_DIGITS : undefined);
+      if (data === undefined) throw new UsageError(`train digits needs --data DIR (the JSON digits 0.json..9.json, or MNIST IDX files)`);
+      const checkpoint = args.checkpoint ?? (args.out ? `${resolve(args.out)}.checkpoint` : undefined);
+      const { result, saved } = await trainDigits({
+        data,
+        signal,
+        callbacks: [progress],
+        ...(args.out ? { out: args.out } : {}),
+        ...(epochs ? { epochs } : {}),
+        ...(batchSize ? { batchSize } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(workers ? { workers } : {}),
+        ...(checkpoint ? { checkpointDir: checkpoint } : {}),
+        ...(args.resume ? { resumeFrom: args.resume } : {}),
+        ...(args.log ? { log: args.log } : {}),
+      });
+      return report(result, saved?.dir, checkpoint, data, out, `dl train digits --data ${data}${args.out ? ` --out ${args.out}` : ''}`);
+    }
+    if (!what.endsWith('.json')) throw new UsageError(`unknown training target '${what}': use digits or a .json config`);
+    const { config, baseDir } = await readTrainConfig(what);
+    if (epochs) config.epochs = epochs;
+    if (batchSize) config.batchSize = batchSize;
+    if (seed !== undefined) config.seed = seed;
+    if (workers) config.workers = workers;
+    if (args.out) config.out = resolve(args.out);
+    if (args.log) config.log = resolve(args.log);
+    if (args.checkpoint) config.checkpoint = { ...config.checkpoint, dir: resolve(args.checkpoint) };
+    if (!config.checkpoint && config.out) config.checkpoint = { dir: `${resolve(baseDir, config.out)}.checkpoint` };
+    const { result, saved, model } = await trainFromConfig(config, {
+      baseDir,
+      loadImageFolder: imageFolderDataset,
+      callbacks: [progress],
+      signal,
+      ...(args.resume ? { resumeFrom: resolve(args.resume) } : {}),
+    });
+    model.dispose();
+    const checkpoint = config.checkpoint ? resolve(baseDir, config.checkpoint.dir) : undefined;
+    return report(result, saved?.dir, checkpoint, what, out, `dl train ${what}`);
+  } finally {
+    release();
+  }
+}

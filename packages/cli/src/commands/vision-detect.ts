@@ -1,0 +1,71 @@
+import { mkdir } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { expandInputs, STDIN, writeFileAtomic } from '@dlkit/core';
+import { createDetector, drawDetections, IMAGE_EXTENSIONS } from '@dlkit/vision';
+import { UsageError } from '../cli-error.js';
+import type { Output } from '../output.js';
+import { positiveInt } from './arguments.js';
+
+export interface DetectArgs {
+  images: string[];
+  model?: string;
+  threshold?: string;
+  iou?: string;
+  classes?: string;
+  max?: string;
+  out?: string;
+}
+
+function fraction(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new UsageError(`${flag} must be a number from 0 to 1, got '${value}'`);
+  return n;
+}
+
+/** Where the annotated copy of each input goes: `--out file.jpg` for one input, `--out dir/` for several. */
+function annotatedPaths(inputs: string[], out: string): string[] {
+  const single = inputs.length === 1 && /\.(jpe?g|png)$/i.test(out);
+  if (single) return [out];
+  const used = new Map<string, number>();
+  return inputs.map((input) => {
+    const stem = input === STDIN || /^https?:/i.test(input) ? 'image' : basename(input, extname(input));
+    const n = (used.get(stem) ?? 0) + 1;
+    used.set(stem, n);
+    return join(out, `${stem}${n > 1 ? `-${n}` : ''}.jpg`);
+  });
+}
+
+/** Returns the exit code: 1 if any image failed, after detecting in all the others. */
+export async function visionDetect(args: DetectArgs, out: Output): Promise<number> {
+  if (args.images.length === 0) throw new UsageError('vision detect needs at least one image');
+  if (args.images.filter((i) => i === STDIN).length > 1) throw new UsageError('standard input (-) can be given once');
+  const options = {
+    ...(args.threshold !== undefined ? { threshold: fraction('--threshold', args.threshold)! } : {}),
+    ...(args.iou !== undefined ? { iou: fraction('--iou', args.iou)! } : {}),
+    ...(args.max !== undefined ? { maxDetections: positiveInt('--max', args.max)! } : {}),
+    ...(args.classes !== undefined ? { classes: args.classes.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+  };
+  const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS });
+  const targets = args.out === undefined ? undefined : annotatedPaths(images, args.out);
+  if (targets && targets.length > 1) await mkdir(args.out!, { recursive: true });
+  const detector = await createDetector(args.model !== undefined ? { model: args.model } : {});
+  try {
+    let failed = 0;
+    for (const [i, input] of images.entries()) {
+      const [result] = await detector.detectEach([input], options);
+      if (!result!.ok) {
+        failed++;
+        out.inputError(input, result!.error);
+        continue;
+      }
+      const { detections, image } = result!.value;
+      if (targets) await writeFileAtomic(targets[i]!, await drawDetections(image, detections, /\.png$/i.test(targets[i]!) ? 'png' : 'jpeg'));
+      const lines = detections.map((d) => `  ${(d.score * 100).toFixed(1).padStart(5)}%  ${d.label.padEnd(14)} [${d.box.xmin}, ${d.box.ymin}, ${d.box.xmax}, ${d.box.ymax}]`);
+      out.result(input, detections, `${input}${targets ? ` -> ${targets[i]}` : ''}\n${lines.join('\n') || '  (nothing found)'}`);
+    }
+    return failed > 0 ? 1 : 0;
+  } finally {
+    await detector.dispose();
+  }
+}

@@ -1,0 +1,137 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Spawns the built CLI on small subsets of the real MNIST digits.
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const DIGITS = fileURLToPath(new URL('../../../../shared/data/mnist/cazala-json', import.meta.url));
+const PER_DIGIT = 40;
+let dir: string;
+let pixels: number[][][]; // [digit][sample][784]
+
+function dl(args: string[], cwd = dir) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dlkit-cli-train-'));
+  pixels = [];
+  await mkdir(join(dir, 'subset'));
+  for (let d = 0; d < 10; d++) {
+    const data = (JSON.parse(await readFile(join(DIGITS, `${d}.json`), 'utf8')) as { data: number[] }).data;
+    pixels.push(Array.from({ length: PER_DIGIT * 2 }, (_, i) => data.slice(i * 784, (i + 1) * 784)));
+    // The first PER_DIGIT of each digit as a small digits dataset in the same JSON format.
+    await writeFile(join(dir, 'subset', `${d}.json`), JSON.stringify({ data: data.slice(0, PER_DIGIT * 784) }));
+  }
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const png = (values: number[]) =>
+  sharp(Buffer.from(values.map((v) => Math.round(v * 255))), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+
+describe('dl train', () => {
+  it('train <config.json> on an image folder: learns, saves a model that `vision classify --model` reads', async () => {
+    for (const d of [0, 1, 7]) {
+      await mkdir(join(dir, 'images', String(d)), { recursive: true });
+      for (let i = 0; i < PER_DIGIT; i++) await writeFile(join(dir, 'images', String(d), `${i}.png`), await png(pixels[d]![i]!));
+    }
+    // Unseen digits to classify afterwards.
+    for (const d of [0, 1, 7]) await writeFile(join(dir, `unseen-${d}.png`), await png(pixels[d]![PER_DIGIT + 5]!));
+    await writeFile(
+      join(dir, 'train.json'),
+      JSON.stringify({
+        name: 'zero-one-seven',
+        data: { type: 'image-folder', path: 'images', width: 28, height: 28, channels: 1 },
+        validation: { split: 0.2 },
+        model: { architecture: 'cnn-small' },
+        epochs: 6,
+        batchSize: 16,
+        optimizer: { name: 'adam', learningRate: 0.002 },
+        log: 'log.csv',
+        out: 'model',
+      }),
+    );
+    const r = dl(['train', 'train.json', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const { output } = JSON.parse(r.stdout) as { output: { stopReason: string; validation: { accuracy: number }; model: string } };
+    expect(output.stopReason).toBe('completed');
+    expect(output.validation.accuracy).toBeGreaterThan(0.8);
+    expect(output.model).toBe(join(dir, 'model'));
+    expect((await readFile(join(dir, 'log.csv'), 'utf8')).trim().split('\n')).toHaveLength(7);
+    const manifest = JSON.parse(await readFile(join(dir, 'model', 'dlkit.json'), 'utf8'));
+    expect(manifest).toMatchObject({ name: 'zero-one-seven', runtime: 'tfjs-layers', input: { kind: 'image', width: 28, height: 28, channels: 1 } });
+    const c = dl(['vision', 'classify', '--json', '--topk', '1', '--model', 'model', 'unseen-0.png', 'unseen-1.png', 'unseen-7.png']);
+    expect(c.code, c.stderr).toBe(0);
+    const labels = c.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { output: Array<{ label: string }> }).output[0]!.label);
+    expect(labels.filter((l, i) => l === ['0', '1', '7'][i]).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('train <config.json> on a CSV, and a config error is a clear one-liner', async () => {
+    // 7x7 average-pooled digits as 49 numeric columns, label last: real data in a tabular shape.
+    const rows = ['label,' + Array.from({ length: 49 }, (_, i) => `p${i}`).join(',')];
+    for (let d = 0; d < 10; d++) {
+      for (const image of pixels[d]!.slice(0, PER_DIGIT)) {
+        const pooled = Array.from({ length: 49 }, (_, k) => {
+          const [by, bx] = [Math.floor(k / 7) * 4, (k % 7) * 4];
+          let s = 0;
+          for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) s += image[(by + y) * 28 + bx + x]!;
+          return (s / 16).toFixed(3);
+        });
+        rows.push(`${d},${pooled.join(',')}`);
+      }
+    }
+    await writeFile(join(dir, 'digits.csv'), rows.join('\n'));
+    await writeFile(join(dir, 'csv.json'), JSON.stringify({ data: { type: 'csv', path: 'digits.csv', label: 'label' }, model: { architecture: 'mlp', hidden: [64] }, epochs: 15, seed: 3, schedule: { type: 'cosine' } }));
+    const r = dl(['train', 'csv.json', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).output.validation.accuracy).toBeGreaterThan(0.5);
+
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ data: { type: 'csv', path: 'digits.csv', label: 'label' }, model: { architecture: 'resnet9000' } }));
+    const bad = dl(['train', 'bad.json']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toMatch(/^dl: INVALID_ARGUMENT: .*model.*architecture.*use one of mlp, cnn-small, cnn$/);
+    await writeFile(join(dir, 'nolabel.json'), JSON.stringify({ data: { type: 'csv', path: 'digits.csv', label: 'digit' }, model: { architecture: 'mlp' } }));
+    const missing = dl(['train', 'nolabel.json']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(`dl: DATASET_INVALID: ${join(dir, 'digits.csv')}:1: no label column 'digit' in the header (${rows[0]!.split(',').join(', ')})`);
+  });
+
+  it('train digits: Ctrl-C writes a checkpoint and exits 130; --resume finishes and saves the model', async () => {
+    const args = ['train', 'digits', '--data', 'subset', '--epochs', '3', '--batch-size', '16', '--out', 'digits-model'];
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir });
+    let stderr = '';
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('epoch 1/3') && !child.killed) child.kill('SIGINT'); // once: a second one quits at once
+    });
+    expect(await exited).toBe(130);
+    const checkpoint = join(dir, 'digits-model.checkpoint');
+    expect(stderr, stderr).toMatch(/ABORTED: training interrupted at epoch 2; checkpoint in .*digits-model\.checkpoint; continue with: dl train digits .* --resume /);
+    expect(existsSync(join(checkpoint, 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(dir, 'digits-model'))).toBe(false);
+
+    const resumed = dl([...args, '--resume', checkpoint]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('epoch 3/3');
+    expect(resumed.stderr).not.toContain('epoch 1/3');
+    expect(resumed.stdout).toMatch(/validation accuracy \d+\.\d+% on 40 examples/);
+    const manifest = JSON.parse(await readFile(join(dir, 'digits-model', 'dlkit.json'), 'utf8'));
+    expect(manifest.input).toEqual({ kind: 'digits' });
+  });
+
+  it('refuses an unknown target, bad numbers and missing data with exit 2 or a typed error', async () => {
+    expect(dl(['train']).code).toBe(2);
+    expect(dl(['train', 'cats']).code).toBe(2);
+    expect(dl(['train', 'digits', '--epochs', '0', '--data', 'subset']).code).toBe(2);
+    const r = dl(['train', 'digits', '--data', 'nowhere']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^dl: DATASET_INVALID: nowhere holds neither/);
+  });
+});

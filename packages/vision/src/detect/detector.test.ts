@@ -1,0 +1,70 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectTfjsBackend } from '@dlkit/core';
+import '../embedded.js';
+import { decodeImage } from '../image/decode.js';
+import { colourFor, drawDetections } from '../image/draw.js';
+import { createDetector, type Detector } from './detector.js';
+
+// Real photos beside the repository (../shared/data/images), read in place.
+const IMAGES = fileURLToPath(new URL('../../../../../shared/data/images/', import.meta.url));
+
+describe('detect with the embedded CenterNet (real model, real photos)', () => {
+  let detector: Detector;
+  beforeAll(async () => {
+    detector = await createDetector();
+  });
+  afterAll(() => detector.dispose());
+
+  it('finds the dog and the bicycle in dog.jpg, in original-image pixels', async () => {
+    const { width, height } = await decodeImage(join(IMAGES, 'dog.jpg'));
+    const found = await detector.detect(join(IMAGES, 'dog.jpg'));
+    const labels = found.map((d) => d.label);
+    expect(labels).toContain('dog');
+    expect(labels).toContain('bicycle');
+    expect(labels.filter((l) => l === 'bicycle')).toHaveLength(1); // duplicates suppressed
+    for (const { box, score } of found) {
+      expect(score).toBeGreaterThanOrEqual(0.3);
+      expect(box.xmin).toBeGreaterThanOrEqual(0);
+      expect(box.xmax).toBeLessThanOrEqual(width);
+      expect(box.ymax).toBeLessThanOrEqual(height);
+    }
+    const dog = found.find((d) => d.label === 'dog')!;
+    expect(dog.box.xmin).toBeLessThan(width / 2); // the dog sits bottom left in this photo
+    expect(dog.box.ymax).toBeGreaterThan(height / 2);
+  });
+
+  it('finds at least two horses in horses.jpg and the person in person.jpg', async () => {
+    const horses = await detector.detect(join(IMAGES, 'horses.jpg'), { classes: ['horse'] });
+    expect(horses.length).toBeGreaterThanOrEqual(2);
+    expect(horses.every((d) => d.label === 'horse')).toBe(true);
+    const people = await detector.detect(join(IMAGES, 'person.jpg'));
+    expect(people.map((d) => d.label)).toContain('person');
+  });
+
+  it('leaks no tensors, and fails a bad input alone', async () => {
+    const { tf } = await selectTfjsBackend();
+    const before = tf.memory().numTensors;
+    const results = await detector.detectEach([join(IMAGES, 'dog.jpg'), join(IMAGES, 'missing.jpg'), Buffer.from('not an image')]);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ok', 'INPUT_NOT_FOUND', 'INPUT_UNREADABLE']);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('draws labelled, colour-per-class boxes that can be read back', async () => {
+    const [result] = await detector.detectEach([join(IMAGES, 'dog.jpg')]);
+    if (!result?.ok) throw new Error('detection failed');
+    const { image, detections } = result.value;
+    const png = await drawDetections(image, detections, 'png');
+    const back = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect([back.info.width, back.info.height]).toEqual([image.width, image.height]);
+    const dog = detections.find((d) => d.label === 'dog')!;
+    const colour = colourFor('dog');
+    const expected = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+    // The middle of the box's left edge is painted in the dog's colour.
+    const y = Math.round((dog.box.ymin + dog.box.ymax) / 2);
+    const at = (y * back.info.width + dog.box.xmin) * back.info.channels;
+    expect(Array.from(back.data.subarray(at, at + 3))).toEqual(expected);
+  });
+});
