@@ -22,6 +22,13 @@ const COMMANDS = {
     max: { type: 'string' },
     out: { type: 'string' },
   },
+  'vision fine-tune': {
+    val: { type: 'string' },
+    out: { type: 'string' },
+    epochs: { type: 'string' },
+    size: { type: 'string' },
+    seed: { type: 'string' },
+  },
   train: {
     data: { type: 'string' },
     epochs: { type: 'string' },
@@ -89,6 +96,11 @@ export async function main(argv: string[]): Promise<number> {
             { images: rest, model: flag('model'), threshold: flag('threshold'), iou: flag('iou'), classes: flag('classes'), max: flag('max'), out: flag('out') },
             out,
           );
+        }
+        case 'vision fine-tune': {
+          const { visionFineTune } = await import('./commands/vision-fine-tune.js');
+          const flag = (name: string) => values[name] as string | undefined;
+          return await visionFineTune({ dirs: rest, val: flag('val'), out: flag('out'), epochs: flag('epochs'), size: flag('size'), seed: flag('seed') }, out);
         }
         case 'train': {
           const { train } = await import('./commands/train.js');

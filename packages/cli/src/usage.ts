@@ -14,6 +14,10 @@ Commands:
       --threshold F --iou F     lowest score kept (0.3); overlap that suppresses a box of the same class (0.5)
       --classes a,b  --max N    keep only these labels; at most N per image (100)
       --out FILE|DIR            write annotated images (a file for one image, a folder for several)
+  vision fine-tune <dir>        Train a classifier on your photos (<dir>/<class>/*.jpg) on the embedded
+                                Darknet backbone; the result loads with vision classify --model DIR
+      --out DIR  --val DIR      model folder (required); validation folder (default: 20% of <dir>)
+      --epochs N --size N       head training epochs (30); input side in pixels (160)
   train digits                  Train the handwritten-digits CNN (the embedded \`digits\` model)
       --data DIR                JSON digits (0.json..9.json) or MNIST IDX files
                                 (default ../shared/data/mnist/cazala-json)

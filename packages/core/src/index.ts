@@ -37,7 +37,7 @@ export { loadGraphModel, type GraphModel } from './models/graph-model.js';
 export { writeFileAtomic } from './io/atomic-write.js';
 
 // Training
-export { createRng, type Rng } from './train/random.js';
+export { createRng, RNG_STREAM, type Rng } from './train/random.js';
 export { fromArrays, fromTensors, mapDataset, subset, featureSize, type ArrayDatasetInput, type Dataset } from './train/data/dataset.js';
 export { splitDataset, type SplitOptions } from './train/data/split.js';
 export { iterateBatches, type Batch, type BatchOptions } from './train/data/batches.js';
@@ -57,6 +57,7 @@ export { terminateOnNaN } from './train/callbacks/terminate-on-nan.js';
 export { checkpoints, type CheckpointOptions } from './train/callbacks/checkpoints.js';
 export { readCheckpoint, type CheckpointData } from './train/checkpoint.js';
 export { ARCHITECTURES, buildArchitecture, modelFromLayersJson, type ArchitectureName } from './train/architectures.js';
+export { featureExtractor, stackModels } from './train/transfer.js';
 export {
   parseTrainConfig,
   readTrainConfig,

@@ -26,5 +26,13 @@ registerEmbeddedModel({
   description: 'CenterNet (MobileNetV3), COCO 80 classes, from @vladmandic/human; tfjs graph',
 });
 
+registerEmbeddedModel({
+  name: 'darknet-tiny',
+  task: 'image-features',
+  dir: fileURLToPath(new URL('../models/darknet-tiny', import.meta.url)),
+  package: '@dlkit/vision',
+  description: 'Darknet Tiny ImageNet backbone (ml5.js): 512 features per image, for vision fine-tune; tfjs',
+});
+
 /** A photo shipped with the package, for trying things out. */
 export const SAMPLE_IMAGE = fileURLToPath(new URL('../samples/cat.jpg', import.meta.url));

@@ -14,3 +14,4 @@ export { trainDigits, loadDigitsData, DIGITS_RECIPE, type TrainDigitsOptions } f
 export { createDetector, type Detector, type DetectorOptions, type DetectionResult } from './detect/detector.js';
 export type { Detection, DetectOptions } from './detect/postprocess.js';
 export { drawDetections } from './image/draw.js';
+export { fineTune, type FineTuneOptions } from './fine-tune/fine-tune.js';

@@ -26,7 +26,7 @@ const DEFAULT_DIGITS = '../shared/data/mnist/cazala-json';
  * SIGINT/SIGTERM stop training after the current step; the checkpoint callback then saves. A second signal
  * exits at once.
  */
-function interruptible(): { signal: AbortSignal; release: () => void } {
+export function interruptible(): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
@@ -60,7 +60,7 @@ function summary(result: FitResult, saved: string | undefined): string {
   ].join('\n');
 }
 
-function report(result: FitResult, saved: string | undefined, checkpoint: string | undefined, input: string, out: Output, resumeHint: string): number {
+export function reportTraining(result: FitResult, saved: string | undefined, checkpoint: string | undefined, input: string, out: Output, resumeHint: string): number {
   if (result.stopReason === 'aborted') {
     process.stderr.write(`dl: ABORTED: training interrupted at epoch ${result.epochs + 1}${checkpoint ? `; checkpoint in ${checkpoint}; continue with: ${resumeHint} --resume ${checkpoint}` : ''}\n`);
     if (out.json) out.result(input, { stopReason: 'aborted', checkpoint: checkpoint ?? null, history: result.history }, '');
@@ -99,7 +99,7 @@ export async function train(args: TrainArgs, out: Output): Promise<number> {
         ...(args.resume ? { resumeFrom: args.resume } : {}),
         ...(args.log ? { log: args.log } : {}),
       });
-      return report(result, saved?.dir, checkpoint, data, out, `dl train digits --data ${data}${args.out ? ` --out ${args.out}` : ''}`);
+      return reportTraining(result, saved?.dir, checkpoint, data, out, `dl train digits --data ${data}${args.out ? ` --out ${args.out}` : ''}`);
     }
     if (!what.endsWith('.json')) throw new UsageError(`unknown training target '${what}': use digits or a .json config`);
     const { config, baseDir } = await readTrainConfig(what);
@@ -120,7 +120,7 @@ export async function train(args: TrainArgs, out: Output): Promise<number> {
     });
     model.dispose();
     const checkpoint = config.checkpoint ? resolve(baseDir, config.checkpoint.dir) : undefined;
-    return report(result, saved?.dir, checkpoint, what, out, `dl train ${what}`);
+    return reportTraining(result, saved?.dir, checkpoint, what, out, `dl train ${what}`);
   } finally {
     release();
   }

@@ -1,0 +1,138 @@
+import {
+  buildArchitecture,
+  createRng,
+  DlError,
+  featureExtractor,
+  fit,
+  fromArrays,
+  loadLayersModel,
+  loadLocalModel,
+  parseModelReference,
+  randomAffine,
+  RNG_STREAM,
+  saveLayersModel,
+  selectTfjsBackend,
+  splitDataset,
+  stackModels,
+  summaryMetrics,
+  terminateOnNaN,
+  type Callback,
+  type Dataset,
+  type FitResult,
+  type LoadedManifest,
+  type Tf,
+} from '@dlkit/core';
+import { imageFolderDataset } from '../image/folder-dataset.js';
+
+type Tensor = ReturnType<Tf['tensor']>;
+
+export interface FineTuneOptions {
+  /** Folder with one sub-folder of images per class. */
+  train: string;
+  /** Same layout, for validation (default: a stratified 20% of `train`). */
+  validation?: string;
+  /** Model folder to write. */
+  out?: string;
+  /** Side of the square input the backbone sees (default 160; its convolutions take any size). */
+  size?: number;
+  /** Features are the backbone's map average-pooled to grid x grid (default 2: keeps coarse layout). */
+  grid?: number;
+  epochs?: number;
+  seed?: number;
+  /** Randomly transformed copies of each training image, besides the image itself (default 2). */
+  augmentations?: number;
+  learningRate?: number;
+  callbacks?: Callback[];
+  signal?: AbortSignal;
+  /** Feature extraction progress: images done of total. */
+  onFeatures?: (done: number, total: number) => void;
+}
+
+const BACKBONE = 'darknet-tiny';
+
+/**
+ * Transfer learning: the embedded Darknet Tiny backbone (ImageNet), frozen and cut before its classifier, gives
+ * 512 features per image, computed once (for the images and a few augmented copies); a small dense head is
+ * trained on them with core's fit loop; backbone and head are saved as one model that `createClassifier` loads.
+ */
+export async function fineTune(options: FineTuneOptions): Promise<{ result: FitResult; saved?: LoadedManifest }> {
+  const size = options.size ?? 160;
+  const seed = options.seed ?? 0;
+  const copies = options.augmentations ?? 2;
+  const { tf } = await selectTfjsBackend();
+  const image = { width: size, height: size, channels: 3 as const };
+  const all = (await imageFolderDataset(options.train, image)).dataset;
+  const split = options.validation
+    ? { train: all, validation: (await imageFolderDataset(options.validation, image)).dataset }
+    : splitDataset(all, { validation: 0.2, seed, stratify: true });
+  if (split.validation.classes.join() !== split.train.classes.join()) {
+    throw new DlError('DATASET_INVALID', `Validation classes (${split.validation.classes.join(', ')}) differ from training classes (${split.train.classes.join(', ')})`);
+  }
+  const loaded = await loadLocalModel(parseModelReference(BACKBONE), 'image-features');
+  const layer = (loaded.manifest.input as { features?: string } | undefined)?.features;
+  if (layer === undefined) throw new DlError('MODEL_INVALID', `Backbone ${BACKBONE} names no features layer`);
+  const backbone = await loadLayersModel(loaded);
+  const grid = options.grid ?? 2;
+  const trunk = await featureExtractor(backbone, layer, [size, size, 3], grid);
+  const augment = randomAffine({ height: size, width: size, channels: 3, rotate: 10, scale: 0.1, shift: size * 0.06 });
+  const total = split.train.size * (1 + copies) + split.validation.size;
+  let done = 0;
+
+  /** Features of every item of `dataset`, `copies` augmented versions of each after the originals. */
+  const extract = async (dataset: Dataset, variants: number): Promise<Dataset> => {
+    const width = featureCount;
+    const features = new Float32Array(dataset.size * (1 + variants) * width);
+    const labels: number[] = [];
+    const batch = 16;
+    for (let v = 0; v <= variants; v++) {
+      for (let start = 0; start < dataset.size; start += batch) {
+        const items = Array.from({ length: Math.min(batch, dataset.size - start) }, (_, i) => start + i);
+        const pixels = await dataset.read(items);
+        const per = size * size * 3;
+        if (v > 0) {
+          items.forEach((item, i) => pixels.set(augment(pixels.subarray(i * per, (i + 1) * per), createRng(seed, RNG_STREAM.augment, v, item)), i * per));
+        }
+        const out = tf.tidy(() => (trunk.predict(tf.tensor4d(pixels, [items.length, size, size, 3])) as Tensor).dataSync());
+        features.set(out, (v * dataset.size + start) * width);
+        labels.push(...items.map((i) => dataset.labels[i]!));
+        done += items.length;
+        options.onFeatures?.(done, total);
+        if (options.signal?.aborted) throw new DlError('ABORTED', 'Fine-tuning interrupted while extracting features');
+      }
+    }
+    return fromArrays({ features, labels, shape: [width], classes: [...dataset.classes], source: dataset.source });
+  };
+
+  const featureCount = trunk.outputs[0]!.shape[1] as number;
+  const head = await buildArchitecture('mlp', { inputShape: [featureCount], classes: all.classes.length, hidden: [256], dropout: 0.3, seed });
+  try {
+    const train = await extract(split.train, copies);
+    const validation = await extract(split.validation, 0);
+    const result = await fit(head, train, {
+      epochs: options.epochs ?? 30,
+      batchSize: 32,
+      seed,
+      validation,
+      optimizer: { name: 'adam', learningRate: options.learningRate ?? 1e-3 },
+      callbacks: [terminateOnNaN(), ...(options.callbacks ?? [])],
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (options.out === undefined || result.stopReason === 'aborted') return { result };
+    const model = await stackModels(trunk, head);
+    const saved = await saveLayersModel(model, options.out, {
+      name: 'fine-tuned',
+      task: 'image-classification',
+      labels: all.classes,
+      input: { kind: 'image', ...image },
+      source: `fine-tuned by dlkit from ${BACKBONE} (${loaded.manifest.source}) on ${all.source}`,
+      license: `backbone: ${loaded.manifest.license}; head: as the training data`,
+      metrics: summaryMetrics(result),
+      training: { data: all.source, validation: options.validation ?? 'stratified 20% split', seed, size, grid, augmentations: copies, epochs: result.epochs },
+    });
+    return { result, saved };
+  } finally {
+    head.dispose();
+    trunk.dispose();
+    backbone.dispose();
+  }
+}
