@@ -53,14 +53,14 @@ export async function visionDetect(args: DetectArgs, out: Output): Promise<numbe
   try {
     let failed = 0;
     for (const [i, input] of images.entries()) {
-      const [result] = await detector.detectEach([input], options);
+      const [result] = await detector.detectEach([input], { ...options, keepImage: targets !== undefined });
       if (!result!.ok) {
         failed++;
         out.inputError(input, result!.error);
         continue;
       }
       const { detections, image } = result!.value;
-      if (targets) await writeFileAtomic(targets[i]!, await drawDetections(image, detections, /\.png$/i.test(targets[i]!) ? 'png' : 'jpeg'));
+      if (targets && image) await writeFileAtomic(targets[i]!, await drawDetections(image, detections, /\.png$/i.test(targets[i]!) ? 'png' : 'jpeg'));
       const lines = detections.map((d) => `  ${(d.score * 100).toFixed(1).padStart(5)}%  ${d.label.padEnd(14)} [${d.box.xmin}, ${d.box.ymin}, ${d.box.xmax}, ${d.box.ymax}]`);
       out.result(input, detections, `${input}${targets ? ` -> ${targets[i]}` : ''}\n${lines.join('\n') || '  (nothing found)'}`);
     }

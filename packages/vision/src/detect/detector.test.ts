@@ -53,8 +53,8 @@ describe('detect with the embedded CenterNet (real model, real photos)', () => {
   });
 
   it('draws labelled, colour-per-class boxes that can be read back', async () => {
-    const [result] = await detector.detectEach([join(IMAGES, 'dog.jpg')]);
-    if (!result?.ok) throw new Error('detection failed');
+    const [result] = await detector.detectEach([join(IMAGES, 'dog.jpg')], { keepImage: true });
+    if (!result?.ok || !result.value.image) throw new Error('detection failed');
     const { image, detections } = result.value;
     const png = await drawDetections(image, detections, 'png');
     const back = await sharp(png).raw().toBuffer({ resolveWithObject: true });

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import { DlError, loadGraphModel, loadLocalModel, parseModelReference, selectTfjsBackend, type Tf } from '@dlkit/core';
 import type { Settled } from '../classify/classifier.js';
-import { decodeImage, type DecodeOptions, type ImageInput, type RgbImage } from '../image/decode.js';
+import { decodeError, openUpright, type DecodeOptions, type ImageInput, type RgbImage } from '../image/decode.js';
 import { decodeDetections, type Detection, type DetectOptions } from './postprocess.js';
 
 type Tensor = ReturnType<Tf['tensor']>;
@@ -14,8 +13,11 @@ export interface DetectorOptions extends DecodeOptions {
 
 export interface DetectionResult {
   detections: Detection[];
-  /** The decoded, upright image, for drawing. */
-  image: RgbImage;
+  /** Size of the upright image, the frame of the boxes. */
+  width: number;
+  height: number;
+  /** The decoded, upright image, for drawing: only when asked for with `keepImage`. */
+  image?: RgbImage;
 }
 
 export interface Detector {
@@ -23,8 +25,8 @@ export interface Detector {
   /** The tfjs backend it runs on. */
   readonly backend: string;
   detect(image: ImageInput, options?: DetectOptions): Promise<Detection[]>;
-  /** Each image on its own; a bad image fails alone. Results keep the decoded image for drawing. */
-  detectEach(images: ImageInput[], options?: DetectOptions): Promise<Array<Settled<DetectionResult>>>;
+  /** Each image on its own; a bad image fails alone. `keepImage` also returns the decoded image, for drawing. */
+  detectEach(images: ImageInput[], options?: DetectOptions & { keepImage?: boolean }): Promise<Array<Settled<DetectionResult>>>;
   dispose(): Promise<void>;
 }
 
@@ -36,15 +38,6 @@ const inputSpec = (input: unknown, name: string) => {
   return { width: spec.width, height: spec.height, output: spec.output };
 };
 
-/** The whole image stretched to the model's square input, 0-255 floats, NHWC (as the CenterNet was trained). */
-export async function toModelInput(image: RgbImage, width: number, height: number): Promise<Float32Array> {
-  const resized = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize({ width, height, fit: 'fill' })
-    .raw()
-    .toBuffer();
-  return Float32Array.from(resized);
-}
-
 /** Creates an object detector: the embedded CenterNet (COCO, 80 classes) on the fastest tfjs backend. */
 export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
   const loaded = await loadLocalModel(parseModelReference(options.model ?? 'centernet'), 'object-detection');
@@ -55,24 +48,36 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
   const model = await loadGraphModel(loaded);
   let disposed = false;
 
-  const run = async (image: RgbImage, opts: DetectOptions): Promise<Detection[]> => {
-    const input = await toModelInput(image, spec.width, spec.height);
-    const output = tf.tidy(() => model.execute(tf.tensor4d(input, [1, spec.height, spec.width, 3]), spec.output) as Tensor);
+  const run = async (input: ImageInput, opts: DetectOptions & { keepImage?: boolean }): Promise<DetectionResult> => {
+    const { image, width, height } = await openUpright(input, options);
+    let pixels: Buffer;
+    let full: RgbImage | undefined;
+    try {
+      // One decode feeds both: the whole image stretched to the model's square input (as the CenterNet was
+      // trained), and the full image when it is to be drawn on.
+      [pixels, full] = await Promise.all([
+        image.clone().resize({ width: spec.width, height: spec.height, fit: 'fill' }).removeAlpha().raw().toBuffer(),
+        opts.keepImage ? image.clone().removeAlpha().raw().toBuffer().then((data) => ({ data, width, height })) : undefined,
+      ]);
+    } catch (error) {
+      throw decodeError(input, error, options.maxPixels);
+    }
+    const output = tf.tidy(() => model.execute(tf.tensor4d(Float32Array.from(pixels), [1, spec.height, spec.width, 3]), spec.output) as Tensor);
     try {
       const rows = await output.data();
-      return decodeDetections(rows, { inputWidth: spec.width, inputHeight: spec.height, width: image.width, height: image.height }, labels, opts);
+      const detections = decodeDetections(rows, { inputWidth: spec.width, inputHeight: spec.height, width, height }, labels, opts);
+      return { detections, width, height, ...(full ? { image: full } : {}) };
     } finally {
       output.dispose();
     }
   };
 
-  const detectEach = async (images: ImageInput[], opts: DetectOptions = {}): Promise<Array<Settled<DetectionResult>>> => {
+  const detectEach = async (images: ImageInput[], opts: DetectOptions & { keepImage?: boolean } = {}): Promise<Array<Settled<DetectionResult>>> => {
     if (disposed) throw new DlError('INVALID_ARGUMENT', 'This detector has been disposed');
     const results: Array<Settled<DetectionResult>> = [];
     for (const input of images) {
       try {
-        const image = await decodeImage(input, options);
-        results.push({ ok: true, value: { detections: await run(image, opts), image } });
+        results.push({ ok: true, value: await run(input, opts) });
       } catch (error) {
         results.push({ ok: false, error: error instanceof DlError ? error : new DlError('INPUT_UNREADABLE', String(error), { cause: error }) });
       }

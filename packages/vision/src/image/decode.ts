@@ -27,6 +27,11 @@ function describe(input: ImageInput): string {
 
 /** A sharp pipeline over the input, upright and without alpha, failing with typed errors. */
 export async function openImage(input: ImageInput, options: DecodeOptions = {}): Promise<Sharp> {
+  return (await openUpright(input, options)).image;
+}
+
+/** `openImage` with the upright size (EXIF orientations 5-8 swap width and height). */
+export async function openUpright(input: ImageInput, options: DecodeOptions = {}): Promise<{ image: Sharp; width: number; height: number }> {
   // A string is a path, an http(s) URL or `-` (stdin).
   const bytes =
     typeof input === 'string'
@@ -34,13 +39,17 @@ export async function openImage(input: ImageInput, options: DecodeOptions = {}):
       : input;
   const limitInputPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const image = sharp(bytes, { limitInputPixels, failOn: 'error' });
+  let width: number;
+  let height: number;
   try {
     // Reading the header here makes unsupported and truncated files fail at the boundary, with the input's name.
-    await image.metadata();
+    const meta = await image.metadata();
+    const sideways = (meta.orientation ?? 1) >= 5;
+    [width, height] = sideways ? [meta.height, meta.width] : [meta.width, meta.height];
   } catch (error) {
     throw decodeError(input, error, limitInputPixels);
   }
-  return image.rotate().flatten({ background: '#ffffff' }).toColourspace('srgb');
+  return { image: image.rotate().flatten({ background: '#ffffff' }).toColourspace('srgb'), width, height };
 }
 
 export function decodeError(input: ImageInput, error: unknown, maxPixels = DEFAULT_MAX_PIXELS): DlError {
