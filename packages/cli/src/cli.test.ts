@@ -132,6 +132,14 @@ describe('dl (spawned)', () => {
     expect(outputs.every((o: { score: number }) => o.score > 0.9)).toBe(true);
   });
 
+  it('a hub model offline and not cached is one MODEL_OFFLINE line naming dl models pull, exit 1', () => {
+    const r = dl(['vision', 'classify', '--model', 'Xenova/vit-base-patch16-224', SAMPLE], { DL_OFFLINE: '1', DL_CACHE: tmpdir() });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^dl: MODEL_OFFLINE: Hub model Xenova\/vit-base-patch16-224 is not in the cache .* run `dl models pull Xenova\/vit-base-patch16-224 --task image-classification`/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(dl(['models', 'pull', 'Xenova/vit-base-patch16-224']).code).toBe(2); // --task missing
+  });
+
   it('doctor --json reports wasm chosen and tfjs-node unavailable with the reason', () => {
     const r = dl(['doctor', '--json'], { DL_BACKEND: '' });
     expect(r.code).toBe(0);

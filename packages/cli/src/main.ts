@@ -41,6 +41,7 @@ const COMMANDS = {
     workers: { type: 'string' },
   },
   'models list': {},
+  'models pull': { task: { type: 'string' } },
   doctor: {},
 } as const;
 
@@ -120,6 +121,10 @@ export async function main(argv: string[]): Promise<number> {
             },
             out,
           );
+        }
+        case 'models pull': {
+          const { modelsPull } = await import('./commands/models-pull.js');
+          return await modelsPull({ ids: rest, task: values.task as string | undefined }, out);
         }
         case 'models list': {
           if (rest.length > 0) throw new UsageError(`models list takes no arguments`);

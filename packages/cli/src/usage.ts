@@ -8,7 +8,8 @@ Images: files, directories (recursive), globs, http(s) URLs, or - for standard i
 Commands:
   vision classify <images...>   Top-k labels for each image (embedded MobileNetV2, ImageNet-1k)
       --topk N                  labels per image (default 5)
-      --model NAME|DIR          embedded model (mobilenetv2, digits) or a model folder
+      --model NAME|DIR|ID       embedded (mobilenetv2, digits), a model folder, or a hub id
+                                (Xenova/vit-base-patch16-224) run by transformers.js
       --threads N               onnxruntime threads
   vision detect <images...>     Objects (COCO, 80 classes) with boxes in image pixels (embedded CenterNet)
       --threshold F --iou F     lowest score kept (0.3); overlap that suppresses a box of the same class (0.5)
@@ -29,6 +30,8 @@ Commands:
       --log FILE                per-epoch figures as JSONL or CSV
       --workers N               threads computing gradients (digits: 2; configs: 1)
   models list                   Models shipped with dlkit
+  models pull <org/name> --task T   Download a Hugging Face hub model (transformers.js) into DL_CACHE
+                                for offline use; then --model org/name works with DL_OFFLINE=1
   doctor                        Backends, versions, cache and offline settings, and why each was chosen
 
 Options for every command:

@@ -1,12 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { DlError, loadLocalModel, parseModelReference, type OnnxProvider } from '@dlkit/core';
+import { DlError, isTransformersFolder, loadLocalModel, parseModelReference, type OnnxProvider } from '@dlkit/core';
 import type { DecodeOptions, ImageInput } from '../image/decode.js';
 import { softmax, topK, type Classification } from './postprocess.js';
 import { createPreprocessor, parseClassifierInput } from './preprocess.js';
 import { createRuntime } from './runtime.js';
+import { asDlError, firstOrThrow, type Settled } from '../settled.js';
 
 export interface ClassifierOptions extends DecodeOptions {
-  /** Embedded name (default `mobilenetv2`, or `digits`) or a model folder with a dlkit.json. */
+  /**
+   * Embedded name (default `mobilenetv2`, or `digits`), a model folder with a dlkit.json, a hub id run by
+   * transformers.js (`Xenova/vit-base-patch16-224`), or a folder in transformers.js's layout.
+   */
   model?: string;
   /** onnxruntime threads per operator. */
   threads?: number;
@@ -20,7 +24,7 @@ export interface ClassifyOptions {
   topk?: number;
 }
 
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: DlError };
+export type { Settled } from '../settled.js';
 
 export interface Classifier {
   readonly model: string;
@@ -33,13 +37,14 @@ export interface Classifier {
   dispose(): Promise<void>;
 }
 
-function asDlError(error: unknown): DlError {
-  return error instanceof DlError ? error : new DlError('INPUT_UNREADABLE', String(error), { cause: error });
-}
 
 /** Creates an image classifier: embedded MobileNetV2 (ONNX) by default, `digits`, or a model folder. */
 export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
   const reference = parseModelReference(options.model ?? 'mobilenetv2');
+  if (reference.kind === 'hub' || isTransformersFolder(reference)) {
+    const { createHubClassifier } = await import('./hub-classifier.js');
+    return createHubClassifier(reference, options);
+  }
   const loaded = await loadLocalModel(reference, 'image-classification');
   const { manifest, paths } = loaded;
   const preprocessor = createPreprocessor(parseClassifierInput(manifest.input, manifest.name));
@@ -79,11 +84,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
     model: manifest.name,
     device: runtime.device,
     classifyEach,
-    async classify(image, opts) {
-      const [result] = await classifyEach([image], opts);
-      if (!result!.ok) throw result!.error;
-      return result!.value;
-    },
+    classify: async (image, opts) => firstOrThrow(await classifyEach([image], opts)),
     async dispose() {
       if (disposed) return;
       disposed = true;

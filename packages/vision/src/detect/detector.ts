@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { DlError, loadGraphModel, loadLocalModel, parseModelReference, selectTfjsBackend, type Tf } from '@dlkit/core';
-import type { Settled } from '../classify/classifier.js';
+import { DlError, isTransformersFolder, loadGraphModel, loadLocalModel, parseModelReference, selectTfjsBackend, type Tf } from '@dlkit/core';
+import { asDlError, firstOrThrow, type Settled } from '../settled.js';
 import { decodeError, openUpright, type DecodeOptions, type ImageInput, type RgbImage } from '../image/decode.js';
 import { decodeDetections, type Detection, type DetectOptions } from './postprocess.js';
 
 type Tensor = ReturnType<Tf['tensor']>;
 
 export interface DetectorOptions extends DecodeOptions {
-  /** Embedded name (default `centernet`) or a model folder with a dlkit.json. */
+  /** Embedded name (default `centernet`), a model folder with a dlkit.json, or a transformers.js hub id / folder (DETR, YOLOS). */
   model?: string;
 }
 
@@ -40,7 +40,12 @@ const inputSpec = (input: unknown, name: string) => {
 
 /** Creates an object detector: the embedded CenterNet (COCO, 80 classes) on the fastest tfjs backend. */
 export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
-  const loaded = await loadLocalModel(parseModelReference(options.model ?? 'centernet'), 'object-detection');
+  const reference = parseModelReference(options.model ?? 'centernet');
+  if (reference.kind === 'hub' || isTransformersFolder(reference)) {
+    const { createHubDetector } = await import('./hub-detector.js');
+    return createHubDetector(reference, options);
+  }
+  const loaded = await loadLocalModel(reference, 'object-detection');
   const { manifest, paths } = loaded;
   const spec = inputSpec(manifest.input, manifest.name);
   const labels = JSON.parse(await readFile(paths.labels ?? '', 'utf8').catch(() => '[]')) as string[];
@@ -79,7 +84,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
       try {
         results.push({ ok: true, value: await run(input, opts) });
       } catch (error) {
-        results.push({ ok: false, error: error instanceof DlError ? error : new DlError('INPUT_UNREADABLE', String(error), { cause: error }) });
+        results.push({ ok: false, error: asDlError(error) });
       }
     }
     return results;
@@ -89,11 +94,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
     model: manifest.name,
     backend,
     detectEach,
-    async detect(image, opts) {
-      const [result] = await detectEach([image], opts);
-      if (!result!.ok) throw result!.error;
-      return result!.value.detections;
-    },
+    detect: async (image, opts) => firstOrThrow(await detectEach([image], opts)).detections,
     async dispose() {
       if (disposed) return;
       disposed = true;
