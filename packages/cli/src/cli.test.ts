@@ -140,6 +140,26 @@ describe('dl (spawned)', () => {
     expect(dl(['models', 'pull', 'Xenova/vit-base-patch16-224']).code).toBe(2); // --task missing
   });
 
+  it('vision faces finds the three faces and --match says the same person is in a smaller copy', async () => {
+    const photo = fileURLToPath(new URL('../../vision/samples/faces.jpg', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-faces-'));
+    try {
+      const copy = join(dir, 'copy.jpg');
+      await sharp(photo).resize({ width: 900 }).jpeg({ quality: 75 }).toFile(copy);
+      const r = dl(['vision', 'faces', '--json', photo, '--match', copy]);
+      expect(r.code, r.stderr).toBe(0);
+      const { output } = JSON.parse(r.stdout);
+      expect(output.faces).toHaveLength(3);
+      expect(output.faces[0]).toMatchObject({ gender: expect.stringMatching(/male|female/), landmarks: expect.any(Array), descriptor: expect.any(Array) });
+      expect(output.match).toMatchObject({ samePerson: true, threshold: 0.6 });
+      expect(output.match.distance).toBeLessThan(0.4);
+      const human = dl(['vision', 'faces', photo]);
+      expect(human.stdout).toMatch(/3 faces\n {2}face \d+% {2}\[\d+, \d+, \d+, \d+\] {2}(male|female) ~\d+ {2}\w+/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('doctor --json reports wasm chosen and tfjs-node unavailable with the reason', () => {
     const r = dl(['doctor', '--json'], { DL_BACKEND: '' });
     expect(r.code).toBe(0);

@@ -22,6 +22,7 @@ const COMMANDS = {
     max: { type: 'string' },
     out: { type: 'string' },
   },
+  'vision faces': { match: { type: 'string' } },
   'vision fine-tune': {
     val: { type: 'string' },
     out: { type: 'string' },
@@ -97,6 +98,10 @@ export async function main(argv: string[]): Promise<number> {
             { images: rest, model: flag('model'), threshold: flag('threshold'), iou: flag('iou'), classes: flag('classes'), max: flag('max'), out: flag('out') },
             out,
           );
+        }
+        case 'vision faces': {
+          const { visionFaces } = await import('./commands/vision-faces.js');
+          return await visionFaces({ images: rest, match: values.match as string | undefined }, out);
         }
         case 'vision fine-tune': {
           const { visionFineTune } = await import('./commands/vision-fine-tune.js');

@@ -15,6 +15,8 @@ Commands:
       --threshold F --iou F     lowest score kept (0.3); overlap that suppresses a box of the same class (0.5)
       --classes a,b  --max N    keep only these labels; at most N per image (100)
       --out FILE|DIR            write annotated images (a file for one image, a folder for several)
+  vision faces <images...>      Faces: boxes, 68 landmarks, age, gender, expression (embedded face-api)
+      --match FILE              also say whether each image shows the same person as FILE
   vision fine-tune <dir>        Train a classifier on your photos (<dir>/<class>/*.jpg) on the embedded
                                 Darknet backbone; the result loads with vision classify --model DIR
       --out DIR  --val DIR      model folder (required); validation folder (default: 20% of <dir>)

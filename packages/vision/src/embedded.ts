@@ -34,5 +34,13 @@ registerEmbeddedModel({
   description: 'Darknet Tiny ImageNet backbone (ml5.js): 512 features per image, for vision fine-tune; tfjs',
 });
 
+registerEmbeddedModel({
+  name: 'face-api',
+  task: 'face-analysis',
+  dir: fileURLToPath(new URL('../models/face-api', import.meta.url)),
+  package: '@dlkit/vision',
+  description: 'face-api (@vladmandic/face-api): face boxes, 68 landmarks, age, gender, expression, 128-d descriptor',
+});
+
 /** A photo shipped with the package, for trying things out. */
 export const SAMPLE_IMAGE = fileURLToPath(new URL('../samples/cat.jpg', import.meta.url));

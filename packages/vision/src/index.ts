@@ -15,3 +15,4 @@ export { createDetector, type Detector, type DetectorOptions, type DetectionResu
 export type { Detection, DetectOptions } from './detect/postprocess.js';
 export { drawDetections } from './image/draw.js';
 export { fineTune, type FineTuneOptions } from './fine-tune/fine-tune.js';
+export { createFaceAnalyzer, type Face, type FaceAnalyzer, type FaceAnalyzerOptions, type FaceMatch } from './faces/faces.js';

@@ -19,7 +19,8 @@ const relativeFile = z
 export const manifestSchema = z.object({
   name: z.string().min(1),
   task: z.string().min(1),
-  runtime: z.enum(['onnx', 'tfjs-graph', 'tfjs-layers']),
+  /** tfjs-weights: tfjs weight manifests that the task package's own code builds the networks for (face-api). */
+  runtime: z.enum(['onnx', 'tfjs-graph', 'tfjs-layers', 'tfjs-weights']),
   /** Role -> file, e.g. { "model": "model.onnx", "labels": "labels.json" }. */
   files: z.record(z.string(), relativeFile),
   /** File -> hex sha256, for every file in `files`. */

@@ -1,0 +1,121 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { DlError, loadLocalModel, parseModelReference, selectTfjsBackend } from '@dlkit/core';
+import { decodeError, openUpright, type DecodeOptions, type ImageInput } from '../image/decode.js';
+import { asDlError, firstOrThrow, type Settled } from '../settled.js';
+
+/** One face: where it is, its 68 landmarks, age, gender, expression and 128-d descriptor for matching. */
+export interface Face {
+  score: number;
+  box: { xmin: number; ymin: number; xmax: number; ymax: number };
+  /** 68 points (x, y) in pixels of the original image, iBUG order (jaw, brows, nose, eyes, mouth). */
+  landmarks: Array<[number, number]>;
+  age: number;
+  gender: 'male' | 'female';
+  genderScore: number;
+  /** The most likely expression, and all seven with their probabilities. */
+  expression: string;
+  expressions: Record<string, number>;
+  descriptor: number[];
+}
+
+export interface FaceMatch {
+  /** Euclidean distance between the two descriptors: under `threshold` is the same person. */
+  distance: number;
+  threshold: number;
+  samePerson: boolean;
+}
+
+export interface FaceAnalyzerOptions extends DecodeOptions {
+  /** Lowest detection score kept (default 0.3). */
+  minConfidence?: number;
+}
+
+export interface FaceAnalyzer {
+  analyze(image: ImageInput): Promise<Face[]>;
+  analyzeEach(images: ImageInput[]): Promise<Array<Settled<Face[]>>>;
+  /** Distance between two faces' descriptors (face-api's 0.6 threshold for "same person"). */
+  compare(a: Face, b: Face): FaceMatch;
+  dispose(): Promise<void>;
+}
+
+const NETS = ['ssdMobilenetv1', 'faceLandmark68Net', 'faceRecognitionNet', 'ageGenderNet', 'faceExpressionNet'] as const;
+
+type FaceApi = typeof import('@vladmandic/face-api');
+
+/**
+ * Faces with the embedded face-api models (SSD MobileNetV1 detector, landmarks, recognition, age/gender,
+ * expression), run by @vladmandic/face-api's own code on the same tfjs (its wasm build shares our backend).
+ */
+export async function createFaceAnalyzer(options: FaceAnalyzerOptions = {}): Promise<FaceAnalyzer> {
+  const loaded = await loadLocalModel(parseModelReference('face-api'), 'face-analysis');
+  const spec = loaded.manifest.input as { minConfidence: number; matchThreshold: number };
+  await selectTfjsBackend();
+  // face-api's exports map points Node at its tfjs-node build; its wasm build is the file beside it, and loads
+  // the same CommonJS tfjs-core as @dlkit/core, so one engine and one wasm backend serve both.
+  const require = createRequire(import.meta.url);
+  const faceapi = require(join(dirname(require.resolve('@vladmandic/face-api')), 'face-api.node-wasm.js')) as FaceApi;
+  for (const net of NETS) {
+    if (!faceapi.nets[net].isLoaded) await faceapi.nets[net].loadFromDisk(loaded.dir);
+  }
+  const detectorOptions = new faceapi.SsdMobilenetv1Options({ minConfidence: options.minConfidence ?? spec.minConfidence });
+  let disposed = false;
+
+  const analyzeOne = async (input: ImageInput): Promise<Face[]> => {
+    const { image, width, height } = await openUpright(input, options);
+    let pixels: Buffer;
+    try {
+      pixels = await image.removeAlpha().raw().toBuffer();
+    } catch (error) {
+      throw decodeError(input, error, options.maxPixels);
+    }
+    const tensor = faceapi.tf.tensor3d(new Int32Array(pixels), [height, width, 3], 'int32');
+    try {
+      const found = await faceapi.detectAllFaces(tensor, detectorOptions).withFaceLandmarks().withFaceExpressions().withAgeAndGender().withFaceDescriptors();
+      return found.map((f) => {
+        const { x, y, width: w, height: h } = f.detection.box;
+        const expressions = Object.fromEntries(Object.entries(f.expressions).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+        const expression = Object.entries(expressions).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'neutral';
+        return {
+          score: f.detection.score,
+          box: { xmin: Math.round(Math.max(0, x)), ymin: Math.round(Math.max(0, y)), xmax: Math.round(Math.min(width, x + w)), ymax: Math.round(Math.min(height, y + h)) },
+          landmarks: f.landmarks.positions.map((p) => [Math.round(p.x * 10) / 10, Math.round(p.y * 10) / 10] as [number, number]),
+          age: Math.round(f.age * 10) / 10,
+          gender: f.gender as 'male' | 'female',
+          genderScore: f.genderProbability,
+          expression,
+          expressions,
+          descriptor: Array.from(f.descriptor),
+        };
+      });
+    } finally {
+      tensor.dispose();
+    }
+  };
+
+  const analyzeEach = async (images: ImageInput[]): Promise<Array<Settled<Face[]>>> => {
+    if (disposed) throw new DlError('INVALID_ARGUMENT', 'This face analyzer has been disposed');
+    const results: Array<Settled<Face[]>> = [];
+    for (const input of images) {
+      try {
+        results.push({ ok: true, value: await analyzeOne(input) });
+      } catch (error) {
+        results.push({ ok: false, error: asDlError(error) });
+      }
+    }
+    return results;
+  };
+
+  return {
+    analyzeEach,
+    analyze: async (image) => firstOrThrow(await analyzeEach([image])),
+    compare(a, b) {
+      const distance = faceapi.euclideanDistance(a.descriptor, b.descriptor);
+      return { distance, threshold: spec.matchThreshold, samePerson: distance < spec.matchThreshold };
+    },
+    async dispose() {
+      // The networks stay loaded for the next analyzer in this process (face-api keeps them as singletons).
+      disposed = true;
+    },
+  };
+}
