@@ -118,6 +118,8 @@ describe('dl (spawned)', () => {
       const only = dl(['vision', 'detect', '--json', '--classes', 'dog', join(images, 'dog.jpg')]);
       expect(JSON.parse(only.stdout).output.map((d: { label: string }) => d.label)).toEqual(['dog']);
       expect(dl(['vision', 'detect', '--threshold', '2', join(images, 'dog.jpg')]).code).toBe(2);
+      const bomb = dl(['vision', 'detect', '--max-pixels', '1000', join(images, 'dog.jpg')]);
+      expect([bomb.code, bomb.stderr.trim()]).toEqual([1, `dl: INPUT_TOO_LARGE: ${join(images, 'dog.jpg')}: image is over the 1000-pixel limit`]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -13,8 +13,9 @@ const COMMON = {
 } as const;
 
 const COMMANDS = {
-  'vision classify': { topk: { type: 'string' }, model: { type: 'string' }, threads: { type: 'string' } },
+  'vision classify': { topk: { type: 'string' }, model: { type: 'string' }, threads: { type: 'string' }, 'max-pixels': { type: 'string' } },
   'vision detect': {
+    'max-pixels': { type: 'string' },
     model: { type: 'string' },
     threshold: { type: 'string' },
     iou: { type: 'string' },
@@ -22,7 +23,7 @@ const COMMANDS = {
     max: { type: 'string' },
     out: { type: 'string' },
   },
-  'vision faces': { match: { type: 'string' } },
+  'vision faces': { match: { type: 'string' }, 'max-pixels': { type: 'string' } },
   'vision fine-tune': {
     val: { type: 'string' },
     out: { type: 'string' },
@@ -87,6 +88,7 @@ export async function main(argv: string[]): Promise<number> {
               topk: values.topk as string | undefined,
               model: values.model as string | undefined,
               threads: values.threads as string | undefined,
+              maxPixels: values['max-pixels'] as string | undefined,
             },
             out,
           );
@@ -95,13 +97,13 @@ export async function main(argv: string[]): Promise<number> {
           const { visionDetect } = await import('./commands/vision-detect.js');
           const flag = (name: string) => values[name] as string | undefined;
           return await visionDetect(
-            { images: rest, model: flag('model'), threshold: flag('threshold'), iou: flag('iou'), classes: flag('classes'), max: flag('max'), out: flag('out') },
+            { images: rest, model: flag('model'), threshold: flag('threshold'), iou: flag('iou'), classes: flag('classes'), max: flag('max'), out: flag('out'), maxPixels: flag('max-pixels') },
             out,
           );
         }
         case 'vision faces': {
           const { visionFaces } = await import('./commands/vision-faces.js');
-          return await visionFaces({ images: rest, match: values.match as string | undefined }, out);
+          return await visionFaces({ images: rest, match: values.match as string | undefined, maxPixels: values['max-pixels'] as string | undefined }, out);
         }
         case 'vision fine-tune': {
           const { visionFineTune } = await import('./commands/vision-fine-tune.js');

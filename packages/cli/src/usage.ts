@@ -3,7 +3,8 @@ export const USAGE = `dl: deep learning from the command line, offline by defaul
 
 Usage: dl <command> [options]
 
-Images: files, directories (recursive), globs, http(s) URLs, or - for standard input.
+Images: files, directories (recursive), globs, http(s) URLs, or - for standard input; every vision command
+takes --max-pixels N (default 100000000): larger images are refused as INPUT_TOO_LARGE.
 
 Commands:
   vision classify <images...>   Top-k labels for each image (embedded MobileNetV2, ImageNet-1k)

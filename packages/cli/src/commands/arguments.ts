@@ -8,6 +8,12 @@ export function positiveInt(flag: string, value: string | undefined): number | u
   return n;
 }
 
+/** `--max-pixels N`: the decompression-bomb limit of the image decoders, as their option. */
+export function maxPixelsOption(value: string | undefined): { maxPixels?: number } {
+  const maxPixels = positiveInt('--max-pixels', value);
+  return maxPixels === undefined ? {} : { maxPixels };
+}
+
 /** A flag that must be an integer >= 0. */
 export function nonNegativeInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -2,13 +2,14 @@ import { expandInputs, STDIN } from '@dlkit/core';
 import { createClassifier, IMAGE_EXTENSIONS } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { positiveInt } from './arguments.js';
+import { maxPixelsOption, positiveInt } from './arguments.js';
 
 export interface ClassifyArgs {
   images: string[];
   topk?: string;
   model?: string;
   threads?: string;
+  maxPixels?: string;
 }
 
 /** Returns the exit code: 1 if any image failed, after classifying all the others. */
@@ -19,6 +20,7 @@ export async function visionClassify(args: ClassifyArgs, out: Output): Promise<n
   const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS });
   const threads = positiveInt('--threads', args.threads);
   const classifier = await createClassifier({
+    ...maxPixelsOption(args.maxPixels),
     ...(args.model !== undefined ? { model: args.model } : {}),
     ...(threads !== undefined ? { threads } : {}),
   });

@@ -4,7 +4,7 @@ import { expandInputs, STDIN, writeFileAtomic } from '@dlkit/core';
 import { createDetector, drawDetections, IMAGE_EXTENSIONS } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { positiveInt } from './arguments.js';
+import { maxPixelsOption, positiveInt } from './arguments.js';
 
 export interface DetectArgs {
   images: string[];
@@ -14,6 +14,7 @@ export interface DetectArgs {
   classes?: string;
   max?: string;
   out?: string;
+  maxPixels?: string;
 }
 
 function fraction(flag: string, value: string | undefined): number | undefined {
@@ -49,7 +50,7 @@ export async function visionDetect(args: DetectArgs, out: Output): Promise<numbe
   const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS });
   const targets = args.out === undefined ? undefined : annotatedPaths(images, args.out);
   if (targets && targets.length > 1) await mkdir(args.out!, { recursive: true });
-  const detector = await createDetector(args.model !== undefined ? { model: args.model } : {});
+  const detector = await createDetector({ ...maxPixelsOption(args.maxPixels), ...(args.model !== undefined ? { model: args.model } : {}) });
   try {
     let failed = 0;
     for (const [i, input] of images.entries()) {

@@ -2,10 +2,12 @@ import { expandInputs, STDIN } from '@dlkit/core';
 import { createFaceAnalyzer, IMAGE_EXTENSIONS, type Face, type FaceMatch } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
+import { maxPixelsOption } from './arguments.js';
 
 export interface FacesArgs {
   images: string[];
   match?: string;
+  maxPixels?: string;
 }
 
 const area = (f: Face) => (f.box.xmax - f.box.xmin) * (f.box.ymax - f.box.ymin);
@@ -25,7 +27,7 @@ export async function visionFaces(args: FacesArgs, out: Output): Promise<number>
   if (args.images.length === 0) throw new UsageError('vision faces needs at least one image');
   if ([...args.images, args.match].filter((i) => i === STDIN).length > 1) throw new UsageError('standard input (-) can be given once');
   const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS });
-  const analyzer = await createFaceAnalyzer();
+  const analyzer = await createFaceAnalyzer(maxPixelsOption(args.maxPixels));
   try {
     const reference = args.match === undefined ? undefined : await analyzer.analyze(args.match);
     let failed = 0;
