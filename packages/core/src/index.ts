@@ -32,6 +32,7 @@ export {
 export { dlSettings, type DlSettings } from './models/settings.js';
 export { isTransformersFolder, loadHubPipeline, loadTransformers, type HubPipeline, type HubPipelineOptions, type HubReference, type Transformers } from './models/hub.js';
 export { DEFAULT_MAX_INPUT_BYTES, readInputFile } from './io/read-input.js';
+export { parseCsv } from './io/csv.js';
 export { expandInputs, isUrl, readInput, STDIN, type ExpandOptions, type ReadInputOptions } from './io/inputs.js';
 export { saveLayersModel, loadLayersModel, type SaveModelOptions } from './models/layers-model.js';
 export { loadGraphModel, type GraphModel } from './models/graph-model.js';

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DlError, errorMessage } from '../../errors.js';
+import { parseCsv } from '../../io/csv.js';
 import { classesOf, type Dataset } from './dataset.js';
 
 export interface TabularOptions {
@@ -15,25 +16,7 @@ export interface TabularOptions {
 
 /** Splits one CSV record (RFC 4180 quoting) into fields. */
 export function parseCsvRecord(record: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < record.length; i++) {
-    const c = record[i]!;
-    if (quoted) {
-      if (c === '"' && record[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else field += c;
-  }
-  fields.push(field);
-  return fields;
+  return parseCsv(record)[0] ?? [''];
 }
 
 interface Record_ {

@@ -1,0 +1,102 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeText } from './decode.js';
+import { readTexts } from './read-texts.js';
+import { splitSentences } from './sentences.js';
+import { tokenize } from './tokenize.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dlkit-text-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const RT = join(import.meta.dirname, '../../../../../shared/data/rt-polarity/rt-polarity.pos');
+
+describe('decoding text files', () => {
+  it('drops a UTF-8 BOM, reads UTF-16 with a BOM, and makes every line end \\n', () => {
+    expect(decodeText(Buffer.from('\uFEFFa\r\nb\rc\n', 'utf8'), 'x')).toBe('a\nb\nc\n');
+    expect(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('héllo', 'utf16le')]), 'x')).toBe('héllo');
+  });
+
+  it('names the byte where UTF-8 breaks', () => {
+    expect(() => decodeText(Buffer.from([0x61, 0x62, 0xc3, 0x28]), 'bad.txt')).toThrow(/bad\.txt: not valid UTF-8 \(byte 2 of 4\)/);
+  });
+});
+
+describe('reading texts', () => {
+  it('one text per line of a real review file, with file:line inputs', async () => {
+    const [result] = await readTexts([RT], { mode: 'lines' });
+    expect(result?.ok).toBe(true);
+    const items = result!.ok ? result!.value : [];
+    expect(items).toHaveLength(5331);
+    expect(items[0]!.input).toBe(`${RT}:1`);
+    expect(items[0]!.text).toMatch(/^the rock is destined/);
+  });
+
+  it('a column of CSV (quoted commas and newlines) and JSONL; whole documents; a bad source fails alone', async () => {
+    const csv = join(dir, 'reviews.csv');
+    await writeFile(csv, 'id,review\r\n1,"Great, really great"\r\n2,"two\nlines"\r\n');
+    const jsonl = join(dir, 'reviews.jsonl');
+    await writeFile(jsonl, '{"review":"fine"}\n\n{"review":"bad"}\n');
+    const doc = join(dir, 'doc.txt');
+    await writeFile(doc, 'One.\n\nTwo.\n');
+    const results = await readTexts([csv, jsonl, join(dir, 'missing.txt')], { mode: 'lines', column: 'review' });
+    expect(results[0]).toEqual({ ok: true, value: [{ input: `${csv}:2`, text: 'Great, really great' }, { input: `${csv}:3`, text: 'two\nlines' }] });
+    expect(results[1]).toEqual({ ok: true, value: [{ input: `${jsonl}:1`, text: 'fine' }, { input: `${jsonl}:3`, text: 'bad' }] });
+    expect(results[2]).toMatchObject({ ok: false, error: { code: 'INPUT_NOT_FOUND' } });
+    expect(await readTexts([doc], { mode: 'document' })).toEqual([{ ok: true, value: [{ input: doc, text: 'One.\n\nTwo.\n' }] }]);
+    const wrong = await readTexts([csv], { mode: 'lines', column: 'text' });
+    expect(wrong[0]).toMatchObject({ ok: false, error: { code: 'INPUT_UNREADABLE', message: expect.stringContaining("no column 'text' in the header (id, review)") } });
+  });
+
+  it('a 10 MB line is one text, not a crash', async () => {
+    const big = join(dir, 'big.txt');
+    await writeFile(big, `${'word '.repeat(2_000_000)}\nshort\n`);
+    const [result] = await readTexts([big], { mode: 'lines' });
+    expect(result!.ok && result!.value.map((t) => t.text.length)).toEqual([10_000_000, 5]);
+  });
+});
+
+describe('sentences', () => {
+  it('keeps abbreviations, initials, numbers and quotes inside their sentence', () => {
+    expect(splitSentences('Mr. Smith paid $3.50 at 5 p.m. on Main St. yesterday. "Was it worth it?" he asked. J. K. Rowling agreed! The U.S. Senate did not.')).toEqual([
+      'Mr. Smith paid $3.50 at 5 p.m. on Main St. yesterday.',
+      '"Was it worth it?" he asked.',
+      'J. K. Rowling agreed!',
+      'The U.S. Senate did not.',
+    ]);
+  });
+
+  it('splits other languages and scripts without crashing', () => {
+    expect(splitSentences('Das ist gut. Überall schön! Это хорошо. Да.')).toEqual(['Das ist gut.', 'Überall schön!', 'Это хорошо.', 'Да.']);
+    expect(splitSentences('今天天气很好。我们去公园吧！好吗？')).toEqual(['今天天气很好。', '我们去公园吧！', '好吗？']);
+    expect(splitSentences('')).toEqual([]);
+    expect(splitSentences('no end mark\n\nnew paragraph')).toEqual(['no end mark', 'new paragraph']);
+  });
+});
+
+describe('tokens', () => {
+  it('splits clitics as the Penn Treebank (and rt-polarity) do, and keeps ! and ?', () => {
+    expect(tokenize("It's NOT bad, I don't think so!?")).toEqual(['it', "'s", 'not', 'bad', 'i', 'do', "n't", 'think', 'so', '!', '?']);
+    expect(tokenize('It’s great')).toEqual(['it', "'s", 'great']);
+  });
+
+  it('handles any script and emoji', () => {
+    expect(tokenize('Schön, très bien 👍')).toEqual(['schön', 'très', 'bien']);
+    expect(tokenize('我喜欢这部电影').length).toBeGreaterThan(1);
+    expect(tokenize('')).toEqual([]);
+  });
+
+  it('gives the same tokens for the tokenized rt-polarity corpus and for the same sentences written naturally', () => {
+    const lines = readFileSync(RT, 'utf8').split('\n').filter(Boolean);
+    const natural = (l: string) => l.replace(/ (n't|'s|'re|'ve|'ll|'d|'m)\b/g, '$1');
+    const differing = lines.filter((l) => tokenize(l).join(' ') !== tokenize(natural(l)).join(' '));
+    expect(lines).toHaveLength(5331);
+    expect(differing).toEqual([]);
+    expect(tokenize("he 's sure it does n't")).toEqual(['he', "'s", 'sure', 'it', 'does', "n't"]);
+  });
+});
