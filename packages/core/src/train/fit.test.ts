@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { cosineDecay, reduceOnPlateau, stepDecay } from './callbacks/lr-schedule
 import { metricLog } from './callbacks/metric-log.js';
 import { terminateOnNaN } from './callbacks/terminate-on-nan.js';
 import { readCheckpoint } from './checkpoint.js';
-import { mapDataset, subset, type Dataset } from './data/dataset.js';
+import { fromArrays, mapDataset, subset, type Dataset } from './data/dataset.js';
 import { fromDigitsJson } from './data/mnist.js';
 import { splitDataset } from './data/split.js';
 import { fit, type FitOptions } from './fit.js';
@@ -179,6 +180,31 @@ describe('fit on real handwritten digits', () => {
     const error = await fit(model, train, { epochs: 1 }).catch((e: Error) => e);
     expect(isDlError(error, 'DATASET_INVALID')).toBe(true);
     expect(subset(train, [0]).size).toBe(1);
+    model.dispose();
+  });
+});
+
+describe('embeddings train on wasm (UnsortedSegmentSum, the gradient of Gather)', () => {
+  it('a bag-of-embeddings classifier learns real movie-review sentences', async () => {
+    const read = (f: string) => readFileSync(join(import.meta.dirname, '../../../../../shared/data/rt-polarity', f), 'utf8').split('\n').filter(Boolean).slice(0, 400);
+    const texts = [...read('rt-polarity.pos'), ...read('rt-polarity.neg')];
+    const vocab = new Map<string, number>();
+    const LEN = 40;
+    const ids = texts.map((t) => {
+      const row = new Array<number>(LEN).fill(0);
+      t.split(' ').slice(0, LEN).forEach((w, i) => (row[i] = vocab.get(w) ?? vocab.set(w, vocab.size + 1).get(w)!));
+      return row;
+    });
+    const data = fromArrays({ features: ids, labels: texts.map((_, i) => (i < 400 ? 'POSITIVE' : 'NEGATIVE')) });
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.embedding({ inputDim: vocab.size + 1, outputDim: 16, inputLength: LEN }),
+        tfl.layers.globalAveragePooling1d({}),
+        tfl.layers.dense({ units: 2, activation: 'softmax' }),
+      ],
+    });
+    const result = await fit(model, data, { epochs: 8, batchSize: 32, seed: 1, optimizer: { name: 'adam', learningRate: 0.01 } });
+    expect(result.history.at(-1)!.accuracy).toBeGreaterThan(0.8);
     model.dispose();
   });
 });

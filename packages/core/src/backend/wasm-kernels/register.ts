@@ -11,12 +11,14 @@ import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilter } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInput } from './depthwise-backprop-input.js';
 import { maxPoolGrad } from './max-pool-grad.js';
+import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 const REGISTERED = Symbol.for('dlkit.wasmTrainingKernels');
 
 /**
  * Makes the tfjs wasm backend able to train, and train fast. tfjs-backend-wasm 4.22 lacks the gradient kernels of
- * its convolutions (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter/Input), so `fit` fails on it; and
+ * its convolutions (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter/Input) and of Gather
+ * (UnsortedSegmentSum, for embeddings), so `fit` fails on it; and
  * some kernels it has are several times slower than the XNNPACK ops they can be built from, or wrong (see
  * each kernel's comment). Registers the missing ones and replaces the slow ones. Returns the names it changed; a second
  * call changes nothing.
@@ -39,6 +41,7 @@ export function registerWasmTrainingKernels(backendName = 'wasm'): string[] {
     depthwiseBackpropFilter(backendName),
     depthwiseBackpropInput(backendName),
     maxPoolGrad(backendName),
+    unsortedSegmentSum(backendName),
   ]) {
     install(config);
   }

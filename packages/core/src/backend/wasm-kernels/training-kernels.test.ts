@@ -268,4 +268,25 @@ describe('wasm training kernels', () => {
     const wasm = await run('wasm');
     for (let i = 0; i < cpu.length; i++) expect(relativeError(wasm[i]!, cpu[i]!)).toBeLessThanOrEqual(1e-4);
   });
+
+  it('UnsortedSegmentSum (the gradient of Gather) matches the cpu backend, ids out of range dropped', async () => {
+    for (const [xShape, idsShape, numSegments] of [
+      [[6, 3], [6], 4],
+      [[10, 2, 4], [10], 7],
+      [[9], [9], 3],
+    ] as Array<[number[], number[], number]>) {
+      const size = xShape.reduce((a, b) => a * b, 1);
+      const x = Array.from({ length: size }, () => Math.round(Math.random() * 200 - 100) / 10);
+      const ids = Array.from({ length: idsShape.reduce((a, b) => a * b, 1) }, () => Math.floor(Math.random() * (numSegments + 2)) - 1);
+      const results: Float32Array[] = [];
+      for (const backend of ['cpu', 'wasm']) {
+        await tf.setBackend(backend);
+        const out = tf.unsortedSegmentSum(tf.tensor(x, xShape), tf.tensor(ids, idsShape, 'int32'), numSegments);
+        results.push((await out.data()) as Float32Array);
+        out.dispose();
+      }
+      expect(relativeError(results[1]!, results[0]!)).toBeLessThan(1e-6); // summation order only
+    }
+    await tf.setBackend('wasm');
+  });
 });
