@@ -180,25 +180,29 @@ export async function fit(model: LayersModel, train: Dataset, options: FitOption
     saveCheckpoint: async (dir) => writeCheckpoint(dir, await snapshot()),
   };
 
-  if (options.resumeFrom !== undefined) {
-    const checkpoint = await readCheckpoint(options.resumeFrom);
-    restore(tf, model, optimizer, variables, checkpoint, callbacks, options.resumeFrom);
-    ({ epoch, step, globalStep, history, partial } = checkpoint);
-    next = { epoch, step };
-    optimizer.learningRate = checkpoint.learningRate;
-    if (checkpoint.seed !== seed) throw new DlError('CHECKPOINT_INVALID', `Checkpoint ${options.resumeFrom} was trained with seed ${checkpoint.seed}, not ${seed}`);
+  let pool: GradientWorkers | undefined;
+  try {
+    if (options.resumeFrom !== undefined) {
+      const checkpoint = await readCheckpoint(options.resumeFrom);
+      if (checkpoint.seed !== seed) throw new DlError('CHECKPOINT_INVALID', `Checkpoint ${options.resumeFrom} was trained with seed ${checkpoint.seed}, not ${seed}`);
+      restore(tf, model, optimizer, variables, checkpoint, callbacks, options.resumeFrom);
+      ({ epoch, step, globalStep, history, partial } = checkpoint);
+      next = { epoch, step };
+      optimizer.learningRate = checkpoint.learningRate;
+    }
+    if (workers > 1) {
+      pool = await startGradientWorkers(workers - 1, {
+        backend,
+        topology: model.toJSON(undefined, false) as object,
+        featureShape: [...train.featureShape],
+        classes,
+        probabilities,
+      });
+    }
+  } catch (error) {
+    optimizer.dispose();
+    throw error;
   }
-
-  const pool =
-    workers > 1
-      ? await startGradientWorkers(workers - 1, {
-          backend,
-          topology: model.toJSON(undefined, false) as object,
-          featureShape: [...train.featureShape],
-          classes,
-          probabilities,
-        })
-      : undefined;
   const shape = { featureShape: train.featureShape, classes, probabilities };
   try {
     for (const c of callbacks) await c.onTrainBegin?.(ctx);
