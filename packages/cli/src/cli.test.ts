@@ -162,6 +162,22 @@ describe('dl (spawned)', () => {
     }
   });
 
+  it('nlp summarize: extractive offline per file, abstractive offline is one MODEL_OFFLINE line', () => {
+    const doc = fileURLToPath(new URL('../../../../shared/data/rt-polarity/SOURCE.md', import.meta.url));
+    const r = dl(['nlp', 'summarize', '--json', '--method', 'extractive', '--sentences', '2', doc, '/no/such.txt']);
+    expect(r.code).toBe(1);
+    const [ok, missing] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(ok.input).toBe(doc);
+    expect(ok.output).toEqual([{ summary_text: expect.any(String) }]);
+    const source = readFileSync(doc, 'utf8');
+    for (const word of ok.output[0].summary_text.split(/\s+/)) expect(source).toContain(word); // extracted, not written
+    expect(missing.error.code).toBe('INPUT_NOT_FOUND');
+    const offline = dl(['nlp', 'summarize', doc], { DL_OFFLINE: '1', DL_CACHE: tmpdir() });
+    expect(offline.code).toBe(1);
+    expect(offline.stderr.trim()).toMatch(/^dl: MODEL_OFFLINE: .*dl models pull Xenova\/distilbart-cnn-6-6 --task summarization.*--method extractive$/);
+    expect(dl(['nlp', 'summarize', '--method', 'magic', doc]).code).toBe(2);
+  });
+
   it('doctor --json reports wasm chosen and tfjs-node unavailable with the reason', () => {
     const r = dl(['doctor', '--json'], { DL_BACKEND: '' });
     expect(r.code).toBe(0);

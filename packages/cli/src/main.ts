@@ -42,6 +42,16 @@ const COMMANDS = {
     log: { type: 'string' },
     workers: { type: 'string' },
   },
+  'nlp summarize': {
+    method: { type: 'string' },
+    sentences: { type: 'string' },
+    ratio: { type: 'string' },
+    model: { type: 'string' },
+    'max-length': { type: 'string' },
+    'min-length': { type: 'string' },
+    beams: { type: 'string' },
+    column: { type: 'string' },
+  },
   'models list': {},
   'models pull': { task: { type: 'string' } },
   doctor: {},
@@ -125,6 +135,24 @@ export async function main(argv: string[]): Promise<number> {
               resume: flag('resume'),
               log: flag('log'),
               workers: flag('workers'),
+            },
+            out,
+          );
+        }
+        case 'nlp summarize': {
+          const { nlpSummarize } = await import('./commands/nlp-summarize.js');
+          const flag = (name: string) => values[name] as string | undefined;
+          return await nlpSummarize(
+            {
+              inputs: rest,
+              method: flag('method'),
+              sentences: flag('sentences'),
+              ratio: flag('ratio'),
+              model: flag('model'),
+              maxLength: flag('max-length'),
+              minLength: flag('min-length'),
+              beams: flag('beams'),
+              column: flag('column'),
             },
             out,
           );

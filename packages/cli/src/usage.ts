@@ -32,6 +32,11 @@ Commands:
       --resume DIR              continue from a checkpoint, to the same result as an uninterrupted run
       --log FILE                per-epoch figures as JSONL or CSV
       --workers N               threads computing gradients (digits: 2; configs: 1)
+  nlp summarize <files...|->    One summary per file (or per CSV/JSONL row with --column NAME)
+      --method M                abstractive (default; transformers.js, Xenova/distilbart-cnn-6-6 or --model)
+                                or extractive (TextRank over the document's sentences, offline)
+      --sentences N --ratio R   extractive: how many sentences to keep (3), or what fraction
+      --max-length N --min-length N --beams N   abstractive generation (142, 30, 1 = greedy)
   models list                   Models shipped with dlkit
   models pull <org/name> --task T   Download a Hugging Face hub model (transformers.js) into DL_CACHE
                                 for offline use; then --model org/name works with DL_OFFLINE=1

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isDlError } from '@dlkit/core';
+import { splitSentences } from '../text/sentences.js';
+import { chunkOnSentences, createSummarizer } from './abstractive.js';
+import { summarizeExtractive } from './extractive.js';
+
+// A real document: the dataset description that ships beside the repository.
+const DOC = readFileSync(join(import.meta.dirname, '../../../../../shared/data/mnist/SOURCE.md'), 'utf8');
+
+describe('extractive summaries (TextRank, offline)', () => {
+  it('returns the N top sentences of a real document, in their original order', () => {
+    const all = splitSentences(DOC);
+    const included = (summary: string) => all.map((sentence, i) => ({ i, at: summary.indexOf(sentence) })).filter((x) => x.at >= 0);
+    const [{ summary_text }] = summarizeExtractive(DOC, { sentences: 2 });
+    const picked = included(summary_text);
+    expect(picked).toHaveLength(2);
+    expect(picked[0]!.at).toBeLessThan(picked[1]!.at); // document order
+    expect(summary_text).toBe(picked.map((p) => all[p.i]).join(' '));
+    expect(included(summarizeExtractive(DOC, { ratio: 0.5 })[0].summary_text)).toHaveLength(Math.round(all.length * 0.5));
+  });
+
+  it('prefers the sentences that share the document topic over an off-topic one', () => {
+    const text = [
+      'The film follows a young chef who opens a restaurant in Paris.',
+      'The restaurant struggles at first, and the chef nearly gives up.',
+      'My neighbour painted his fence blue last weekend.',
+      'In the end the chef and the restaurant win over the critics of Paris.',
+    ].join(' ');
+    const [{ summary_text }] = summarizeExtractive(text, { sentences: 2 });
+    expect(summary_text).not.toContain('fence');
+  });
+
+  it('refuses empty text and bad options with typed errors', () => {
+    expect(() => summarizeExtractive('   ')).toThrow(expect.objectContaining({ code: 'INPUT_UNSUPPORTED' }));
+    expect(() => summarizeExtractive(DOC, { ratio: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
+
+describe('abstractive summaries (transformers.js)', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('cuts long documents on sentence boundaries only', () => {
+    const long = Array.from({ length: 200 }, (_, i) => `Sentence number ${i} says something about the plot.`).join(' ');
+    const chunks = chunkOnSentences(long, 500);
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(chunks.every((c) => c.length <= 500 && c.endsWith('.'))).toBe(true);
+    expect(chunks.join(' ')).toBe(long);
+  });
+
+  it('offline without the model cached: MODEL_OFFLINE naming dl models pull and --method extractive', async () => {
+    process.env.DL_OFFLINE = '1';
+    const error = await createSummarizer().catch((e: Error) => e);
+    expect(isDlError(error, 'MODEL_OFFLINE')).toBe(true);
+    expect((error as Error).message).toMatch(/dl models pull Xenova\/distilbart-cnn-6-6 --task summarization.*--method extractive/);
+  });
+});
