@@ -178,6 +178,27 @@ describe('dl (spawned)', () => {
     expect(dl(['nlp', 'summarize', '--method', 'magic', doc]).code).toBe(2);
   });
 
+  it('nlp classify runs a transformers.js text classifier (tiny hand-set fixture, wiring only) on lines, stdin and --text', () => {
+    const model = fileURLToPath(new URL('../../nlp/src/classify/fixtures/tiny-bert', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-text-'));
+    try {
+      writeFileSync(join(dir, 'reviews.txt'), 'a great movie\r\n\r\nbad, awful\r\n');
+      const r = dl(['nlp', 'classify', '--json', '--model', model, join(dir, 'reviews.txt'), '--text', 'good']);
+      expect(r.code, r.stderr).toBe(0);
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines.map((l) => [l.input, l.output[0].label])).toEqual([
+        ['--text 1', 'POSITIVE'],
+        [`${join(dir, 'reviews.txt')}:1`, 'POSITIVE'],
+        [`${join(dir, 'reviews.txt')}:3`, 'NEGATIVE'],
+      ]);
+      const stdin = spawnSync(process.execPath, [BIN, 'nlp', 'classify', '--json', '--all-scores', '--model', model, '-'], { input: 'awful\n', encoding: 'utf8' });
+      expect(JSON.parse(stdin.stdout).output.map((l: { label: string }) => l.label)).toEqual(['NEGATIVE', 'POSITIVE']);
+      expect(dl(['nlp', 'classify', join(dir, 'reviews.txt')]).code).toBe(2); // --model missing
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('doctor --json reports wasm chosen and tfjs-node unavailable with the reason', () => {
     const r = dl(['doctor', '--json'], { DL_BACKEND: '' });
     expect(r.code).toBe(0);

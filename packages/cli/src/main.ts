@@ -42,6 +42,13 @@ const COMMANDS = {
     log: { type: 'string' },
     workers: { type: 'string' },
   },
+  'nlp classify': {
+    model: { type: 'string' },
+    text: { type: 'string', multiple: true },
+    'all-scores': { type: 'boolean' },
+    'whole-file': { type: 'boolean' },
+    column: { type: 'string' },
+  },
   'nlp summarize': {
     method: { type: 'string' },
     sentences: { type: 'string' },
@@ -135,6 +142,20 @@ export async function main(argv: string[]): Promise<number> {
               resume: flag('resume'),
               log: flag('log'),
               workers: flag('workers'),
+            },
+            out,
+          );
+        }
+        case 'nlp classify': {
+          const { nlpClassify } = await import('./commands/nlp-classify.js');
+          return await nlpClassify(
+            {
+              inputs: rest,
+              texts: (values.text as unknown as string[] | undefined) ?? [],
+              model: values.model as string | undefined,
+              allScores: values['all-scores'] === true,
+              wholeFile: values['whole-file'] === true,
+              column: values.column as string | undefined,
             },
             out,
           );

@@ -32,6 +32,9 @@ Commands:
       --resume DIR              continue from a checkpoint, to the same result as an uninterrupted run
       --log FILE                per-epoch figures as JSONL or CSV
       --workers N               threads computing gradients (digits: 2; configs: 1)
+  nlp classify --model ID <files...|->   Label each line (or --whole-file, or --column of CSV/JSONL)
+      --text "..."              classify this text (repeatable); --all-scores: every label
+                                with a transformers.js text-classification model (hub id or folder)
   nlp summarize <files...|->    One summary per file (or per CSV/JSONL row with --column NAME)
       --method M                abstractive (default; transformers.js, Xenova/distilbart-cnn-6-6 or --model)
                                 or extractive (TextRank over the document's sentences, offline)

@@ -1,5 +1,5 @@
 import { DlError, isDlError, loadHubPipeline, parseModelReference, type HubPipeline } from '@dlkit/core';
-import { splitSentences } from '../text/sentences.js';
+import { groupSentences } from '../text/sentences.js';
 
 export const DEFAULT_SUMMARIZER = 'Xenova/distilbart-cnn-6-6';
 
@@ -19,20 +19,6 @@ export interface Summarizer {
 
 /** About 700 tokens of English: chunks stay inside BART's 1024-token input with room for special tokens. */
 const CHUNK_CHARACTERS = 3000;
-
-/** Consecutive sentences grouped into chunks of at most CHUNK_CHARACTERS (a longer sentence is its own chunk). */
-export function chunkOnSentences(text: string, limit = CHUNK_CHARACTERS): string[] {
-  const chunks: string[] = [];
-  let current = '';
-  for (const sentence of splitSentences(text)) {
-    if (current && current.length + 1 + sentence.length > limit) {
-      chunks.push(current);
-      current = sentence;
-    } else current = current ? `${current} ${sentence}` : sentence;
-  }
-  if (current) chunks.push(current);
-  return chunks;
-}
 
 /**
  * Abstractive summaries through a transformers.js summarization model. Long documents are cut on sentence
@@ -61,11 +47,11 @@ export async function createSummarizer(options: AbstractiveOptions = {}): Promis
   return {
     async summarize(text) {
       if (text.trim() === '') throw new DlError('INPUT_UNSUPPORTED', 'Nothing to summarize: the text is empty');
-      let parts = chunkOnSentences(text);
+      let parts = groupSentences(text, CHUNK_CHARACTERS);
       for (let level = 0; parts.length > 1 && level < 4; level++) {
         const summaries: string[] = [];
         for (const part of parts) summaries.push(await generate(part));
-        parts = chunkOnSentences(summaries.join(' '));
+        parts = groupSentences(summaries.join(' '), CHUNK_CHARACTERS);
       }
       return [{ summary_text: await generate(parts[0] ?? text) }];
     },

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isDlError } from '@dlkit/core';
-import { splitSentences } from '../text/sentences.js';
-import { chunkOnSentences, createSummarizer } from './abstractive.js';
+import { groupSentences, splitSentences } from '../text/sentences.js';
+import { createSummarizer } from './abstractive.js';
 import { summarizeExtractive } from './extractive.js';
 
 // A real document: the dataset description that ships beside the repository.
@@ -46,7 +46,7 @@ describe('abstractive summaries (transformers.js)', () => {
 
   it('cuts long documents on sentence boundaries only', () => {
     const long = Array.from({ length: 200 }, (_, i) => `Sentence number ${i} says something about the plot.`).join(' ');
-    const chunks = chunkOnSentences(long, 500);
+    const chunks = groupSentences(long, 500);
     expect(chunks.length).toBeGreaterThan(10);
     expect(chunks.every((c) => c.length <= 500 && c.endsWith('.'))).toBe(true);
     expect(chunks.join(' ')).toBe(long);

@@ -31,3 +31,17 @@ export function splitSentences(text: string): string[] {
   }
   return sentences;
 }
+
+/** Consecutive sentences grouped into chunks of at most `limit` characters (a longer sentence is its own chunk). */
+export function groupSentences(text: string, limit: number): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  for (const sentence of splitSentences(text)) {
+    if (current && current.length + 1 + sentence.length > limit) {
+      chunks.push(current);
+      current = sentence;
+    } else current = current ? `${current} ${sentence}` : sentence;
+  }
+  if (current) chunks.push(current);
+  return chunks;
+}

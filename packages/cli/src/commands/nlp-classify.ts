@@ -1,0 +1,44 @@
+import { STDIN } from '@dlkit/core';
+import { createTextClassifier, readTexts, type TextItem } from '@dlkit/nlp';
+import { UsageError } from '../cli-error.js';
+import type { Output } from '../output.js';
+
+export interface ClassifyTextArgs {
+  inputs: string[];
+  texts: string[];
+  model?: string;
+  allScores: boolean;
+  wholeFile: boolean;
+  column?: string;
+}
+
+/** `dl nlp classify --model ID <files...|-> [--text "..."]`: each line (or file, or CSV/JSONL row) is one text. */
+export async function nlpClassify(args: ClassifyTextArgs, out: Output): Promise<number> {
+  if (args.model === undefined) throw new UsageError('nlp classify needs --model (a hub id such as Xenova/distilbert-base-uncased-finetuned-sst-2-english, or a model folder)');
+  if (args.inputs.length === 0 && args.texts.length === 0) throw new UsageError('nlp classify needs files, - for standard input, or --text "..."');
+  if (args.inputs.filter((i) => i === STDIN).length > 1) throw new UsageError('standard input (-) can be given once');
+  const classifier = await createTextClassifier({ model: args.model });
+  let failed = 0;
+  try {
+    const items: TextItem[] = args.texts.map((text, i) => ({ input: `--text ${i + 1}`, text }));
+    for (const source of await readTexts(args.inputs, { mode: args.wholeFile ? 'document' : 'lines', ...(args.column ? { column: args.column } : {}) })) {
+      if (source.ok) items.push(...source.value);
+      else {
+        failed++;
+        out.inputError(source.source, source.error);
+      }
+    }
+    for (const item of items) {
+      try {
+        const labels = await classifier.classify(item.text, { allScores: args.allScores });
+        out.result(item.input, labels, `${item.input}: ${labels.map((l) => `${l.label} ${(l.score * 100).toFixed(1)}%`).join(', ')}`);
+      } catch (error) {
+        failed++;
+        out.inputError(item.input, error);
+      }
+    }
+  } finally {
+    await classifier.dispose();
+  }
+  return failed > 0 ? 1 : 0;
+}
