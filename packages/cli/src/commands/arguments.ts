@@ -1,3 +1,4 @@
+import { STDIN } from '@dlkit/core';
 import { UsageError } from '../cli-error.js';
 
 /** A flag that must be a positive integer; absent stays undefined. */
@@ -20,4 +21,9 @@ export function nonNegativeInt(flag: string, value: string | undefined): number 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be an integer >= 0, got '${value}'`);
   return n;
+}
+
+/** Standard input can be read once: `-` at most once among a command's inputs. */
+export function assertStdinOnce(inputs: ReadonlyArray<string | undefined>): void {
+  if (inputs.filter((i) => i === STDIN).length > 1) throw new UsageError('standard input (-) can be given once');
 }

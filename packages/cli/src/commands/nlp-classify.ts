@@ -1,7 +1,7 @@
-import { STDIN } from '@dlkit/core';
 import { createTextClassifier, readTexts, type TextItem } from '@dlkit/nlp';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
+import { assertStdinOnce } from './arguments.js';
 
 export interface ClassifyTextArgs {
   inputs: string[];
@@ -16,7 +16,7 @@ export interface ClassifyTextArgs {
 export async function nlpClassify(args: ClassifyTextArgs, out: Output): Promise<number> {
   if (args.model === undefined) throw new UsageError('nlp classify needs --model (a hub id such as Xenova/distilbert-base-uncased-finetuned-sst-2-english, or a model folder)');
   if (args.inputs.length === 0 && args.texts.length === 0) throw new UsageError('nlp classify needs files, - for standard input, or --text "..."');
-  if (args.inputs.filter((i) => i === STDIN).length > 1) throw new UsageError('standard input (-) can be given once');
+  assertStdinOnce(args.inputs);
   const classifier = await createTextClassifier({ model: args.model });
   let failed = 0;
   try {

@@ -1,8 +1,7 @@
-import { STDIN } from '@dlkit/core';
 import { createSummarizer, readTexts, summarizeExtractive, type Summarizer } from '@dlkit/nlp';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { positiveInt } from './arguments.js';
+import { assertStdinOnce, positiveInt } from './arguments.js';
 
 export interface SummarizeArgs {
   inputs: string[];
@@ -19,7 +18,7 @@ export interface SummarizeArgs {
 /** `dl nlp summarize <files...|->`: each file (or CSV/JSONL row with --column) is one document. */
 export async function nlpSummarize(args: SummarizeArgs, out: Output): Promise<number> {
   if (args.inputs.length === 0) throw new UsageError('nlp summarize needs at least one file (or - for standard input)');
-  if (args.inputs.filter((i) => i === STDIN).length > 1) throw new UsageError('standard input (-) can be given once');
+  assertStdinOnce(args.inputs);
   const method = args.method ?? 'abstractive';
   if (method !== 'abstractive' && method !== 'extractive') throw new UsageError(`--method is abstractive or extractive, not '${method}'`);
   const sentences = positiveInt('--sentences', args.sentences);

@@ -1,8 +1,8 @@
-import { expandInputs, STDIN } from '@dlkit/core';
+import { expandInputs } from '@dlkit/core';
 import { createClassifier, IMAGE_EXTENSIONS } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { maxPixelsOption, positiveInt } from './arguments.js';
+import { assertStdinOnce, maxPixelsOption, positiveInt } from './arguments.js';
 
 export interface ClassifyArgs {
   images: string[];
@@ -15,7 +15,7 @@ export interface ClassifyArgs {
 /** Returns the exit code: 1 if any image failed, after classifying all the others. */
 export async function visionClassify(args: ClassifyArgs, out: Output): Promise<number> {
   if (args.images.length === 0) throw new UsageError('vision classify needs at least one image');
-  if (args.images.filter((i) => i === STDIN).length > 1) throw new UsageError('standard input (-) can be given once');
+  assertStdinOnce(args.images);
   const topk = positiveInt('--topk', args.topk) ?? 5;
   const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS });
   const threads = positiveInt('--threads', args.threads);

@@ -4,7 +4,7 @@ import { expandInputs, STDIN, writeFileAtomic } from '@dlkit/core';
 import { createDetector, drawDetections, IMAGE_EXTENSIONS } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { maxPixelsOption, positiveInt } from './arguments.js';
+import { assertStdinOnce, maxPixelsOption, positiveInt } from './arguments.js';
 
 export interface DetectArgs {
   images: string[];
@@ -40,7 +40,7 @@ function annotatedPaths(inputs: string[], out: string): string[] {
 /** Returns the exit code: 1 if any image failed, after detecting in all the others. */
 export async function visionDetect(args: DetectArgs, out: Output): Promise<number> {
   if (args.images.length === 0) throw new UsageError('vision detect needs at least one image');
-  if (args.images.filter((i) => i === STDIN).length > 1) throw new UsageError('standard input (-) can be given once');
+  assertStdinOnce(args.images);
   const options = {
     ...(args.threshold !== undefined ? { threshold: fraction('--threshold', args.threshold)! } : {}),
     ...(args.iou !== undefined ? { iou: fraction('--iou', args.iou)! } : {}),

@@ -1,8 +1,8 @@
-import { expandInputs, STDIN } from '@dlkit/core';
+import { expandInputs } from '@dlkit/core';
 import { createFaceAnalyzer, IMAGE_EXTENSIONS, type Face, type FaceMatch } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { maxPixelsOption } from './arguments.js';
+import { assertStdinOnce, maxPixelsOption } from './arguments.js';
 
 export interface FacesArgs {
   images: string[];
@@ -25,7 +25,7 @@ function bestMatch(analyzer: { compare(a: Face, b: Face): FaceMatch }, faces: Fa
 /** `dl vision faces <images> [--match ref.jpg]`; exit 1 if any image failed. */
 export async function visionFaces(args: FacesArgs, out: Output): Promise<number> {
   if (args.images.length === 0) throw new UsageError('vision faces needs at least one image');
-  if ([...args.images, args.match].filter((i) => i === STDIN).length > 1) throw new UsageError('standard input (-) can be given once');
+  assertStdinOnce([...args.images, args.match]);
   const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS });
   const analyzer = await createFaceAnalyzer(maxPixelsOption(args.maxPixels));
   try {

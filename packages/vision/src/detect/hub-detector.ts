@@ -2,7 +2,7 @@ import { DlError, loadHubPipeline, loadTransformers, type HubReference } from '@
 import { asDlError, firstOrThrow, type Settled } from '../settled.js';
 import { decodeImage, type DecodeOptions } from '../image/decode.js';
 import type { DetectionResult, Detector } from './detector.js';
-import { nonMaxSuppression, type Detection, type DetectOptions } from './postprocess.js';
+import { finishDetections, type Detection, type DetectOptions } from './postprocess.js';
 
 /**
  * A detector on a transformers.js `object-detection` model (DETR, YOLOS: hub id or local folder in its layout).
@@ -21,18 +21,7 @@ export async function createHubDetector(reference: HubReference, options: Decode
         const image = await decodeImage(input, options);
         const raw = new t.RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 3);
         const found = (await detect(raw, { threshold: opts.threshold ?? 0.3, percentage: false })) as Detection[];
-        const wanted = opts.classes ? new Set(opts.classes) : undefined;
-        const clip = (v: number, max: number) => Math.round(Math.min(max, Math.max(0, v)));
-        const detections = nonMaxSuppression(
-          found
-            .filter((d) => !wanted || wanted.has(d.label))
-            .map(({ label, score, box }) => ({
-              label,
-              score,
-              box: { xmin: clip(box.xmin, image.width), ymin: clip(box.ymin, image.height), xmax: clip(box.xmax, image.width), ymax: clip(box.ymax, image.height) },
-            })),
-          opts.iou ?? 0.5,
-        ).slice(0, opts.maxDetections ?? 100);
+        const detections = finishDetections(found, image.width, image.height, opts);
         results.push({ ok: true, value: { detections, width: image.width, height: image.height, ...(opts.keepImage ? { image } : {}) } });
       } catch (error) {
         results.push({ ok: false, error: asDlError(error) });

@@ -35,36 +35,45 @@ export function nonMaxSuppression(detections: Detection[], threshold: number): D
   return kept;
 }
 
+/** A box clipped to a width x height image, in whole pixels. */
+export function clipBox(box: Detection['box'], width: number, height: number): Detection['box'] {
+  const clip = (v: number, max: number) => Math.round(Math.min(max, Math.max(0, v)));
+  return { xmin: clip(box.xmin, width), ymin: clip(box.ymin, height), xmax: clip(box.xmax, width), ymax: clip(box.ymax, height) };
+}
+
 /**
- * CenterNet's rows `[x1, y1, x2, y2, score, class]` (pixels of its square input) to detections in the original
- * image's pixels: threshold, class filter, NMS, clipping and the cap on count.
+ * What every detector does with its raw boxes (pixels of the original width x height image): threshold, class
+ * filter, clipping to the image, dropping empty boxes, NMS and the cap on count.
  */
+export function finishDetections(candidates: readonly Detection[], width: number, height: number, options: DetectOptions = {}): Detection[] {
+  const threshold = options.threshold ?? 0.3;
+  const wanted = options.classes ? new Set(options.classes) : undefined;
+  const kept: Detection[] = [];
+  for (const { label, score, box } of candidates) {
+    if (!(score >= threshold) || (wanted && !wanted.has(label))) continue;
+    const clipped = clipBox(box, width, height);
+    if (clipped.xmax <= clipped.xmin || clipped.ymax <= clipped.ymin) continue;
+    kept.push({ label, score, box: clipped });
+  }
+  return nonMaxSuppression(kept, options.iou ?? 0.5).slice(0, options.maxDetections ?? 100);
+}
+
+/** CenterNet's rows `[x1, y1, x2, y2, score, class]` (pixels of its square input) to detections in the original image's pixels. */
 export function decodeDetections(
   rows: ArrayLike<number>,
   frame: { inputWidth: number; inputHeight: number; width: number; height: number },
   labels: readonly string[],
   options: DetectOptions = {},
 ): Detection[] {
-  const threshold = options.threshold ?? 0.3;
-  const wanted = options.classes ? new Set(options.classes) : undefined;
   const sx = frame.width / frame.inputWidth;
   const sy = frame.height / frame.inputHeight;
-  const clip = (v: number, max: number) => Math.round(Math.min(max, Math.max(0, v)));
-  const found: Detection[] = [];
+  const candidates: Detection[] = [];
   for (let i = 0; i + 6 <= rows.length; i += 6) {
-    const score = rows[i + 4]!;
     const cls = rows[i + 5]!;
-    if (!(score >= threshold) || !Number.isInteger(cls)) continue;
-    const label = labels[cls];
-    if (label === undefined || (wanted && !wanted.has(label))) continue;
-    const box = {
-      xmin: clip(rows[i]! * sx, frame.width),
-      ymin: clip(rows[i + 1]! * sy, frame.height),
-      xmax: clip(rows[i + 2]! * sx, frame.width),
-      ymax: clip(rows[i + 3]! * sy, frame.height),
-    };
-    if (box.xmax <= box.xmin || box.ymax <= box.ymin) continue;
-    found.push({ label, score, box });
+    const label = Number.isInteger(cls) ? labels[cls] : undefined;
+    if (label === undefined) continue;
+    const box = { xmin: rows[i]! * sx, ymin: rows[i + 1]! * sy, xmax: rows[i + 2]! * sx, ymax: rows[i + 3]! * sy };
+    candidates.push({ label, score: rows[i + 4]!, box });
   }
-  return nonMaxSuppression(found, options.iou ?? 0.5).slice(0, options.maxDetections ?? 100);
+  return finishDetections(candidates, frame.width, frame.height, options);
 }

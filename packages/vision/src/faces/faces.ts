@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DlError, loadLocalModel, parseModelReference, selectTfjsBackend } from '@dlkit/core';
+import { clipBox } from '../detect/postprocess.js';
 import { decodeError, openUpright, type DecodeOptions, type ImageInput } from '../image/decode.js';
 import { asDlError, firstOrThrow, type Settled } from '../settled.js';
 
@@ -78,7 +79,7 @@ export async function createFaceAnalyzer(options: FaceAnalyzerOptions = {}): Pro
         const expression = Object.entries(expressions).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'neutral';
         return {
           score: f.detection.score,
-          box: { xmin: Math.round(Math.max(0, x)), ymin: Math.round(Math.max(0, y)), xmax: Math.round(Math.min(width, x + w)), ymax: Math.round(Math.min(height, y + h)) },
+          box: clipBox({ xmin: x, ymin: y, xmax: x + w, ymax: y + h }, width, height),
           landmarks: f.landmarks.positions.map((p) => [Math.round(p.x * 10) / 10, Math.round(p.y * 10) / 10] as [number, number]),
           age: Math.round(f.age * 10) / 10,
           gender: f.gender as 'male' | 'female',

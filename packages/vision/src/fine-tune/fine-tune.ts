@@ -52,7 +52,7 @@ const BACKBONE = 'darknet-tiny';
 
 /**
  * Transfer learning: the embedded Darknet Tiny backbone (ImageNet), frozen and cut before its classifier, gives
- * 512 features per image, computed once (for the images and a few augmented copies); a small dense head is
+ * its 512-channel map pooled to a grid (2x2: 2048 features) per image, computed once (for the images and a few augmented copies); a small dense head is
  * trained on them with core's fit loop; backbone and head are saved as one model that `createClassifier` loads.
  */
 export async function fineTune(options: FineTuneOptions): Promise<{ result: FitResult; saved?: LoadedManifest }> {
@@ -74,13 +74,13 @@ export async function fineTune(options: FineTuneOptions): Promise<{ result: FitR
   const backbone = await loadLayersModel(loaded);
   const grid = options.grid ?? 2;
   const trunk = await featureExtractor(backbone, layer, [size, size, 3], grid);
+  const width = trunk.outputs[0]!.shape[1] as number;
   const augment = randomAffine({ height: size, width: size, channels: 3, rotate: 10, scale: 0.1, shift: size * 0.06 });
   const total = split.train.size * (1 + copies) + split.validation.size;
   let done = 0;
 
   /** Features of every item of `dataset`, `copies` augmented versions of each after the originals. */
   const extract = async (dataset: Dataset, variants: number): Promise<Dataset> => {
-    const width = featureCount;
     const features = new Float32Array(dataset.size * (1 + variants) * width);
     const labels: number[] = [];
     const batch = 16;
@@ -103,8 +103,7 @@ export async function fineTune(options: FineTuneOptions): Promise<{ result: FitR
     return fromArrays({ features, labels, shape: [width], classes: [...dataset.classes], source: dataset.source });
   };
 
-  const featureCount = trunk.outputs[0]!.shape[1] as number;
-  const head = await buildArchitecture('mlp', { inputShape: [featureCount], classes: all.classes.length, hidden: [256], dropout: 0.3, seed });
+  const head = await buildArchitecture('mlp', { inputShape: [width], classes: all.classes.length, hidden: [256], dropout: 0.3, seed });
   try {
     const train = await extract(split.train, copies);
     const validation = await extract(split.validation, 0);
