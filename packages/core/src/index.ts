@@ -30,6 +30,7 @@ export {
   type ModelReference,
 } from './models/store.js';
 export { dlSettings, type DlSettings } from './models/settings.js';
+export { pullHubModel, wantedHubFile, type PulledFile, type PullOptions } from './models/hub-download.js';
 export { isTransformersFolder, loadHubPipeline, loadTransformers, type HubPipeline, type HubPipelineOptions, type HubReference, type Transformers } from './models/hub.js';
 export { DEFAULT_MAX_INPUT_BYTES, readInputFile } from './io/read-input.js';
 export { parseCsv } from './io/csv.js';
@@ -39,9 +40,9 @@ export { loadGraphModel, type GraphModel } from './models/graph-model.js';
 export { writeFileAtomic } from './io/atomic-write.js';
 
 // Training
-export { createRng, RNG_STREAM, type Rng } from './train/random.js';
-export { fromArrays, fromTensors, mapDataset, subset, featureSize, type ArrayDatasetInput, type Dataset } from './train/data/dataset.js';
-export { splitDataset, type SplitOptions } from './train/data/split.js';
+export { createRng, RNG_STREAM, withSeededMathRandom, type Rng } from './train/random.js';
+export { classesOf, fromArrays, fromTensors, mapDataset, subset, featureSize, type ArrayDatasetInput, type Dataset } from './train/data/dataset.js';
+export { splitDataset, splitIndices, type SplitOptions } from './train/data/split.js';
 export { iterateBatches, type Batch, type BatchOptions } from './train/data/batches.js';
 export { fromDigitsJson, fromMnistIdx } from './train/data/mnist.js';
 export { fromTabular, type TabularOptions } from './train/data/tabular.js';

@@ -1,28 +1,36 @@
-import { dlSettings, DlError, loadHubPipeline, parseModelReference } from '@dlkit/core';
+import { DlError, loadHubPipeline, parseModelReference, pullHubModel } from '@dlkit/core';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
 
-/** `dl models pull <org/name> --task <task>`: downloads a hub model into DL_CACHE/hub so it works offline later. */
-export async function modelsPull(args: { ids: string[]; task?: string }, out: Output): Promise<number> {
+/**
+ * `dl models pull <org/name> --task <task> [--dtype q8]`: downloads a hub model into DL_CACHE/hub (resumable,
+ * each file checked against the hub's hash), then loads it from the cache alone, so that it is known to work
+ * offline.
+ */
+export async function modelsPull(args: { ids: string[]; task?: string; dtype?: string }, out: Output): Promise<number> {
   if (args.ids.length === 0) throw new UsageError('models pull needs a hub id (org/name)');
-  if (args.task === undefined) throw new UsageError('models pull needs --task, e.g. image-classification or object-detection');
+  if (args.task === undefined) throw new UsageError('models pull needs --task, e.g. text-classification, summarization or image-classification');
   let failed = 0;
   for (const id of args.ids) {
+    let shown = '';
     try {
       const reference = parseModelReference(id);
       if (reference.kind !== 'hub') throw new DlError('INVALID_ARGUMENT', `${id} is not a hub id (org/name)`);
-      let shown = '';
-      const pipeline = await loadHubPipeline(args.task, reference, {
-        onProgress: (info) => {
-          if (out.json || info.status !== 'progress' || info.file === undefined) return;
-          const line = `${info.file} ${Math.round(info.progress ?? 0)}%`;
+      const { dir, files } = await pullHubModel(id, {
+        ...(args.dtype ? { dtype: args.dtype } : {}),
+        onProgress: ({ file, loaded, total }) => {
+          if (out.json) return;
+          const line = `${file} ${total ? `${Math.floor((loaded / total) * 100)}%` : `${(loaded / 1e6).toFixed(1)} MB`}`;
           if (line !== shown) process.stderr.write(`\r${(shown = line)}\x1b[K`);
         },
       });
-      await pipeline.dispose();
       if (shown) process.stderr.write('\n');
-      out.result(id, { cached: `${dlSettings().cacheDir}/hub` }, `${id}: cached in ${dlSettings().cacheDir}/hub`);
+      const pipeline = await loadHubPipeline(args.task, reference, { cacheOnly: true, ...(args.dtype ? { dtype: args.dtype } : {}) });
+      await pipeline.dispose();
+      const bytes = files.reduce((n, f) => n + f.size, 0);
+      out.result(id, { dir, files }, `${id}: ${files.length} files (${(bytes / 1e6).toFixed(1)} MB, each checked) in ${dir}; loads offline for ${args.task}`);
     } catch (error) {
+      if (shown) process.stderr.write('\n');
       failed++;
       out.inputError(id, error);
     }

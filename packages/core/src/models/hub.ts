@@ -19,6 +19,8 @@ export interface HubPipelineOptions {
   onProgress?: (info: { file?: string; progress?: number; status: string }) => void;
   /** Weights variant, e.g. 'fp32', 'q8' (default: transformers.js's choice for Node). */
   dtype?: string;
+  /** Use only the cache, as with DL_OFFLINE=1 (to check that a pulled model is complete). */
+  cacheOnly?: boolean;
 }
 
 /** A transformers.js pipeline, as callers use it: call it on inputs, dispose it when done. */
@@ -30,6 +32,7 @@ let transformers: Promise<Transformers> | undefined;
 export function loadTransformers(): Promise<Transformers> {
   transformers ??= import('@huggingface/transformers').then((module) => {
     module.env.cacheDir = join(dlSettings().cacheDir, 'hub');
+    module.env.remoteHost = `${dlSettings().hubEndpoint}/`;
     return module;
   });
   return transformers;
@@ -42,13 +45,14 @@ export function loadTransformers(): Promise<Transformers> {
  */
 export async function loadHubPipeline(task: string, reference: HubReference, options: HubPipelineOptions = {}): Promise<HubPipeline> {
   const t = await loadTransformers();
-  const { offline } = dlSettings();
+  const offline = dlSettings().offline || options.cacheOnly === true;
   const local = reference.kind === 'local';
   const name = local ? reference.path : reference.id;
   // transformers.js reads these globals when a pipeline is created: set them for this one.
   t.env.allowRemoteModels = !offline && !local;
-  t.env.allowLocalModels = local;
-  if (local) t.env.localModelPath = `${dirname(reference.path)}/`;
+  // Offline, a hub id is read from the cache as a local folder: the cache has the same <org>/<name>/<file> layout.
+  t.env.allowLocalModels = local || offline;
+  t.env.localModelPath = local ? `${dirname(reference.path)}/` : `${t.env.cacheDir}/`;
   try {
     return (await t.pipeline(task as Parameters<Transformers['pipeline']>[0], local ? basename(reference.path) : reference.id, {
       device: 'cpu',

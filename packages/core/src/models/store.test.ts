@@ -94,8 +94,10 @@ describe('model store (tiny hand-made model folders, wiring only)', () => {
     expect(await codeOf(loadLocalModel({ kind: 'embedded', name: 'no-such-model' }))).toBe('MODEL_NOT_FOUND');
   });
 
-  it('honours DL_CACHE and DL_OFFLINE', () => {
-    expect(dlSettings({ DL_CACHE: '/tmp/c', DL_OFFLINE: '1' })).toEqual({ cacheDir: '/tmp/c', offline: true });
+  it('honours DL_CACHE, DL_OFFLINE and the hub endpoint', () => {
+    expect(dlSettings({ DL_CACHE: '/tmp/c', DL_OFFLINE: '1' })).toEqual({ cacheDir: '/tmp/c', offline: true, hubEndpoint: 'https://huggingface.co' });
+    expect(dlSettings({ HF_ENDPOINT: 'https://mirror.example/' }).hubEndpoint).toBe('https://mirror.example');
+    expect(dlSettings({ HF_ENDPOINT: 'https://a.example', DL_HUB_ENDPOINT: 'http://127.0.0.1:9' }).hubEndpoint).toBe('http://127.0.0.1:9');
     expect(dlSettings({}).offline).toBe(false);
     expect(dlSettings({}).cacheDir).toMatch(/\.cache[\\/]dlkit$/);
   });

@@ -59,3 +59,32 @@ describe('abstractive summaries (transformers.js)', () => {
     expect((error as Error).message).toMatch(/dl models pull Xenova\/distilbart-cnn-6-6 --task summarization.*--method extractive/);
   });
 });
+
+// A tiny hand-set "BART" in transformers.js's seq2seq layout (scripts/make-tiny-bart.py): it copies the input's
+// content words, best-scored first, each once (reading its key-value cache), then ends. Wiring only.
+const TINY_BART = join(import.meta.dirname, 'fixtures/tiny-bart');
+
+describe('abstractive summaries through transformers.js (tiny hand-set BART fixture, wiring only)', () => {
+  it('tokenizes, encodes, generates with the key-value cache and decodes', async () => {
+    const summarizer = await createSummarizer({ model: TINY_BART, minLength: 1, maxLength: 20 });
+    try {
+      expect(await summarizer.summarize('The dog ran in the park. The cat sat on the mat.')).toEqual([{ summary_text: 'cat dog park mat sat ran' }]);
+      expect(await summarizer.summarize('The sun was warm.')).toEqual([{ summary_text: 'sun warm' }]);
+      await expect(summarizer.summarize(' \n ')).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED' });
+    } finally {
+      await summarizer.dispose();
+    }
+  });
+
+  it('a document longer than the model input is summarised in parts, then the parts summarised again', async () => {
+    const summarizer = await createSummarizer({ model: TINY_BART, minLength: 1, maxLength: 20 });
+    try {
+      // ~6,000 characters: the dog only in the first half, the sun only in the second; truncating would lose one.
+      const text = [...Array.from({ length: 100 }, () => 'The dog ran in the park.'), ...Array.from({ length: 200 }, () => 'The sun was warm.')].join(' ');
+      expect(text.length).toBeGreaterThan(3000 * 1.5);
+      expect(await summarizer.summarize(text)).toEqual([{ summary_text: 'dog park sun ran warm' }]);
+    } finally {
+      await summarizer.dispose();
+    }
+  });
+});

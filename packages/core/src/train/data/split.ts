@@ -12,13 +12,31 @@ export interface SplitOptions {
 
 /** Seeded train / validation split; the same seed and data give the same split. */
 export function splitDataset(dataset: Dataset, options: SplitOptions): { train: Dataset; validation: Dataset } {
+  const { train, validation } = splitIndices(dataset.labels, dataset.classes.length, options, dataset.source);
+  const seed = options.seed ?? 0;
+  return {
+    train: subset(dataset, train, `${dataset.source} (train split, seed ${seed})`),
+    validation: subset(dataset, validation, `${dataset.source} (validation split, seed ${seed})`),
+  };
+}
+
+/**
+ * The same split as indices into `labels`, for data that must be split before it becomes features (a text
+ * vocabulary is built from the training split only).
+ */
+export function splitIndices(
+  labels: ArrayLike<number>,
+  classes: number,
+  options: SplitOptions,
+  source = 'dataset',
+): { train: number[]; validation: number[] } {
   const { validation, seed = 0, stratify = true } = options;
   if (!(validation > 0 && validation < 1)) {
     throw new DlError('INVALID_ARGUMENT', `validation fraction must be between 0 and 1, got ${validation}`);
   }
   const rng = createRng(seed, RNG_STREAM.split);
-  const groups: number[][] = stratify ? dataset.classes.map(() => []) : [[]];
-  for (let i = 0; i < dataset.size; i++) groups[stratify ? dataset.labels[i]! : 0]!.push(i);
+  const groups: number[][] = stratify ? Array.from({ length: classes }, () => []) : [[]];
+  for (let i = 0; i < labels.length; i++) groups[stratify ? labels[i]! : 0]!.push(i);
   const train: number[] = [];
   const held: number[] = [];
   for (const group of groups) {
@@ -28,12 +46,7 @@ export function splitDataset(dataset: Dataset, options: SplitOptions): { train: 
     train.push(...group.slice(count));
   }
   if (held.length === 0 || train.length === 0) {
-    throw new DlError('DATASET_INVALID', `Dataset ${dataset.source} (${dataset.size} examples) is too small to split ${validation} off for validation`);
+    throw new DlError('DATASET_INVALID', `Dataset ${source} (${labels.length} examples) is too small to split ${validation} off for validation`);
   }
-  train.sort((a, b) => a - b);
-  held.sort((a, b) => a - b);
-  return {
-    train: subset(dataset, train, `${dataset.source} (train split, seed ${seed})`),
-    validation: subset(dataset, held, `${dataset.source} (validation split, seed ${seed})`),
-  };
+  return { train: train.sort((a, b) => a - b), validation: held.sort((a, b) => a - b) };
 }
