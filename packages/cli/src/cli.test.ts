@@ -199,6 +199,50 @@ describe('dl (spawned)', () => {
     }
   });
 
+  it('nlp sentiment: the embedded model offline on lines, a JSONL column and --text; a broken row fails alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-sentiment-'));
+    try {
+      writeFileSync(join(dir, 'reviews.txt'), 'The food was delicious and the staff were lovely.\n\nA tedious, badly written film.\n');
+      writeFileSync(join(dir, 'rows.jsonl'), '{"t":"great value, works perfectly"}\nnot json\n{"t":"broke after a day"}\n');
+      const r = dl(['nlp', 'sentiment', '--json', join(dir, 'reviews.txt'), join(dir, 'rows.jsonl'), '--column', 't', '--text', 'what a joy'], { DL_OFFLINE: '1' });
+      expect(r.code, r.stderr).toBe(1);
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines.filter((l) => l.output).map((l) => [l.input, l.output[0].label])).toEqual([
+        ['--text 1', 'POSITIVE'],
+        [`${join(dir, 'reviews.txt')}:1`, 'POSITIVE'],
+        [`${join(dir, 'reviews.txt')}:3`, 'NEGATIVE'],
+        [`${join(dir, 'rows.jsonl')}:1`, 'POSITIVE'],
+        [`${join(dir, 'rows.jsonl')}:3`, 'NEGATIVE'],
+      ]);
+      expect(lines.find((l) => l.error)).toMatchObject({ input: `${join(dir, 'rows.jsonl')}:2`, error: { code: 'INPUT_UNREADABLE' } });
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(dl(['nlp', 'sentiment']).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('nlp fine-tune trains on a CSV and nlp sentiment --model loads the result', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-nlp-ft-'));
+    try {
+      const polarity = fileURLToPath(new URL('../../../../shared/data/rt-polarity/', import.meta.url));
+      const read = (name: string) => readFileSync(join(polarity, name), 'utf8').trim().split('\n').slice(0, 150);
+      const rows = [...read('rt-polarity.pos').map((t) => [t, 'pos']), ...read('rt-polarity.neg').map((t) => [t, 'neg'])];
+      writeFileSync(join(dir, 'data.csv'), `text,y\n${rows.map(([t, y]) => `"${t!.replace(/"/g, '""')}",${y}`).join('\n')}\n`);
+      const out = join(dir, 'model');
+      const r = dl(['nlp', 'fine-tune', '--json', join(dir, 'data.csv'), '--text-column', 'text', '--label-column', 'y', '--out', out, '--epochs', '2']);
+      expect(r.code, r.stderr).toBe(0);
+      const trained = JSON.parse(r.stdout).output;
+      expect(trained).toMatchObject({ classes: ['neg', 'pos'], model: out, split: { train: 270, validation: 30 } });
+      const s = dl(['nlp', 'sentiment', '--json', '--all-scores', '--model', out, '--text', 'a wonderful, moving film']);
+      expect(s.code, s.stderr).toBe(0);
+      expect(JSON.parse(s.stdout).output.map((l: { label: string }) => l.label).sort()).toEqual(['neg', 'pos']);
+      expect(dl(['nlp', 'fine-tune', join(dir, 'data.csv'), '--text-column', 'text', '--label-column', 'y']).code).toBe(2); // no --out
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('doctor --json reports wasm chosen and tfjs-node unavailable with the reason', () => {
     const r = dl(['doctor', '--json'], { DL_BACKEND: '' });
     expect(r.code).toBe(0);

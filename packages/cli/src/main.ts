@@ -12,6 +12,14 @@ const COMMON = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
+const TEXT_CLASSIFY = {
+  model: { type: 'string' },
+  text: { type: 'string', multiple: true },
+  'all-scores': { type: 'boolean' },
+  'whole-file': { type: 'boolean' },
+  column: { type: 'string' },
+} as const;
+
 const COMMANDS = {
   'vision classify': { topk: { type: 'string' }, model: { type: 'string' }, threads: { type: 'string' }, 'max-pixels': { type: 'string' } },
   'vision detect': {
@@ -41,13 +49,19 @@ const COMMANDS = {
     resume: { type: 'string' },
     log: { type: 'string' },
     workers: { type: 'string' },
+    vectors: { type: 'string' },
   },
-  'nlp classify': {
-    model: { type: 'string' },
-    text: { type: 'string', multiple: true },
-    'all-scores': { type: 'boolean' },
-    'whole-file': { type: 'boolean' },
-    column: { type: 'string' },
+  'nlp classify': TEXT_CLASSIFY,
+  'nlp sentiment': TEXT_CLASSIFY,
+  'nlp fine-tune': {
+    'text-column': { type: 'string' },
+    'label-column': { type: 'string' },
+    out: { type: 'string' },
+    base: { type: 'string' },
+    vectors: { type: 'string' },
+    epochs: { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
   },
   'nlp summarize': {
     method: { type: 'string' },
@@ -60,7 +74,7 @@ const COMMANDS = {
     column: { type: 'string' },
   },
   'models list': {},
-  'models pull': { task: { type: 'string' } },
+  'models pull': { task: { type: 'string' }, dtype: { type: 'string' } },
   doctor: {},
 } as const;
 
@@ -142,11 +156,13 @@ export async function main(argv: string[]): Promise<number> {
               resume: flag('resume'),
               log: flag('log'),
               workers: flag('workers'),
+              vectors: flag('vectors'),
             },
             out,
           );
         }
-        case 'nlp classify': {
+        case 'nlp classify':
+        case 'nlp sentiment': {
           const { nlpClassify } = await import('./commands/nlp-classify.js');
           return await nlpClassify(
             {
@@ -156,6 +172,25 @@ export async function main(argv: string[]): Promise<number> {
               allScores: values['all-scores'] === true,
               wholeFile: values['whole-file'] === true,
               column: values.column as string | undefined,
+            },
+            out,
+            name === 'nlp sentiment' ? 'sentiment' : 'classify',
+          );
+        }
+        case 'nlp fine-tune': {
+          const { nlpFineTune } = await import('./commands/nlp-fine-tune.js');
+          const flag = (name: string) => values[name] as string | undefined;
+          return await nlpFineTune(
+            {
+              files: rest,
+              textColumn: flag('text-column'),
+              labelColumn: flag('label-column'),
+              out: flag('out'),
+              base: flag('base'),
+              vectors: flag('vectors'),
+              epochs: flag('epochs'),
+              seed: flag('seed'),
+              workers: flag('workers'),
             },
             out,
           );
@@ -180,7 +215,7 @@ export async function main(argv: string[]): Promise<number> {
         }
         case 'models pull': {
           const { modelsPull } = await import('./commands/models-pull.js');
-          return await modelsPull({ ids: rest, task: values.task as string | undefined }, out);
+          return await modelsPull({ ids: rest, task: values.task as string | undefined, dtype: values.dtype as string | undefined }, out);
         }
         case 'models list': {
           if (rest.length > 0) throw new UsageError(`models list takes no arguments`);

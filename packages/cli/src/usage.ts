@@ -25,6 +25,9 @@ Commands:
   train digits                  Train the handwritten-digits CNN (the embedded \`digits\` model)
       --data DIR                JSON digits (0.json..9.json) or MNIST IDX files
                                 (default ../shared/data/mnist/cazala-json)
+  train sentiment               Train the sentiment model (the embedded \`sentiment\`) on rt-polarity
+      --data DIR --vectors FILE rt-polarity.pos/.neg (default ../shared/data/rt-polarity); GloVe-format or
+                                wink JSON word vectors to start the embeddings from (pnpm train:sentiment)
   train <config.json>           Train a classifier on your own image folders, CSV or JSONL (see README)
       --epochs N  --batch-size N  --seed N   override the recipe or config
       --out DIR                 save the trained model there (dlkit.json + tfjs files)
@@ -32,9 +35,16 @@ Commands:
       --resume DIR              continue from a checkpoint, to the same result as an uninterrupted run
       --log FILE                per-epoch figures as JSONL or CSV
       --workers N               threads computing gradients (digits: 2; configs: 1)
-  nlp classify --model ID <files...|->   Label each line (or --whole-file, or --column of CSV/JSONL)
-      --text "..."              classify this text (repeatable); --all-scores: every label
-                                with a transformers.js text-classification model (hub id or folder)
+  nlp sentiment <files...|->    POSITIVE/NEGATIVE for each line (or --whole-file, or --column of CSV/JSONL)
+      --text "..."              score this text (repeatable); --all-scores: every label
+      --model NAME|DIR|ID       embedded sentiment (default, offline), a folder from nlp fine-tune, or a
+                                transformers.js text-classification model (hub id or folder)
+  nlp classify --model ID <files...|->   The same with any text classifier (--model required)
+  nlp fine-tune <file.csv|.jsonl>   Train a text classifier on your labelled texts (any number of classes),
+                                starting from the embedded sentiment model; loads with --model DIR
+      --text-column C --label-column C --out DIR   (all required)
+      --base NAME|DIR|none      model to start from (sentiment); --vectors FILE with --base none
+      --epochs N --seed N       CNN epochs (6; the n-gram part gets 2/3 of them); seed (42)
   nlp summarize <files...|->    One summary per file (or per CSV/JSONL row with --column NAME)
       --method M                abstractive (default; transformers.js, Xenova/distilbart-cnn-6-6 or --model)
                                 or extractive (TextRank over the document's sentences, offline)
@@ -42,7 +52,9 @@ Commands:
       --max-length N --min-length N --beams N   abstractive generation (142, 30, 1 = greedy)
   models list                   Models shipped with dlkit
   models pull <org/name> --task T   Download a Hugging Face hub model (transformers.js) into DL_CACHE
-                                for offline use; then --model org/name works with DL_OFFLINE=1
+                                for offline use (resumable, each file checked against the hub's hash);
+                                then --model org/name works with DL_OFFLINE=1. --dtype q8|fp16|...: weights
+                                variant (default fp32)
   doctor                        Backends, versions, cache and offline settings, and why each was chosen
 
 Options for every command:
@@ -51,5 +63,6 @@ Options for every command:
   -h, --help                    this help
   -v, --version                 the version
 
-Environment: DL_BACKEND, DL_CACHE (default ~/.cache/dlkit), DL_OFFLINE=1, DL_DEBUG=1 (stack traces)
+Environment: DL_BACKEND, DL_CACHE (default ~/.cache/dlkit), DL_OFFLINE=1, DL_DEBUG=1 (stack traces),
+DL_HUB_ENDPOINT or HF_ENDPOINT (a hub mirror; default https://huggingface.co)
 `;

@@ -1,4 +1,4 @@
-import { createTextClassifier, readTexts, type TextItem } from '@dlkit/nlp';
+import { createTextClassifier, DEFAULT_SENTIMENT_MODEL, readTexts, type TextItem } from '@dlkit/nlp';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
 import { assertStdinOnce } from './arguments.js';
@@ -12,12 +12,16 @@ export interface ClassifyTextArgs {
   column?: string;
 }
 
-/** `dl nlp classify --model ID <files...|-> [--text "..."]`: each line (or file, or CSV/JSONL row) is one text. */
-export async function nlpClassify(args: ClassifyTextArgs, out: Output): Promise<number> {
-  if (args.model === undefined) throw new UsageError('nlp classify needs --model (a hub id such as Xenova/distilbert-base-uncased-finetuned-sst-2-english, or a model folder)');
-  if (args.inputs.length === 0 && args.texts.length === 0) throw new UsageError('nlp classify needs files, - for standard input, or --text "..."');
+/**
+ * `dl nlp classify --model ID <files...|-> [--text "..."]` and `dl nlp sentiment` (the same, with the embedded
+ * sentiment model by default): each line (or file, or CSV/JSONL row) is one text.
+ */
+export async function nlpClassify(args: ClassifyTextArgs, out: Output, command: 'classify' | 'sentiment' = 'classify'): Promise<number> {
+  const model = args.model ?? (command === 'sentiment' ? DEFAULT_SENTIMENT_MODEL : undefined);
+  if (model === undefined) throw new UsageError('nlp classify needs --model (sentiment, a folder from nlp fine-tune, or a hub id such as Xenova/distilbert-base-uncased-finetuned-sst-2-english)');
+  if (args.inputs.length === 0 && args.texts.length === 0) throw new UsageError(`nlp ${command} needs files, - for standard input, or --text "..."`);
   assertStdinOnce(args.inputs);
-  const classifier = await createTextClassifier({ model: args.model });
+  const classifier = await createTextClassifier({ model });
   let failed = 0;
   try {
     const items: TextItem[] = args.texts.map((text, i) => ({ input: `--text ${i + 1}`, text }));

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatEpochLogs, progressBar, readTrainConfig, trainFromConfig, type ClassificationReport, type FitResult } from '@dlkit/core';
+import { trainSentiment, type TrainTextResult } from '@dlkit/nlp';
 import { imageFolderDataset, trainDigits } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
@@ -17,10 +18,13 @@ export interface TrainArgs {
   resume?: string;
   log?: string;
   workers?: string;
+  vectors?: string;
 }
 
 /** Where this repository keeps the MNIST digits; `dl train digits` uses them when --data is not given. */
 const DEFAULT_DIGITS = '../shared/data/mnist/cazala-json';
+/** ... and the rt-polarity sentences, for `dl train sentiment`. */
+const DEFAULT_POLARITY = '../shared/data/rt-polarity';
 
 /**
  * SIGINT/SIGTERM stop training after the current step; the checkpoint callback then saves. A second signal
@@ -60,6 +64,21 @@ function summary(result: FitResult, saved: string | undefined): string {
   ].join('\n');
 }
 
+/** The result of training a text classifier (`train sentiment`, `nlp fine-tune`): both branches and the ensemble. */
+export function reportTextTraining(result: Omit<TrainTextResult, 'network'>, saved: string, input: string, out: Output): number {
+  const { cnn, bag, validation: v, split } = result;
+  const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
+  const human = [
+    `trained in ${result.seconds.toFixed(0)} s on ${split.train} texts; ${split.validation} held out (seed ${split.seed})`,
+    `  validation accuracy ${pct(v.accuracy)} (CNN ${pct(cnn.validation?.accuracy)}, n-grams ${pct(bag.validation?.accuracy)}), macro F1 ${v.macroF1.toFixed(4)}`,
+    `  per class F1: ${v.perClass.map((c) => `${c.label} ${c.f1.toFixed(3)}`).join(', ')}`,
+    `  model saved to ${saved}`,
+  ].join('\n');
+  const { vocabulary: _vocabulary, ...summary } = result;
+  out.result(input, { ...summary, model: saved }, human);
+  return 0;
+}
+
 export function reportTraining(result: FitResult, saved: string | undefined, checkpoint: string | undefined, input: string, out: Output, resumeHint: string): number {
   if (result.stopReason === 'aborted') {
     process.stderr.write(`dl: ABORTED: training interrupted at epoch ${result.epochs + 1}${checkpoint ? `; checkpoint in ${checkpoint}; continue with: ${resumeHint} --resume ${checkpoint}` : ''}\n`);
@@ -73,7 +92,7 @@ export function reportTraining(result: FitResult, saved: string | undefined, che
 /** `dl train digits` and `dl train <config.json>`. */
 export async function train(args: TrainArgs, out: Output): Promise<number> {
   const [what, ...extra] = args.target;
-  if (what === undefined) throw new UsageError('train needs `digits` or a config file (train <config.json>)');
+  if (what === undefined) throw new UsageError('train needs `digits`, `sentiment` or a config file (train <config.json>)');
   if (extra.length > 0) throw new UsageError(`train takes one target, got ${args.target.join(' ')}`);
   const epochs = positiveInt('--epochs', args.epochs);
   const batchSize = positiveInt('--batch-size', args.batchSize);
@@ -101,7 +120,25 @@ export async function train(args: TrainArgs, out: Output): Promise<number> {
       });
       return reportTraining(result, saved?.dir, checkpoint, data, out, `dl train digits --data ${data}${args.out ? ` --out ${args.out}` : ''}`);
     }
-    if (!what.endsWith('.json')) throw new UsageError(`unknown training target '${what}': use digits or a .json config`);
+    if (what === 'sentiment') {
+      if (epochs || batchSize || args.checkpoint || args.resume || args.log) {
+        throw new UsageError('train sentiment takes --data, --vectors, --out, --seed and --workers (its recipe is fixed; see nlp fine-tune for your own data)');
+      }
+      const data = args.data ?? (existsSync(DEFAULT_POLARITY) ? DEFAULT_POLARITY : undefined);
+      if (data === undefined) throw new UsageError('train sentiment needs --data DIR (rt-polarity.pos and rt-polarity.neg)');
+      if (args.out === undefined) throw new UsageError('train sentiment needs --out DIR for the model');
+      const { result, saved } = await trainSentiment({
+        data,
+        out: args.out,
+        signal,
+        callbacks: [progress],
+        ...(args.vectors ? { vectors: args.vectors } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(workers ? { workers } : {}),
+      });
+      return reportTextTraining(result, saved!.dir, data, out);
+    }
+    if (!what.endsWith('.json')) throw new UsageError(`unknown training target '${what}': use digits, sentiment or a .json config`);
     const { config, baseDir } = await readTrainConfig(what);
     if (epochs) config.epochs = epochs;
     if (batchSize) config.batchSize = batchSize;

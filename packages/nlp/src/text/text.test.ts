@@ -37,7 +37,7 @@ describe('reading texts', () => {
     expect(items[0]!.text).toMatch(/^the rock is destined/);
   });
 
-  it('a column of CSV (quoted commas and newlines) and JSONL; whole documents; a bad source fails alone', async () => {
+  it('a column of CSV (quoted commas and newlines) and JSONL; whole documents; a bad source or JSONL row fails alone', async () => {
     const csv = join(dir, 'reviews.csv');
     await writeFile(csv, 'id,review\r\n1,"Great, really great"\r\n2,"two\nlines"\r\n');
     const jsonl = join(dir, 'reviews.jsonl');
@@ -49,6 +49,14 @@ describe('reading texts', () => {
     expect(results[1]).toEqual({ ok: true, value: [{ input: `${jsonl}:1`, text: 'fine' }, { input: `${jsonl}:3`, text: 'bad' }] });
     expect(results[2]).toMatchObject({ ok: false, error: { code: 'INPUT_NOT_FOUND' } });
     expect(await readTexts([doc], { mode: 'document' })).toEqual([{ ok: true, value: [{ input: doc, text: 'One.\n\nTwo.\n' }] }]);
+    const broken = join(dir, 'broken.jsonl');
+    await writeFile(broken, '{"review":"first"}\n{"review": oops\n{"stars":5}\n{"review":"last"}\n');
+    expect(await readTexts([broken], { mode: 'lines', column: 'review' })).toMatchObject([
+      { ok: true, value: [{ input: `${broken}:1`, text: 'first' }] },
+      { ok: false, source: `${broken}:2`, error: { code: 'INPUT_UNREADABLE', message: expect.stringContaining(`${broken}:2: not valid JSON`) } },
+      { ok: false, source: `${broken}:3`, error: { code: 'INPUT_UNREADABLE', message: `${broken}:3: no string 'review'` } },
+      { ok: true, value: [{ input: `${broken}:4`, text: 'last' }] },
+    ]);
     const wrong = await readTexts([csv], { mode: 'lines', column: 'text' });
     expect(wrong[0]).toMatchObject({ ok: false, error: { code: 'INPUT_UNREADABLE', message: expect.stringContaining("no column 'text' in the header (id, review)") } });
   });

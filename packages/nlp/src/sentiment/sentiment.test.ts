@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { selectTfjsBackend, splitIndices } from '@dlkit/core';
+import '../embedded.js';
+import { loadPolarityData, SENTIMENT_RECIPE } from './train-sentiment.js';
+import { createSentimentAnalyzer } from './sentiment.js';
+
+const POLARITY = fileURLToPath(new URL('../../../../../shared/data/rt-polarity', import.meta.url));
+const REVIEWS = fileURLToPath(new URL('../../test-data/reviews-out-of-domain.jsonl', import.meta.url));
+
+describe('embedded sentiment model (trained here on rt-polarity)', () => {
+  it('scores the held-out rt-polarity sentences it was not trained on at the accuracy its manifest records', async () => {
+    const { texts, labels } = await loadPolarityData(POLARITY);
+    const ids = labels.map((l) => (l === 'POSITIVE' ? 1 : 0));
+    const { validation } = splitIndices(ids, 2, { validation: SENTIMENT_RECIPE.validation, seed: SENTIMENT_RECIPE.seed });
+    const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../../models/sentiment/dlkit.json', import.meta.url)), 'utf8'));
+    const analyzer = await createSentimentAnalyzer();
+    try {
+      const results = await analyzer.classifyBatch(validation.map((i) => texts[i]!));
+      const correct = results.filter((r, k) => r[0]!.label === labels[validation[k]!]).length;
+      expect(validation.length).toBe(1066);
+      expect(correct / validation.length).toBeCloseTo(manifest.metrics.validationAccuracy, 6);
+      expect(correct / validation.length).toBeGreaterThanOrEqual(0.8);
+    } finally {
+      await analyzer.dispose();
+    }
+  });
+
+  it('generalises beyond movies: product and restaurant reviews written for this test', async () => {
+    const reviews = readFileSync(REVIEWS, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; label: string });
+    const analyzer = await createSentimentAnalyzer();
+    try {
+      const results = await analyzer.classifyBatch(reviews.map((r) => r.text));
+      const correct = results.filter((r, i) => r[0]!.label === reviews[i]!.label).length;
+      expect(correct / reviews.length).toBeGreaterThanOrEqual(0.85);
+    } finally {
+      await analyzer.dispose();
+    }
+  });
+
+  it('answers in the Hugging Face shape; all scores sum to 1; a long review is scored by windows; no tensor leaks', async () => {
+    const { tf } = await selectTfjsBackend();
+    const analyzer = await createSentimentAnalyzer();
+    try {
+      const [best] = await analyzer.classify('A warm, funny and beautifully acted film.');
+      expect(best).toEqual({ label: 'POSITIVE', score: expect.any(Number) });
+      expect(best!.score).toBeGreaterThan(0.5);
+      const all = await analyzer.classify("Dull, predictable and far too long; I couldn't wait for it to end.", { allScores: true });
+      expect(all.map((l) => l.label)).toEqual(['NEGATIVE', 'POSITIVE']);
+      expect(all[0]!.score + all[1]!.score).toBeCloseTo(1, 5);
+      // ~200 words: several windows. A text that praises briefly and then complains at length is negative.
+      const long = ['The opening scene is lovely.', ...Array.from({ length: 12 }, () => 'Then the story drags, the jokes fall flat and the acting is wooden and dull.')].join(' ');
+      expect((await analyzer.classify(long))[0]!.label).toBe('NEGATIVE');
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 50; i++) await analyzer.classify(i % 2 ? 'great fun' : 'a boring mess');
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      await analyzer.dispose();
+    }
+  });
+
+  it('empty, whitespace-only and word-less texts are typed errors; a disposed analyzer refuses', async () => {
+    const analyzer = await createSentimentAnalyzer();
+    await expect(analyzer.classify('')).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED' });
+    await expect(analyzer.classify(' \n\t ')).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED' });
+    await expect(analyzer.classify('... --- ...')).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED' });
+    await expect(analyzer.classify('\u0000\u0001\u0002')).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED' });
+    await analyzer.dispose();
+    await expect(analyzer.classify('fine')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});

@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { DlError, errorMessage, loadLayersModel, selectTfjsBackend, type LoadedManifest, type Tf } from '@dlkit/core';
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { encodeWindow, featureLength, indexVocabulary, parseVocabulary, tokenWindows, type VocabularyIndex } from './vocabulary.js';
+
+/** One label, in the shape of Hugging Face's text-classification pipeline. */
+export interface TextLabel {
+  label: string;
+  score: number;
+}
+
+export const VOCABULARY_FILE = 'vocabulary.json';
+
+/** A text model trained by dlkit, loaded: network, vocabulary and class names. */
+export interface LocalTextModel {
+  tf: Tf;
+  model: LayersModel;
+  index: VocabularyIndex;
+  classes: string[];
+}
+
+export async function loadTextModel(loaded: LoadedManifest): Promise<LocalTextModel> {
+  const path = loaded.paths.vocabulary;
+  if (path === undefined) throw new DlError('MODEL_INVALID', `${loaded.dir} has no ${VOCABULARY_FILE}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new DlError('MODEL_INVALID', `Unreadable ${path}: ${errorMessage(error)}`, { cause: error });
+  }
+  const index = indexVocabulary(parseVocabulary(raw, path));
+  const { tf } = await selectTfjsBackend();
+  const model = await loadLayersModel(loaded);
+  const classes = JSON.parse(await readFile(loaded.paths.labels!, 'utf8')) as string[];
+  const input = model.inputs[0]?.shape[1];
+  const output = model.outputs[0]?.shape[1];
+  if (input !== featureLength(index.vocabulary) || output !== classes.length) {
+    model.dispose();
+    throw new DlError('MODEL_INVALID', `${loaded.dir}: the network (${input} inputs, ${output} outputs) does not match its vocabulary and labels`);
+  }
+  return { tf, model, index, classes };
+}
+
+/** A text as the network's input: one row per window, and each window's token count (its weight). */
+export function preprocessText(index: VocabularyIndex, text: string): { features: Float32Array; weights: number[] } {
+  const windows = tokenWindows(text, index.vocabulary.window);
+  const width = featureLength(index.vocabulary);
+  const features = new Float32Array(windows.length * width);
+  windows.forEach((tokens, i) => encodeWindow(index, tokens, features.subarray(i * width, (i + 1) * width)));
+  return { features, weights: windows.map((w) => w.length) };
+}
+
+/** Class probabilities of each row. */
+export function runTextModel(text: LocalTextModel, features: Float32Array, rows: number): Float32Array {
+  return text.tf.tidy(() => {
+    const x = text.tf.tensor2d(features, [rows, features.length / rows]);
+    return (text.model.predict(x) as tfc.Tensor).dataSync() as Float32Array;
+  });
+}
+
+/** Window probabilities averaged by token count, as labels best first. */
+export function combineWindows(probabilities: Float32Array, weights: readonly number[], classes: readonly string[]): TextLabel[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  return classes
+    .map((label, c) => ({ label, score: weights.reduce((sum, w, i) => sum + w * probabilities[i * classes.length + c]!, 0) / total }))
+    .sort((a, b) => b.score - a.score);
+}
