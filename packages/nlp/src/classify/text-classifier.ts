@@ -62,7 +62,7 @@ async function localClassifier(reference: Exclude<ModelReference, { kind: 'hub' 
       features.set(input.features, row * width);
       row += input.weights.length;
     }
-    const probabilities = runTextModel(text, features, rows);
+    const probabilities = await runTextModel(text, features, rows);
     const classes = text.classes.length;
     row = 0;
     return inputs.map((input) => {

@@ -60,6 +60,18 @@ describe('embedded sentiment model (trained here on rt-polarity)', () => {
     }
   });
 
+  it('a 1 MB document is scored by its ~3,000 windows in slices, not refused or truncated', async () => {
+    const analyzer = await createSentimentAnalyzer();
+    try {
+      const praise = 'The acting is superb and the story is moving and beautifully told. ';
+      const text = praise.repeat(Math.ceil(1_000_000 / praise.length));
+      const [best] = await analyzer.classify(text);
+      expect(best!.label).toBe('POSITIVE');
+    } finally {
+      await analyzer.dispose();
+    }
+  });
+
   it('empty, whitespace-only and word-less texts are typed errors; a disposed analyzer refuses', async () => {
     const analyzer = await createSentimentAnalyzer();
     await expect(analyzer.classify('')).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED' });

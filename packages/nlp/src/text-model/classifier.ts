@@ -51,12 +51,26 @@ export function preprocessText(index: VocabularyIndex, text: string): { features
   return { features, weights: windows.map((w) => w.length) };
 }
 
+/** Rows per forward pass: a long document's windows go through in slices, so memory stays bounded. */
+const ROWS_PER_PASS = 256;
+
 /** Class probabilities of each row. */
-export function runTextModel(text: LocalTextModel, features: Float32Array, rows: number): Float32Array {
-  return text.tf.tidy(() => {
-    const x = text.tf.tensor2d(features, [rows, features.length / rows]);
-    return (text.model.predict(x) as tfc.Tensor).dataSync() as Float32Array;
-  });
+export async function runTextModel(text: LocalTextModel, features: Float32Array, rows: number): Promise<Float32Array> {
+  const width = features.length / rows;
+  const classes = text.model.outputs[0]!.shape[1] as number;
+  const out = new Float32Array(rows * classes);
+  for (let start = 0; start < rows; start += ROWS_PER_PASS) {
+    const end = Math.min(rows, start + ROWS_PER_PASS);
+    out.set(
+      text.tf.tidy(() => {
+        const x = text.tf.tensor2d(features.subarray(start * width, end * width), [end - start, width]);
+        return (text.model.predict(x) as tfc.Tensor).dataSync() as Float32Array;
+      }),
+      start * classes,
+    );
+    if (end < rows) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return out;
 }
 
 /** Window probabilities averaged by token count, as labels best first. */

@@ -88,6 +88,15 @@ describe('sentences', () => {
 });
 
 describe('tokens', () => {
+  it('a long text gives the tokens of its sentences, in about linear time (segmented in pieces)', () => {
+    const sentence = "It wasn't bad at all, the cast's work is great! ";
+    const tokens = tokenize(sentence);
+    const long = tokenize(sentence.repeat(20_000)); // ~1 MB: minutes if segmented in one piece
+    expect(long.length).toBe(tokens.length * 20_000);
+    expect(long.slice(-tokens.length)).toEqual(tokens);
+    expect(tokenize('天气很好'.repeat(1000)).join('')).toBe('天气很好'.repeat(1000));
+  });
+
   it('splits clitics as the Penn Treebank (and rt-polarity) do, and keeps ! and ?', () => {
     expect(tokenize("It's NOT bad, I don't think so!?")).toEqual(['it', "'s", 'not', 'bad', 'i', 'do', "n't", 'think', 'so', '!', '?']);
     expect(tokenize('It’s great')).toEqual(['it', "'s", 'great']);

@@ -3,6 +3,23 @@ const words = new Intl.Segmenter(undefined, { granularity: 'word' });
 /** English clitics split off as their own tokens, as in the Penn Treebank (and the rt-polarity data): don't -> do n't. */
 const CLITIC = /^(.+?)(n't|'s|'re|'ve|'ll|'d|'m)$/;
 
+/** Segmenting one long string takes time quadratic in its length in V8; pieces cut at whitespace give the same words. */
+const PIECE = 2000;
+
+function* segments(text: string): Generator<Intl.SegmentData> {
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + PIECE);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
+      // Text without spaces (Chinese, Japanese) is cut at the limit, off a surrogate pair.
+      if (space > start) end = space;
+      else if (/[\uDC00-\uDFFF]/.test(text[end]!)) end--;
+    }
+    yield* words.segment(text.slice(start, end));
+    start = end;
+  }
+}
+
 /**
  * Lower-cased word tokens of any script (Unicode word segmentation: Chinese and Japanese are split into words
  * too), with English clitics separated and sentence punctuation that carries sentiment (! ?) kept.
@@ -16,7 +33,7 @@ export function tokenize(text: string): string[] {
     .replace(/[’‘`]/g, "'")
     .toLowerCase()
     .replace(/(\p{L}) (n't|'s|'re|'ve|'ll|'d|'m)(?!\p{L})/gu, '$1$2');
-  for (const { segment, isWordLike } of words.segment(normalised)) {
+  for (const { segment, isWordLike } of segments(normalised)) {
     if (isWordLike) {
       const clitic = CLITIC.exec(segment);
       if (clitic) tokens.push(clitic[1]!, clitic[2]!);
