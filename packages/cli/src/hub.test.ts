@@ -15,6 +15,7 @@ const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const REPOS: Record<string, string> = {
   'dlkit-test/tiny-bert': fileURLToPath(new URL('../../nlp/src/classify/fixtures/tiny-bert', import.meta.url)),
   'dlkit-test/tiny-bart': fileURLToPath(new URL('../../nlp/src/summarize/fixtures/tiny-bart', import.meta.url)),
+  'dlkit-test/tiny-whisper': fileURLToPath(new URL('../../speech/src/transcribe/fixtures/tiny-whisper', import.meta.url)),
 };
 
 function listFiles(dir: string): string[] {
@@ -134,6 +135,17 @@ describe('hub models over a loopback hub (tiny random-weight fixtures, wiring on
     const r = await dl(['nlp', 'summarize', '--json', '--model', 'dlkit-test/tiny-bart', '--min-length', '1', '-'], { ...env, DL_OFFLINE: '1' }, 'The cat sat on the mat.\n');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).output).toEqual([{ summary_text: 'cat mat sat' }]);
+    expect(hub.requests.length).toBe(before);
+  });
+
+  it('a Whisper model pulls and then transcribes offline by its hub id, with timestamps', async () => {
+    const pull = await dl(['models', 'pull', '--json', 'dlkit-test/tiny-whisper', '--task', 'automatic-speech-recognition'], env);
+    expect(pull.code, pull.stderr).toBe(0);
+    const before = hub.requests.length;
+    const wav = fileURLToPath(new URL('../../../../shared/data/fsdd/recordings/6_lucas_1.wav', import.meta.url));
+    const r = await dl(['speech', 'transcribe', '--json', '--model', 'dlkit-test/tiny-whisper', wav], { ...env, DL_OFFLINE: '1' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).output).toMatchObject({ text: 'speech', chunks: [{ timestamp: [expect.any(Number), expect.any(Number)], text: 'speech' }] });
     expect(hub.requests.length).toBe(before);
   });
 

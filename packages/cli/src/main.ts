@@ -73,6 +73,14 @@ const COMMANDS = {
     beams: { type: 'string' },
     column: { type: 'string' },
   },
+  'speech transcribe': {
+    model: { type: 'string' },
+    language: { type: 'string' },
+    task: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+  },
+  'speech vad': {},
   'models list': {},
   'models pull': { task: { type: 'string' }, dtype: { type: 'string' } },
   doctor: {},
@@ -212,6 +220,18 @@ export async function main(argv: string[]): Promise<number> {
             },
             out,
           );
+        }
+        case 'speech transcribe': {
+          const { speechTranscribe } = await import('./commands/speech.js');
+          const flag = (name: string) => values[name] as string | undefined;
+          return await speechTranscribe(
+            { inputs: rest, model: flag('model'), language: flag('language'), task: flag('task'), format: flag('format'), out: flag('out') },
+            out,
+          );
+        }
+        case 'speech vad': {
+          const { speechVad } = await import('./commands/speech.js');
+          return await speechVad({ inputs: rest }, out);
         }
         case 'models pull': {
           const { modelsPull } = await import('./commands/models-pull.js');

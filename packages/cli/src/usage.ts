@@ -50,6 +50,15 @@ Commands:
                                 or extractive (TextRank over the document's sentences, offline)
       --sentences N --ratio R   extractive: how many sentences to keep (3), or what fraction
       --max-length N --min-length N --beams N   abstractive generation (142, 30, 1 = greedy)
+  speech transcribe <audio...>  Transcript with timestamps: embedded speech-digits (offline: Silero VAD
+                                + a digit recognizer, "four one five"), or --model a Whisper hub id
+                                (onnx-community/whisper-tiny.en) run by transformers.js in 30 s windows
+      --format F                text (default), json ({text, chunks}), srt or vtt
+      --out FILE|DIR            write there (a file for one input, a folder for several)
+      --language L --task T     Whisper: spoken language; transcribe or translate (to English)
+                                Audio: WAV read directly (any bit depth, rate, channels); MP3, OGG, FLAC, M4A,
+                                WebM through ffmpeg (on the PATH, DL_FFMPEG, or npm @ffmpeg-installer/ffmpeg)
+  speech vad <audio...>         Speech segments (start-end, seconds) by Silero VAD
   models list                   Models shipped with dlkit
   models pull <org/name> --task T   Download a Hugging Face hub model (transformers.js) into DL_CACHE
                                 for offline use (resumable, each file checked against the hub's hash);

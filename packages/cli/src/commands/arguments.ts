@@ -1,3 +1,4 @@
+import { basename, extname, join } from 'node:path';
 import { STDIN } from '@dlkit/core';
 import { UsageError } from '../cli-error.js';
 
@@ -26,4 +27,19 @@ export function nonNegativeInt(flag: string, value: string | undefined): number 
 /** Standard input can be read once: `-` at most once among a command's inputs. */
 export function assertStdinOnce(inputs: ReadonlyArray<string | undefined>): void {
   if (inputs.filter((i) => i === STDIN).length > 1) throw new UsageError('standard input (-) can be given once');
+}
+
+/**
+ * Where the output file of each input goes: `--out file.ext` for one input (when it looks like a file of that
+ * kind), else `--out dir/` with one `<input name>.<extension>` per input (numbered when names repeat).
+ */
+export function outputPaths(inputs: readonly string[], out: string, options: { extension: string; single: RegExp; stem: string }): string[] {
+  if (inputs.length === 1 && options.single.test(out)) return [out];
+  const used = new Map<string, number>();
+  return inputs.map((input) => {
+    const stem = input === STDIN || /^https?:/i.test(input) ? options.stem : basename(input, extname(input));
+    const n = (used.get(stem) ?? 0) + 1;
+    used.set(stem, n);
+    return join(out, `${stem}${n > 1 ? `-${n}` : ''}${options.extension}`);
+  });
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatEpochLogs, progressBar, readTrainConfig, trainFromConfig, type ClassificationReport, type FitResult } from '@dlkit/core';
 import { trainSentiment, type TrainTextResult } from '@dlkit/nlp';
+import { trainSpeechDigits } from '@dlkit/speech';
 import { imageFolderDataset, trainDigits } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
@@ -25,6 +26,8 @@ export interface TrainArgs {
 const DEFAULT_DIGITS = '../shared/data/mnist/cazala-json';
 /** ... and the rt-polarity sentences, for `dl train sentiment`. */
 const DEFAULT_POLARITY = '../shared/data/rt-polarity';
+/** ... and the Free Spoken Digit Dataset, for `dl train speech-digits`. */
+const DEFAULT_FSDD = '../shared/data/fsdd/recordings';
 
 /**
  * SIGINT/SIGTERM stop training after the current step; the checkpoint callback then saves. A second signal
@@ -92,7 +95,7 @@ export function reportTraining(result: FitResult, saved: string | undefined, che
 /** `dl train digits` and `dl train <config.json>`. */
 export async function train(args: TrainArgs, out: Output): Promise<number> {
   const [what, ...extra] = args.target;
-  if (what === undefined) throw new UsageError('train needs `digits`, `sentiment` or a config file (train <config.json>)');
+  if (what === undefined) throw new UsageError('train needs `digits`, `sentiment`, `speech-digits` or a config file (train <config.json>)');
   if (extra.length > 0) throw new UsageError(`train takes one target, got ${args.target.join(' ')}`);
   const epochs = positiveInt('--epochs', args.epochs);
   const batchSize = positiveInt('--batch-size', args.batchSize);
@@ -120,6 +123,21 @@ export async function train(args: TrainArgs, out: Output): Promise<number> {
       });
       return reportTraining(result, saved?.dir, checkpoint, data, out, `dl train digits --data ${data}${args.out ? ` --out ${args.out}` : ''}`);
     }
+    if (what === 'speech-digits') {
+      const data = args.data ?? (existsSync(DEFAULT_FSDD) ? DEFAULT_FSDD : undefined);
+      if (data === undefined) throw new UsageError('train speech-digits needs --data DIR (FSDD recordings: {digit}_{speaker}_{take}.wav)');
+      const { result, saved } = await trainSpeechDigits({
+        data,
+        signal,
+        callbacks: [progress],
+        ...(args.out ? { out: args.out } : {}),
+        ...(epochs ? { epochs } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(workers ? { workers } : {}),
+        ...(args.log ? { log: args.log } : {}),
+      });
+      return reportTraining(result, saved?.dir, undefined, data, out, `dl train speech-digits --data ${data}`);
+    }
     if (what === 'sentiment') {
       if (epochs || batchSize || args.checkpoint || args.resume || args.log) {
         throw new UsageError('train sentiment takes --data, --vectors, --out, --seed and --workers (its recipe is fixed; see nlp fine-tune for your own data)');
@@ -138,7 +156,7 @@ export async function train(args: TrainArgs, out: Output): Promise<number> {
       });
       return reportTextTraining(result, saved!.dir, data, out);
     }
-    if (!what.endsWith('.json')) throw new UsageError(`unknown training target '${what}': use digits, sentiment or a .json config`);
+    if (!what.endsWith('.json')) throw new UsageError(`unknown training target '${what}': use digits, sentiment, speech-digits or a .json config`);
     const { config, baseDir } = await readTrainConfig(what);
     if (epochs) config.epochs = epochs;
     if (batchSize) config.batchSize = batchSize;

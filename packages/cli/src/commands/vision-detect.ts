@@ -1,10 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
-import { expandInputs, STDIN, writeFileAtomic } from '@dlkit/core';
+import { expandInputs, writeFileAtomic } from '@dlkit/core';
 import { createDetector, drawDetections, IMAGE_EXTENSIONS } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { assertStdinOnce, maxPixelsOption, positiveInt } from './arguments.js';
+import { assertStdinOnce, maxPixelsOption, outputPaths, positiveInt } from './arguments.js';
 
 export interface DetectArgs {
   images: string[];
@@ -24,19 +23,6 @@ function fraction(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
-/** Where the annotated copy of each input goes: `--out file.jpg` for one input, `--out dir/` for several. */
-function annotatedPaths(inputs: string[], out: string): string[] {
-  const single = inputs.length === 1 && /\.(jpe?g|png)$/i.test(out);
-  if (single) return [out];
-  const used = new Map<string, number>();
-  return inputs.map((input) => {
-    const stem = input === STDIN || /^https?:/i.test(input) ? 'image' : basename(input, extname(input));
-    const n = (used.get(stem) ?? 0) + 1;
-    used.set(stem, n);
-    return join(out, `${stem}${n > 1 ? `-${n}` : ''}.jpg`);
-  });
-}
-
 /** Returns the exit code: 1 if any image failed, after detecting in all the others. */
 export async function visionDetect(args: DetectArgs, out: Output): Promise<number> {
   if (args.images.length === 0) throw new UsageError('vision detect needs at least one image');
@@ -48,7 +34,7 @@ export async function visionDetect(args: DetectArgs, out: Output): Promise<numbe
     ...(args.classes !== undefined ? { classes: args.classes.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
   };
   const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS });
-  const targets = args.out === undefined ? undefined : annotatedPaths(images, args.out);
+  const targets = args.out === undefined ? undefined : outputPaths(images, args.out, { extension: '.jpg', single: /\.(jpe?g|png)$/i, stem: 'image' });
   if (targets && targets.length > 1) await mkdir(args.out!, { recursive: true });
   const detector = await createDetector({ ...maxPixelsOption(args.maxPixels), ...(args.model !== undefined ? { model: args.model } : {}) });
   try {

@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeWav, joinRecordings, parseSubtitles, SAMPLE_RATE } from '@dlkit/speech';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const FSDD = fileURLToPath(new URL('../../../../shared/data/fsdd/recordings', import.meta.url));
+
+function dl(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('dl speech (spawned, embedded speech-digits model)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-speech-'));
+  const sequence = join(dir, 'pin.wav');
+  beforeAll(async () => {
+    const { audio } = await joinRecordings(FSDD, ['2_lucas_0', '7_george_3', '3_jackson_2'], 0.5);
+    writeFileSync(sequence, encodeWav(audio, { sampleRate: SAMPLE_RATE }));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('transcribe --format srt --out writes subtitles that parse back to the spoken digits', () => {
+    const srt = join(dir, 'pin.srt');
+    const r = dl(['speech', 'transcribe', sequence, '--format', 'srt', '--out', srt]);
+    expect(r.code, r.stderr).toBe(0);
+    const cues = parseSubtitles(readFileSync(srt, 'utf8'));
+    expect(cues.map((c) => c.text)).toEqual(['two', 'seven', 'three']);
+    expect(cues.every((c, i) => c.timestamp[1] > c.timestamp[0] && (i === 0 || c.timestamp[0] >= cues[i - 1]!.timestamp[1]))).toBe(true);
+  });
+
+  it('--json gives the HF shape per input; a bad file fails alone with nothing written for it; vad lists segments', () => {
+    const bad = join(dir, 'broken.wav');
+    writeFileSync(bad, 'RIFF....WAVEfmt nope');
+    const outDir = join(dir, 'subs');
+    const r = dl(['speech', 'transcribe', '--json', '--format', 'vtt', '--out', outDir, sequence, bad]);
+    expect(r.code).toBe(1);
+    const [ok, failed] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(ok.output).toMatchObject({ text: 'two seven three', chunks: [{ timestamp: [expect.any(Number), expect.any(Number)], text: 'two' }, {}, {}] });
+    expect(failed).toMatchObject({ input: bad, error: { code: 'INPUT_UNREADABLE' } });
+    expect(readdirSync(outDir)).toEqual(['pin.vtt']);
+    expect(existsSync(join(outDir, 'broken.vtt'))).toBe(false);
+    const stdin = spawnSync(process.execPath, [BIN, 'speech', 'transcribe', '-'], { input: readFileSync(sequence), encoding: 'utf8' });
+    expect(stdin.stdout.trim()).toBe('-: two seven three');
+    const vad = dl(['speech', 'vad', '--json', sequence]);
+    expect(vad.code, vad.stderr).toBe(0);
+    expect(JSON.parse(vad.stdout).output).toHaveLength(3);
+    expect(dl(['speech', 'transcribe', sequence, '--format', 'doc']).code).toBe(2);
+  });
+});

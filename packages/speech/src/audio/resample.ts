@@ -1,0 +1,109 @@
+/**
+ * Sample-rate conversion by band-limited (windowed-sinc) interpolation: each output sample is a Kaiser-windowed
+ * sinc sum of the input around its position, with the cut-off at the lower of the two Nyquist frequencies, so
+ * that downsampling does not fold high frequencies back into the band (aliasing) the way picking or linearly
+ * interpolating samples does. Streaming: feed chunks of any size, then `flush()`.
+ */
+export class Resampler {
+  private readonly step: number;
+  private readonly cutoff: number;
+  /** Input samples either side of an output position that the kernel reaches. */
+  private readonly reach: number;
+  private readonly table: Float32Array;
+  private buffer = new Float32Array(0);
+  /** Index in `buffer` (fractional) of the next output sample. */
+  private position = 0;
+
+  static readonly ZERO_CROSSINGS = 16;
+  private static readonly RESOLUTION = 512;
+
+  constructor(readonly inputRate: number, readonly outputRate: number) {
+    this.step = inputRate / outputRate;
+    this.cutoff = Math.min(1, outputRate / inputRate) * 0.95;
+    this.reach = Math.ceil(Resampler.ZERO_CROSSINGS / this.cutoff);
+    // Kernel sampled finely over [0, reach] input samples; symmetric.
+    const n = this.reach * Resampler.RESOLUTION + 2;
+    this.table = new Float32Array(n);
+    const beta = 8.6;
+    const i0 = (x: number) => {
+      let sum = 1;
+      let term = 1;
+      for (let k = 1; k < 30; k++) {
+        term *= (x / (2 * k)) ** 2;
+        sum += term;
+      }
+      return sum;
+    };
+    for (let i = 0; i < n; i++) {
+      const x = i / Resampler.RESOLUTION;
+      const r = x / this.reach;
+      const window = r >= 1 ? 0 : i0(beta * Math.sqrt(1 - r * r)) / i0(beta);
+      const t = this.cutoff * x;
+      this.table[i] = this.cutoff * (t === 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t)) * window;
+    }
+    // Start with `reach` zeros of history so that the first output sample sits on the first input sample.
+    this.buffer = new Float32Array(this.reach);
+    this.position = this.reach;
+  }
+
+  private kernel(distance: number): number {
+    const x = Math.abs(distance) * Resampler.RESOLUTION;
+    const i = Math.floor(x);
+    if (i + 1 >= this.table.length) return 0;
+    const f = x - i;
+    return this.table[i]! * (1 - f) + this.table[i + 1]! * f;
+  }
+
+  /** Resamples the next chunk; returns the output samples that are complete so far. */
+  process(chunk: Float32Array): Float32Array {
+    if (this.inputRate === this.outputRate) return chunk;
+    const joined = new Float32Array(this.buffer.length + chunk.length);
+    joined.set(this.buffer);
+    joined.set(chunk, this.buffer.length);
+    this.buffer = joined;
+    return this.drain(this.buffer.length - this.reach - 1);
+  }
+
+  /** The last output samples (the input's end, padded with silence). */
+  flush(): Float32Array {
+    if (this.inputRate === this.outputRate) return new Float32Array(0);
+    const end = this.buffer.length;
+    const padded = new Float32Array(end + this.reach + 1);
+    padded.set(this.buffer);
+    this.buffer = padded;
+    return this.drain(end - 1e-9);
+  }
+
+  private drain(limit: number): Float32Array {
+    const out: number[] = [];
+    const buffer = this.buffer;
+    while (this.position <= limit) {
+      const center = Math.floor(this.position);
+      let sum = 0;
+      for (let k = center - this.reach + 1; k <= center + this.reach; k++) {
+        if (k >= 0 && k < buffer.length) sum += buffer[k]! * this.kernel(this.position - k);
+      }
+      out.push(sum);
+      this.position += this.step;
+    }
+    // Keep only the history the next outputs need.
+    const keep = Math.max(0, Math.floor(this.position) - this.reach);
+    if (keep > 0) {
+      this.buffer = this.buffer.slice(keep);
+      this.position -= keep;
+    }
+    return Float32Array.from(out);
+  }
+}
+
+/** A whole signal at another rate. */
+export function resample(samples: Float32Array, inputRate: number, outputRate: number): Float32Array {
+  if (inputRate === outputRate) return samples;
+  const r = new Resampler(inputRate, outputRate);
+  const a = r.process(samples);
+  const b = r.flush();
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

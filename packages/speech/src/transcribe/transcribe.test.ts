@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readAudio, SAMPLE_RATE } from '../audio/read-audio.js';
+import { encodeWav } from '../audio/wav.js';
+import { DIGIT_WORDS } from '../digits/features.js';
+import { joinRecordings, listFsdd } from '../digits/fsdd.js';
+import '../embedded.js';
+import { parseSubtitles, toSrt, toVtt } from './subtitles.js';
+import { createTranscriber, DEFAULT_WHISPER, type Transcriber } from './transcribe.js';
+import { mergeWindows, slidingWindows } from './windows.js';
+
+const FSDD = fileURLToPath(new URL('../../../../../shared/data/fsdd/recordings', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'dl-speech-'));
+
+describe('spoken digits with the embedded model (trained here on FSDD) and Silero VAD', () => {
+  let transcriber: Transcriber;
+  beforeAll(async () => {
+    transcriber = await createTranscriber();
+  });
+  afterAll(async () => {
+    await transcriber.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('recognises the official FSDD test takes (0-4, never trained on) at >= 97%', async () => {
+    const tests = (await listFsdd(FSDD)).filter((r) => r.take <= 4);
+    expect(tests).toHaveLength(250);
+    let correct = 0;
+    for (const r of tests) {
+      const { text } = await transcriber.transcribe(r.path);
+      if (text === DIGIT_WORDS[r.digit]) correct++;
+    }
+    expect(correct / tests.length).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('transcribes a sequence of test takes by different speakers with silence between: words and their times', async () => {
+    const { audio: all, times: truth } = await joinRecordings(FSDD, ['4_george_0', '1_jackson_1', '5_theo_2', '9_nicolas_3', '0_lucas_4'], 0.6);
+    // As a user's file would come: 44.1 kHz stereo, 16-bit.
+    const { resample } = await import('../audio/resample.js');
+    const hi = resample(all, SAMPLE_RATE, 44_100);
+    const stereo = new Float32Array(hi.length * 2);
+    hi.forEach((v, i) => ((stereo[2 * i] = v), (stereo[2 * i + 1] = v)));
+    const path = join(dir, 'sequence.wav');
+    writeFileSync(path, encodeWav(stereo, { sampleRate: 44_100, channels: 2 }));
+    const transcript = await transcriber.transcribe(path);
+    expect(transcript.text).toBe('four one five nine zero');
+    transcript.chunks.forEach((chunk, i) => {
+      // Each word's time covers its recording's speech, give or take the recordings' own leading/trailing silence.
+      expect(chunk.timestamp[0]).toBeGreaterThanOrEqual(truth[i]![0] - 0.1);
+      expect(chunk.timestamp[1]).toBeLessThanOrEqual(truth[i]![1] + 0.2);
+      expect(chunk.timestamp[1] - chunk.timestamp[0]).toBeGreaterThan(0.15);
+    });
+  });
+
+  it('finds no words in silence and in noise-free tone-less audio', async () => {
+    expect(await transcriber.transcribe(encodeWav(new Float32Array(SAMPLE_RATE * 2), { sampleRate: SAMPLE_RATE }))).toEqual({ text: '', chunks: [] });
+  });
+});
+
+describe('subtitles', () => {
+  it('SRT and VTT parse back to the same cues, with times past one hour', () => {
+    const chunks = [
+      { timestamp: [0.5, 1.25] as [number, number], text: 'four' },
+      { timestamp: [3725.007, 3726.5] as [number, number], text: 'one' },
+    ];
+    const srt = toSrt(chunks);
+    expect(srt).toBe('1\n00:00:00,500 --> 00:00:01,250\nfour\n\n2\n01:02:05,007 --> 01:02:06,500\none\n');
+    expect(parseSubtitles(srt)).toEqual(chunks);
+    const vtt = toVtt(chunks);
+    expect(vtt.startsWith('WEBVTT\n\n00:00:00.500 --> 00:00:01.250\nfour\n')).toBe(true);
+    expect(parseSubtitles(vtt)).toEqual(chunks);
+  });
+});
+
+describe('long-audio windows (Whisper)', () => {
+  it('merges overlapping windows on the middle of the overlap: no word twice, none lost', () => {
+    // 0-30 s and 25-55 s; the overlap 25-30 s holds "brown" (26.0-26.5) and "fox" (28.8-29.4), heard by both.
+    const merged = mergeWindows([
+      { offset: 0, duration: 30, chunks: [{ timestamp: [1, 1.5], text: ' the' }, { timestamp: [20, 20.4], text: 'quick' }, { timestamp: [26, 26.5], text: 'brown' }, { timestamp: [28.8, 29.4], text: 'fo-' }] },
+      { offset: 25, duration: 30, chunks: [{ timestamp: [1.0, 1.5], text: 'brown' }, { timestamp: [3.8, 4.4], text: 'fox' }, { timestamp: [10, null], text: 'jumps' }] },
+    ]);
+    expect(merged).toEqual([
+      { timestamp: [1, 1.5], text: 'the' },
+      { timestamp: [20, 20.4], text: 'quick' },
+      { timestamp: [26, 26.5], text: 'brown' },
+      { timestamp: [28.8, 29.4], text: 'fox' },
+      { timestamp: [35, 55], text: 'jumps' },
+    ]);
+  });
+});
+
+describe('long-audio windows: cutting', () => {
+  it('30 s windows every 25 s over a stream of odd-sized chunks; a short tail only when it adds audio', async () => {
+    const cut = async (seconds: number, chunk = 7777) => {
+      const total = seconds * 100; // 100 "samples" per second keeps the arrays small
+      async function* stream() {
+        for (let i = 0; i < total; i += chunk) yield Float32Array.from({ length: Math.min(chunk, total - i) }, (_, k) => i + k);
+      }
+      const out = [];
+      for await (const w of slidingWindows(stream(), 3000, 2500)) out.push([w.offset / 100, w.samples.length / 100, w.samples[0]]);
+      return out;
+    };
+    expect(await cut(12)).toEqual([[0, 12, 0]]);
+    expect(await cut(62, 999)).toEqual([[0, 30, 0], [25, 30, 2500], [50, 12, 5000]]);
+    expect(await cut(55)).toEqual([[0, 30, 0], [25, 30, 2500]]); // the last 5 s are inside the second window
+    expect(await cut(57)).toEqual([[0, 30, 0], [25, 30, 2500], [50, 7, 5000]]);
+  });
+});
+
+describe('Whisper through transformers.js', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('a 40 s recording in overlapping 30 s windows: features, generation with timestamps, decoding, merging (tiny hand-set fixture, wiring only)', async () => {
+    // scripts/make-tiny-whisper.py: it writes "speech" from the first to the last loud frame of each window.
+    const transcriber = await createTranscriber({ model: fileURLToPath(new URL('./fixtures/tiny-whisper', import.meta.url)) });
+    try {
+      const digit = await readAudio(join(FSDD, '3_jackson_0.wav'));
+      const audio = new Float32Array(40 * SAMPLE_RATE);
+      audio.set(digit, 5 * SAMPLE_RATE);
+      audio.set(digit, 33 * SAMPLE_RATE);
+      const { text, chunks } = await transcriber.transcribe(encodeWav(audio, { sampleRate: SAMPLE_RATE }));
+      expect(text).toBe('speech speech');
+      expect(chunks[0]!.timestamp[0]).toBeCloseTo(5, 1);
+      expect(chunks[1]!.timestamp[0]).toBeCloseTo(33, 1);
+      for (const c of chunks) expect(c.timestamp[1] - c.timestamp[0]).toBeCloseTo(digit.length / SAMPLE_RATE, 0);
+    } finally {
+      await transcriber.dispose();
+    }
+  });
+
+  it('offline without the model cached: MODEL_OFFLINE naming dl models pull and the offline model', async () => {
+    process.env.DL_OFFLINE = '1';
+    process.env.DL_CACHE = dir;
+    await expect(createTranscriber({ model: DEFAULT_WHISPER })).rejects.toMatchObject({
+      code: 'MODEL_OFFLINE',
+      message: expect.stringMatching(/dl models pull onnx-community\/whisper-tiny.en --task automatic-speech-recognition.*speech-digits/),
+    });
+  });
+});

@@ -1,0 +1,111 @@
+import { DlError, isDlError, isTransformersFolder, loadHubPipeline, parseModelReference, type HubPipeline } from '@dlkit/core';
+import { audioStream, SAMPLE_RATE, type AudioInput } from '../audio/read-audio.js';
+import { createVad, type Vad } from '../vad/silero.js';
+import { DIGIT_VAD } from '../digits/features.js';
+import { loadDigitRecognizer, type DigitRecognizer } from './digit-recognizer.js';
+import { mergeWindows, slidingWindows, type WindowResult } from './windows.js';
+
+/** One word or phrase with its time in seconds, in the shape of transformers.js's ASR output. */
+export interface TranscriptChunk {
+  timestamp: [number, number];
+  text: string;
+}
+
+export interface Transcript {
+  text: string;
+  chunks: TranscriptChunk[];
+}
+
+export const DEFAULT_SPEECH_MODEL = 'speech-digits';
+export const DEFAULT_WHISPER = 'onnx-community/whisper-tiny.en';
+
+export interface TranscriberOptions {
+  /** `speech-digits` (embedded, offline: spoken digits), a model folder, or a Whisper hub id / folder. */
+  model?: string;
+  /** Whisper: spoken language (e.g. "french"); multilingual models only. */
+  language?: string;
+  /** Whisper: `translate` gives English text. */
+  task?: 'transcribe' | 'translate';
+}
+
+export interface TranscribeOptions {
+  /** Seconds of audio done so far (for a progress line). */
+  onProgress?: (seconds: number) => void;
+  name?: string;
+}
+
+export interface Transcriber {
+  transcribe(input: AudioInput, options?: TranscribeOptions): Promise<Transcript>;
+  dispose(): Promise<void>;
+}
+
+const join = (chunks: TranscriptChunk[]) => chunks.map((c) => c.text).join(' ');
+
+/**
+ * Speech to text with timestamps. The embedded `speech-digits` model: voice activity detection (Silero) cuts the
+ * audio into words, each recognised by the digits CNN. Whisper (transformers.js): the audio in 30 s windows that
+ * overlap by 5 s, merged on the overlap's middle. Both stream the audio: hours of it keep memory flat.
+ */
+export async function createTranscriber(options: TranscriberOptions = {}): Promise<Transcriber> {
+  const id = options.model ?? DEFAULT_SPEECH_MODEL;
+  const reference = parseModelReference(id);
+  if (reference.kind === 'hub' || isTransformersFolder(reference)) return whisperTranscriber(reference, options);
+  const recognizer: DigitRecognizer = await loadDigitRecognizer(reference);
+  let vad: Vad;
+  try {
+    vad = await createVad();
+  } catch (error) {
+    recognizer.dispose();
+    throw error;
+  }
+  return {
+    async transcribe(input, opts = {}) {
+      const chunks: TranscriptChunk[] = [];
+      for await (const segment of vad.segments(audioStream(input, opts.name ? { name: opts.name } : {}), { ...DIGIT_VAD, withAudio: true })) {
+        const [word] = recognizer.recognize([segment.audio!]);
+        chunks.push({ timestamp: [round(segment.start), round(segment.end)], text: word!.text });
+        opts.onProgress?.(segment.end);
+      }
+      return { text: join(chunks), chunks };
+    },
+    async dispose() {
+      recognizer.dispose();
+      await vad.dispose();
+    },
+  };
+}
+
+const round = (s: number) => Math.round(s * 1000) / 1000;
+
+const WINDOW_SECONDS = 30;
+const OVERLAP_SECONDS = 5;
+
+async function whisperTranscriber(reference: Parameters<typeof loadHubPipeline>[1], options: TranscriberOptions): Promise<Transcriber> {
+  let pipeline: HubPipeline;
+  try {
+    pipeline = await loadHubPipeline('automatic-speech-recognition', reference);
+  } catch (error) {
+    if (isDlError(error, 'MODEL_OFFLINE')) throw new DlError('MODEL_OFFLINE', `${error.message}; the embedded speech-digits model works offline`, { cause: error });
+    throw error;
+  }
+  const size = WINDOW_SECONDS * SAMPLE_RATE;
+  const step = (WINDOW_SECONDS - OVERLAP_SECONDS) * SAMPLE_RATE;
+  return {
+    async transcribe(input, opts = {}) {
+      const results: WindowResult[] = [];
+      for await (const { offset, samples } of slidingWindows(audioStream(input, opts.name ? { name: opts.name } : {}), size, step)) {
+        const out = (await pipeline(samples, {
+          return_timestamps: true,
+          ...(options.language ? { language: options.language } : {}),
+          ...(options.task ? { task: options.task } : {}),
+        })) as { chunks?: WindowResult['chunks']; text: string };
+        const duration = samples.length / SAMPLE_RATE;
+        results.push({ offset: offset / SAMPLE_RATE, duration, chunks: out.chunks ?? [{ timestamp: [0, duration], text: out.text }] });
+        opts.onProgress?.((offset + samples.length) / SAMPLE_RATE);
+      }
+      const chunks = mergeWindows(results);
+      return { text: join(chunks), chunks };
+    },
+    dispose: () => pipeline.dispose(),
+  };
+}
