@@ -252,6 +252,7 @@ describe('dl (spawned)', () => {
     expect(node).toMatchObject({ status: 'unavailable', reason: expect.stringContaining('@tensorflow/tfjs-node') });
     expect(report.onnxruntime.provider).toBe('cpu');
     expect(report.offline).toBe(false);
+    expect(report.ffmpeg).toMatch(/ffmpeg$/); // the optional npm binary, installed for the tests
   });
 
   it('doctor with a forced backend that cannot load exits 1 with BACKEND_UNAVAILABLE', () => {
@@ -267,6 +268,8 @@ describe('dl (spawned)', () => {
     expect(models).toContainEqual(expect.objectContaining({ name: 'mobilenetv2', task: 'image-classification' }));
     expect(models).toContainEqual(expect.objectContaining({ name: 'digits', task: 'image-classification' }));
     expect(models).toContainEqual(expect.objectContaining({ name: 'centernet', task: 'object-detection' }));
+    expect(models).toContainEqual(expect.objectContaining({ name: 'sentiment', task: 'text-classification', package: '@dlkit/nlp' }));
+    expect(models).toContainEqual(expect.objectContaining({ name: 'speech-digits', task: 'speech-digits', package: '@dlkit/speech' }));
   });
 
   it('a --model that is neither an embedded name nor a model folder is MODEL_NOT_FOUND, exit 1', () => {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { dlSettings, errorMessage, onnxProviderStatus, probeTfjsBackends, selectTfjsBackend } from '@dlkit/core';
+import { findFfmpeg } from '@dlkit/speech';
 import type { Output } from '../output.js';
 
 function versionOf(pkg: string): string | undefined {
@@ -52,6 +53,9 @@ export async function doctor(out: Output, version: string): Promise<number> {
     },
     cacheDir: settings.cacheDir,
     offline: settings.offline,
+    hub: settings.hubEndpoint,
+    // Audio other than WAV needs it.
+    ffmpeg: findFfmpeg(),
   };
   if (out.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -64,6 +68,8 @@ export async function doctor(out: Output, version: string): Promise<number> {
       ...report.onnxruntime.providers.map((p) => `  ${p.name.padEnd(8)} ${p.status}${p.reason ? `: ${p.reason}` : ''}`),
       `cache    ${settings.cacheDir}`,
       `offline  ${settings.offline ? 'yes (DL_OFFLINE)' : 'no'}`,
+      `hub      ${settings.hubEndpoint}`,
+      `ffmpeg   ${report.ffmpeg ?? 'none: only WAV audio is read (install ffmpeg or @ffmpeg-installer/ffmpeg, or set DL_FFMPEG)'}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   }

@@ -3,7 +3,7 @@ import type { Output } from '../output.js';
 
 export async function modelsList(out: Output): Promise<number> {
   // Importing a task package registers the models it ships.
-  await import('@dlkit/vision');
+  await Promise.all([import('@dlkit/vision'), import('@dlkit/nlp'), import('@dlkit/speech')]);
   const models = listEmbeddedModels();
   if (out.json) {
     for (const m of models) process.stdout.write(`${JSON.stringify({ name: m.name, task: m.task, package: m.package, description: m.description, dir: m.dir })}\n`);
