@@ -1,6 +1,7 @@
 import { DlError, readInput, STDIN } from '@dlkit/core';
 import { decodeWithFfmpeg } from './ffmpeg.js';
 import { Resampler } from './resample.js';
+import { concatSamples } from './samples.js';
 import { bufferSource, fileSource, readWavFrames, readWavHeader, type ByteSource } from './wav.js';
 
 /** Every pipeline works on 16 kHz mono float32: what Silero VAD and Whisper take. */
@@ -78,11 +79,5 @@ export async function readAudio(input: AudioInput, options: AudioStreamOptions &
     length += chunk.length;
     if (length > limit) throw new DlError('INPUT_TOO_LARGE', `${options.name ?? 'audio'}: longer than ${limit / SAMPLE_RATE} s; stream it instead`);
   }
-  const out = new Float32Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatSamples(...chunks);
 }

@@ -1,3 +1,5 @@
+import { concatSamples } from './samples.js';
+
 /**
  * Sample-rate conversion by band-limited (windowed-sinc) interpolation: each output sample is a Kaiser-windowed
  * sinc sum of the input around its position, with the cut-off at the lower of the two Nyquist frequencies, so
@@ -57,10 +59,7 @@ export class Resampler {
   /** Resamples the next chunk; returns the output samples that are complete so far. */
   process(chunk: Float32Array): Float32Array {
     if (this.inputRate === this.outputRate) return chunk;
-    const joined = new Float32Array(this.buffer.length + chunk.length);
-    joined.set(this.buffer);
-    joined.set(chunk, this.buffer.length);
-    this.buffer = joined;
+    this.buffer = concatSamples(this.buffer, chunk);
     return this.drain(this.buffer.length - this.reach - 1);
   }
 
@@ -100,10 +99,5 @@ export class Resampler {
 export function resample(samples: Float32Array, inputRate: number, outputRate: number): Float32Array {
   if (inputRate === outputRate) return samples;
   const r = new Resampler(inputRate, outputRate);
-  const a = r.process(samples);
-  const b = r.flush();
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+  return concatSamples(r.process(samples), r.flush());
 }

