@@ -1,0 +1,93 @@
+import { postFile, type Result, type Transcript } from '../api.js';
+import { recordMicrophone, type Recording } from '../audio/recorder.js';
+import { h, type Page } from '../components/dom.js';
+import { createDropzone } from '../components/dropzone.js';
+import { errorBox, showError } from '../components/error-box.js';
+
+const seconds = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(2).padStart(5, '0')}`;
+
+/** Upload a recording or record one; the transcript comes back with a time span per word, click one to hear it. */
+export const speechPage: Page = (root) => {
+  const error = errorBox();
+  const status = h('p', { className: 'muted', id: 'speech-status' });
+  const player = h('audio', { controls: true, hidden: true });
+  const text = h('p', { id: 'transcript-text', className: 'transcript' });
+  const rows = h('tbody');
+  const table = h('table', { id: 'transcript', hidden: true }, h('thead', {}, h('tr', {}, h('th', {}, 'from'), h('th', {}, 'to'), h('th', {}, 'words'))), rows);
+  const record = h('button', { type: 'button', id: 'record' }, '● Record');
+  let recording: Recording | undefined;
+  let audioUrl: string | undefined;
+
+  async function transcribe(file: Blob, name: string): Promise<void> {
+    showError(error, undefined);
+    text.textContent = '';
+    rows.replaceChildren();
+    table.hidden = true;
+    if (audioUrl) URL.revokeObjectURL(audioUrl);
+    audioUrl = URL.createObjectURL(file);
+    player.src = audioUrl;
+    player.hidden = false;
+    status.textContent = `Transcribing ${name}…`;
+    try {
+      const result = await postFile<Result<Transcript>>('/api/speech/transcribe', file, name);
+      const words = result.output.chunks.length;
+      status.textContent = `${name}: ${words} word${words === 1 ? '' : 's'}`;
+      text.textContent = result.output.text || '(no speech found)';
+      rows.replaceChildren(
+        ...result.output.chunks.map(({ timestamp: [start, end], text: words }) => {
+          const row = h('tr', {}, h('td', {}, seconds(start)), h('td', {}, seconds(end)), h('td', {}, words));
+          row.addEventListener('click', () => {
+            player.currentTime = start;
+            void player.play();
+          });
+          return row;
+        }),
+      );
+      table.hidden = result.output.chunks.length === 0;
+    } catch (failure) {
+      status.textContent = '';
+      showError(error, failure);
+    }
+  }
+
+  record.addEventListener('click', async () => {
+    try {
+      if (recording === undefined) {
+        recording = await recordMicrophone();
+        record.textContent = '■ Stop';
+        record.classList.add('recording');
+        status.textContent = 'Recording… say a few digits, with a short pause between them.';
+        return;
+      }
+      const wav = await recording.stop();
+      recording = undefined;
+      record.textContent = '● Record';
+      record.classList.remove('recording');
+      await transcribe(wav, 'recording.wav');
+    } catch (failure) {
+      recording = undefined;
+      record.textContent = '● Record';
+      showError(error, new Error(`The microphone could not be used: ${failure instanceof Error ? failure.message : String(failure)}`));
+    }
+  });
+
+  root.append(
+    h('h1', {}, 'Speech'),
+    h(
+      'p',
+      { className: 'muted' },
+      'Spoken digits (zero to nine) with the embedded model trained by dlkit on the Free Spoken Digit Dataset, cut into words by Silero VAD. WAV always works; MP3, OGG, FLAC and WebM need ffmpeg on the server.',
+    ),
+    createDropzone({ accept: 'audio/*,.wav,.mp3,.ogg,.flac,.m4a,.webm', label: 'Drop a recording here, or click to pick one', onFile: (file) => void transcribe(file, file.name) }),
+    h('p', {}, 'Or ', record),
+    error,
+    status,
+    player,
+    text,
+    table,
+  );
+  return () => {
+    void recording?.stop();
+    if (audioUrl) URL.revokeObjectURL(audioUrl);
+  };
+};
