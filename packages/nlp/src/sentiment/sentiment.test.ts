@@ -72,6 +72,38 @@ describe('embedded sentiment model (trained here on rt-polarity)', () => {
     }
   });
 
+  it('a 10 MB document is scored on 4,096 windows spread through it, close to the score of all its windows', async () => {
+    const analyzer = await createSentimentAnalyzer({});
+    try {
+      const pan = 'The plot is dull and the acting is wooden and lifeless throughout. ';
+      const praise = 'The acting is superb and the story is moving and beautifully told. ';
+      // One third pans, two thirds praise, in blocks: short enough to score whole, and 10 MB of the same mix.
+      const block = `${pan.repeat(10)}${praise.repeat(20)}`;
+      const [small] = await analyzer.classify(block.repeat(20), { allScores: true });
+      const started = performance.now();
+      const [huge] = await analyzer.classify(block.repeat(Math.ceil(10_000_000 / block.length)), { allScores: true });
+      expect(huge!.label).toBe(small!.label);
+      expect(Math.abs(huge!.score - small!.score)).toBeLessThan(0.02);
+      expect(performance.now() - started).toBeLessThan(30_000);
+    } finally {
+      await analyzer.dispose();
+    }
+  });
+
+  it('1,000 calls, short and long, single and batched, leave no tensors; dispose() frees the model', async () => {
+    const { tf } = await selectTfjsBackend();
+    const before = tf.memory().numTensors;
+    const analyzer = await createSentimentAnalyzer();
+    const texts = ['Loved it.', 'A dull, lifeless mess of a film.', 'The acting is superb. '.repeat(60)];
+    const call = (i: number) => (i % 10 === 0 ? analyzer.classifyBatch(texts) : analyzer.classify(texts[i % texts.length]!));
+    for (let i = 0; i < 3; i++) await call(i);
+    const baseline = tf.memory().numTensors;
+    for (let i = 0; i < 1000; i++) await call(i);
+    expect(tf.memory().numTensors).toBe(baseline);
+    await analyzer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('empty, whitespace-only and word-less texts are typed errors; a disposed analyzer refuses', async () => {
     const analyzer = await createSentimentAnalyzer();
     await expect(analyzer.classify('')).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED' });

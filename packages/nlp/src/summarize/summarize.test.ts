@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isDlError } from '@dlkit/core';
 import { groupSentences, splitSentences } from '../text/sentences.js';
 import { createSummarizer } from './abstractive.js';
-import { summarizeExtractive } from './extractive.js';
+import { GRAPH_LIMIT, summarizeExtractive } from './extractive.js';
 
 // A real document: the dataset description that ships beside the repository.
 const DOC = readFileSync(join(import.meta.dirname, '../../../../../shared/data/mnist/SOURCE.md'), 'utf8');
@@ -30,6 +30,15 @@ describe('extractive summaries (TextRank, offline)', () => {
     ].join(' ');
     const [{ summary_text }] = summarizeExtractive(text, { sentences: 2 });
     expect(summary_text).not.toContain('fence');
+  });
+
+  it('past GRAPH_LIMIT sentences ranks by similarity to the whole document: on-topic sentences, not the stray one', () => {
+    const topic = ['The river floods the valley every spring.', 'Farmers in the valley plant after the river floods.', 'Spring floods leave rich soil along the river.'];
+    const stray = 'My neighbour collects stamps from Peru.';
+    const sentences = Array.from({ length: GRAPH_LIMIT + 500 }, (_, i) => (i === 700 ? stray : topic[i % topic.length]!));
+    const [{ summary_text }] = summarizeExtractive(sentences.join(' '), { sentences: 3 });
+    expect(summary_text).not.toContain('stamps');
+    expect(summary_text.split(/(?<=\.) /).every((s) => topic.includes(s))).toBe(true);
   });
 
   it('refuses empty text and bad options with typed errors', () => {

@@ -104,8 +104,12 @@ export function encodeWindow(index: VocabularyIndex, tokens: readonly string[], 
  * cut into `window`-token pieces. A text that fits is one window.
  */
 export function tokenWindows(text: string, window: number): string[][] {
-  const all = tokenize(text);
-  if (all.length <= window) return all.length > 0 ? [all] : [];
+  // A text that may fit one window is tokenized whole; a long one only sentence by sentence (tokenizing 10 MB
+  // twice cost seconds).
+  if (text.length <= window * 32) {
+    const all = tokenize(text);
+    if (all.length <= window) return all.length > 0 ? [all] : [];
+  }
   const windows: string[][] = [];
   let current: string[] = [];
   for (const sentence of splitSentences(text)) {

@@ -74,16 +74,17 @@ export async function readTexts(sources: readonly string[], options: ReadTextsOp
   for (const source of sources) {
     try {
       const content = decodeText(await readInput(source, options.maxBytes ? { maxBytes: options.maxBytes } : {}), source === STDIN ? 'standard input' : source);
+      let read: ReadResult[];
       if (options.column !== undefined && source !== STDIN && isTable(source)) {
-        out.push(...fromTable(source, content, options.column));
+        read = fromTable(source, content, options.column);
       } else if (options.mode === 'document') {
-        out.push({ ok: true, value: content.trim() === '' ? [] : [{ input: source, text: content }] });
+        read = [{ ok: true, value: content.trim() === '' ? [] : [{ input: source, text: content }] }];
       } else {
-        out.push({
-          ok: true,
-          value: content.split('\n').flatMap((text, i) => (text.trim() === '' ? [] : [{ input: `${source}:${i + 1}`, text }])),
-        });
+        read = [{ ok: true, value: content.split('\n').flatMap((text, i) => (text.trim() === '' ? [] : [{ input: `${source}:${i + 1}`, text }])) }];
       }
+      // A source with nothing in it is said, not skipped in silence: an empty export is usually a mistake upstream.
+      if (read.every((r) => r.ok && r.value.length === 0)) throw new DlError('INPUT_UNSUPPORTED', `${source === STDIN ? 'standard input' : source}: no text in it (empty, or only blank lines)`);
+      out.push(...read);
     } catch (error) {
       out.push({ ok: false, source, error: error instanceof DlError ? error : new DlError('INPUT_UNREADABLE', `${source}: ${errorMessage(error)}`, { cause: error }) });
     }

@@ -10,9 +10,11 @@ function* segments(text: string): Generator<Intl.SegmentData> {
   for (let start = 0; start < text.length; ) {
     let end = Math.min(text.length, start + PIECE);
     if (end < text.length) {
-      const space = text.lastIndexOf(' ', end);
+      // Only this piece is searched: lastIndexOf from `end` would scan back to the start of a text without
+      // spaces for every piece, quadratic again.
+      const space = text.slice(start, end + 1).lastIndexOf(' ');
       // Text without spaces (Chinese, Japanese) is cut at the limit, off a surrogate pair.
-      if (space > start) end = space;
+      if (space > 0) end = start + space;
       else if (/[\uDC00-\uDFFF]/.test(text[end]!)) end--;
     }
     yield* words.segment(text.slice(start, end));

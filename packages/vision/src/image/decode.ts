@@ -53,7 +53,8 @@ export async function openUpright(input: ImageInput, options: DecodeOptions = {}
 }
 
 export function decodeError(input: ImageInput, error: unknown, maxPixels = DEFAULT_MAX_PIXELS): DlError {
-  const message = errorMessage(error);
+  // libvips reports on several lines, the last one a dangling bracket: one line reads better anywhere.
+  const message = errorMessage(error).trim().replace(/\s*\n\s*/g, '; ');
   if (/pixel limit/i.test(message)) {
     return new DlError('INPUT_TOO_LARGE', `${describe(input)}: image is over the ${maxPixels}-pixel limit`, { cause: error });
   }

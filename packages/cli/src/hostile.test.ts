@@ -1,0 +1,217 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDlError, type DlErrorCode } from '@dlkit/core';
+import { summarizeExtractive, readTexts } from '@dlkit/nlp';
+import { createTranscriber } from '@dlkit/speech';
+import { createClassifier, createDetector, createFaceAnalyzer } from '@dlkit/vision';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain-JS script, also run on its own to write the corpus
+import { writeHostileCorpus } from '../scripts/write-hostile-corpus.mjs';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const DIGIT = fileURLToPath(new URL('../../vision/samples/digit-7-mnist.png', import.meta.url));
+
+type Expect = 'ok' | 'any' | { error: DlErrorCode[] };
+interface HostileCase {
+  path: string;
+  domain: 'image' | 'audio' | 'text' | 'table' | 'model' | 'reference';
+  why: string;
+  expect: Expect;
+}
+type Outcome = { ok: true } | { ok: false; error: unknown };
+
+let dir: string;
+let cases: HostileCase[];
+const of = (domain: HostileCase['domain']) => cases.filter((c) => c.domain === domain);
+
+/** Why an outcome breaks its case's promise, or undefined when it keeps it. */
+function broken(c: HostileCase, outcome: Outcome): string | undefined {
+  const name = `${c.path} (${c.why})`;
+  if (outcome.ok) return typeof c.expect === 'object' ? `${name}: gave a result, expected ${c.expect.error.join('|')}` : undefined;
+  if (!isDlError(outcome.error)) return `${name}: threw a plain ${String(outcome.error)}, not a DlError`;
+  if (c.expect === 'ok') return `${name}: failed ${outcome.error.code}: ${outcome.error.message}`;
+  if (typeof c.expect === 'object' && !c.expect.error.includes(outcome.error.code)) return `${name}: failed ${outcome.error.code}, expected ${c.expect.error.join('|')}`;
+  if (/\n/.test(outcome.error.message)) return `${name}: a message of several lines`;
+  return undefined;
+}
+
+/** Runs `dl` on many inputs at once with --json; every input must be answered, as its case says. */
+function dlBatch(args: string[], batch: HostileCase[], inputOf: (input: string) => string = (i) => i, timeoutMs = 180_000) {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [BIN, ...args, ...batch.map((c) => c.path), '--json'], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  const seconds = (performance.now() - started) / 1000;
+  expect(r.signal, `dl ${args.join(' ')} was killed after ${seconds.toFixed(0)} s`).toBeNull();
+  const lines = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { input: string; output?: unknown; error?: { code: string; message: string } });
+  const problems: string[] = [];
+  let errors = 0;
+  for (const c of batch) {
+    const answers = lines.filter((l) => inputOf(l.input) === c.path);
+    if (answers.length === 0) {
+      problems.push(`${c.path}: no answer`);
+      continue;
+    }
+    for (const a of answers) {
+      if (a.error) errors++;
+      const outcome: Outcome = a.error ? { ok: false, error: Object.assign(new (class extends Error {})(a.error.message), { code: a.error.code }) } : { ok: true };
+      // The JSON error carries only code and message: judge them as the library's DlError would be.
+      const problem = a.error ? brokenCode(c, a.error) : broken(c, outcome);
+      if (problem) problems.push(problem);
+    }
+  }
+  // One stderr line per failed input, each `dl: CODE: message`.
+  const stderr = r.stderr.trim().split('\n').filter(Boolean);
+  const errorLines = stderr.filter((l) => /^dl: [A-Z_]+: /.test(l));
+  expect(errorLines.length, r.stderr.slice(0, 2000)).toBe(errors);
+  expect(stderr.filter((l) => !/^dl: [A-Z_]+: /.test(l) && !/^\r?\s*\S.*\[\d+\/\d+\]|^warning/i.test(l)), 'stray stderr lines').toEqual([]);
+  expect(r.status).toBe(errors > 0 ? 1 : 0);
+  return { problems, seconds, lines };
+}
+
+function brokenCode(c: HostileCase, error: { code: string; message: string }): string | undefined {
+  const name = `${c.path} (${c.why})`;
+  if (c.expect === 'ok') return `${name}: failed ${error.code}: ${error.message}`;
+  if (typeof c.expect === 'object' && !c.expect.error.includes(error.code as DlErrorCode)) return `${name}: failed ${error.code}, expected ${c.expect.error.join('|')}`;
+  if (error.code === 'INTERNAL') return `${name}: an untyped error: ${error.message}`;
+  return undefined;
+}
+
+/** Each item's outcome from a library call that settles per item. */
+async function settleEach<T>(items: HostileCase[], run: (paths: string[]) => Promise<Array<{ ok: true; value: T } | { ok: false; error: unknown }>>) {
+  const settled = await run(items.map((c) => c.path));
+  return items.map((c, i) => broken(c, settled[i]!.ok ? { ok: true } : { ok: false, error: (settled[i] as { error: unknown }).error })).filter(Boolean);
+}
+
+describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through the library and dl', () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dlkit-hostile-'));
+    cases = await writeHostileCorpus(join(dir, 'corpus'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('has at least 200 cases across every domain', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(200);
+    expect(new Set(cases.map((c) => c.domain))).toEqual(new Set(['image', 'audio', 'text', 'table', 'model', 'reference']));
+  });
+
+  it('images: classify, detect, faces and digits settle each one as its case says, in bounded time', async () => {
+    const images = of('image');
+    const started = performance.now();
+    const classifier = await createClassifier();
+    const digits = await createClassifier({ model: 'digits' });
+    const detector = await createDetector();
+    const faces = await createFaceAnalyzer();
+    try {
+      const problems = [
+        ...(await settleEach(images, (p) => classifier.classifyEach(p))),
+        ...(await settleEach(images, (p) => detector.detectEach(p))),
+        ...(await settleEach(images, (p) => faces.analyzeEach(p))),
+        // The digits model finds no digit in a flat image: that is its typed refusal, not a broken promise.
+        ...(await settleEach(
+          images.map((c) => (c.expect === 'ok' ? { ...c, expect: 'any' as const } : c)),
+          (p) => digits.classifyEach(p),
+        )),
+      ];
+      expect(problems).toEqual([]);
+    } finally {
+      await Promise.all([classifier.dispose(), digits.dispose(), detector.dispose(), faces.dispose()]);
+    }
+    expect((performance.now() - started) / 1000).toBeLessThan(240);
+  });
+
+  it('images: dl vision classify answers each in one run, and dl vision detect --out writes only the good ones', () => {
+    const images = of('image');
+    const classified = dlBatch(['vision', 'classify'], images);
+    expect(classified.problems).toEqual([]);
+    const out = join(dir, 'annotated');
+    const detected = dlBatch(['vision', 'detect', '--out', out], images);
+    expect(detected.problems).toEqual([]);
+    const written = readdirSync(out);
+    expect(written.length).toBe(detected.lines.filter((l) => l.output !== undefined).length);
+    expect(written.filter((f) => !f.endsWith('.jpg') && !f.endsWith('.png')), 'temporary files left behind').toEqual([]);
+  });
+
+  it('audio: the transcriber and dl speech transcribe --out answer each as its case says', async () => {
+    const audio = of('audio');
+    const transcriber = await createTranscriber();
+    const problems: string[] = [];
+    try {
+      for (const c of audio) {
+        const outcome: Outcome = await transcriber.transcribe(c.path).then(
+          () => ({ ok: true as const }),
+          (error: unknown) => ({ ok: false as const, error }),
+        );
+        const problem = broken(c, outcome);
+        if (problem) problems.push(problem);
+      }
+    } finally {
+      await transcriber.dispose();
+    }
+    expect(problems).toEqual([]);
+    const out = join(dir, 'subtitles');
+    const spawned = dlBatch(['speech', 'transcribe', '--format', 'srt', '--out', out], audio);
+    expect(spawned.problems).toEqual([]);
+    const written = readdirSync(out);
+    expect(written.length).toBe(spawned.lines.filter((l) => l.output !== undefined).length);
+    expect(written.every((f) => f.endsWith('.srt')), `left behind: ${written.join(', ')}`).toBe(true);
+  });
+
+  it('text: read and summarized by the library; dl nlp sentiment answers every line of every file', async () => {
+    const texts = of('text');
+    const problems: string[] = [];
+    for (const c of texts) {
+      const [read] = await readTexts([c.path], { mode: 'document' });
+      const outcome: Outcome = !read!.ok
+        ? { ok: false, error: read!.error }
+        : await Promise.resolve()
+            .then(() => summarizeExtractive(read!.value[0]!.text))
+            .then(
+              () => ({ ok: true as const }),
+              (error: unknown) => ({ ok: false as const, error }),
+            );
+      const problem = broken(c, outcome);
+      if (problem) problems.push(problem);
+    }
+    expect(problems).toEqual([]);
+    // A line is answered as `file:line`.
+    const spawned = dlBatch(['nlp', 'sentiment'], texts, (input) => input.replace(/:\d+$/, ''), 300_000);
+    expect(spawned.problems).toEqual([]);
+  }, 400_000);
+
+  it('tables: dl nlp sentiment --column review answers each row or says why the file cannot be used', () => {
+    const spawned = dlBatch(['nlp', 'sentiment', '--column', 'review'], of('table'), (input) => input.replace(/:\d+$/, ''));
+    expect(spawned.problems).toEqual([]);
+  });
+
+  it('model folders: tampered, escaping or broken ones are refused by the library and by dl', async () => {
+    const problems: string[] = [];
+    for (const c of of('model')) {
+      const outcome: Outcome = await createClassifier({ model: c.path }).then(
+        async (classifier) => (await classifier.dispose(), { ok: true as const }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+      const problem = broken(c, outcome);
+      if (problem) problems.push(problem);
+      const r = spawnSync(process.execPath, [BIN, 'vision', 'classify', '--model', c.path, DIGIT], { encoding: 'utf8', timeout: 60_000 });
+      if (r.status !== 1 || !/^dl: (MODEL_INVALID|MODEL_NOT_FOUND): [^\n]+\n$/.test(r.stderr)) problems.push(`dl --model ${c.path}: exit ${r.status}, stderr ${r.stderr}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('references: a path or a traversal where a hub id is expected is refused, and nothing is fetched', () => {
+    const cache = join(dir, 'cache');
+    for (const c of of('reference')) {
+      // The hub address is a closed port: any request would fail differently.
+      const r = spawnSync(process.execPath, [BIN, 'models', 'pull', c.path, '--task', 'image-classification'], {
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { ...process.env, DL_CACHE: cache, DL_HUB_ENDPOINT: 'http://127.0.0.1:9' },
+      });
+      expect(r.status, c.path).toBe(1);
+      expect(r.stderr, c.path).toMatch(/^dl: (INVALID_ARGUMENT|MODEL_NOT_FOUND): [^\n]+\n$/);
+    }
+    expect(readdirSync(dir)).not.toContain('cache');
+  });
+});
