@@ -30,6 +30,7 @@ const COMMANDS = {
     classes: { type: 'string' },
     max: { type: 'string' },
     out: { type: 'string' },
+    'skip-existing': { type: 'boolean' },
   },
   'vision faces': { match: { type: 'string' }, 'max-pixels': { type: 'string' } },
   'vision fine-tune': {
@@ -79,6 +80,7 @@ const COMMANDS = {
     task: { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' },
+    'skip-existing': { type: 'boolean' },
   },
   'speech vad': {},
   'models list': {},
@@ -136,7 +138,7 @@ export async function main(argv: string[]): Promise<number> {
           const { visionDetect } = await import('./commands/vision-detect.js');
           const flag = (name: string) => values[name] as string | undefined;
           return await visionDetect(
-            { images: rest, model: flag('model'), threshold: flag('threshold'), iou: flag('iou'), classes: flag('classes'), max: flag('max'), out: flag('out'), maxPixels: flag('max-pixels') },
+            { images: rest, model: flag('model'), threshold: flag('threshold'), iou: flag('iou'), classes: flag('classes'), max: flag('max'), out: flag('out'), maxPixels: flag('max-pixels'), skipExisting: values['skip-existing'] === true },
             out,
           );
         }
@@ -225,7 +227,7 @@ export async function main(argv: string[]): Promise<number> {
           const { speechTranscribe } = await import('./commands/speech.js');
           const flag = (name: string) => values[name] as string | undefined;
           return await speechTranscribe(
-            { inputs: rest, model: flag('model'), language: flag('language'), task: flag('task'), format: flag('format'), out: flag('out') },
+            { inputs: rest, model: flag('model'), language: flag('language'), task: flag('task'), format: flag('format'), out: flag('out'), skipExisting: values['skip-existing'] === true },
             out,
           );
         }

@@ -6,10 +6,15 @@ export interface Output {
   result(input: string, output: unknown, human: string): void;
   /** A failed input: an error object on stdout with --json, and one line on stderr either way. */
   inputError(input: string, error: unknown): void;
+  /** An input left alone because its output exists (`--skip-existing`). */
+  skipped(input: string, file: string): void;
 }
 
+/** A message on one line: decoders (libvips, ffmpeg) write several, and each stderr line must be one error. */
+const oneLine = (message: string) => message.trim().replace(/\s*\n\s*/g, '; ');
+
 export function errorInfo(error: unknown): { code: string; message: string } {
-  return error instanceof DlError ? { code: error.code, message: error.message } : { code: 'INTERNAL', message: errorMessage(error) };
+  return error instanceof DlError ? { code: error.code, message: oneLine(error.message) } : { code: 'INTERNAL', message: oneLine(errorMessage(error)) };
 }
 
 /** One line for stderr: the code and message, plus the stack when DL_DEBUG=1. */
@@ -24,6 +29,10 @@ export function createOutput(json: boolean): Output {
     json,
     result(input, output, human) {
       process.stdout.write(json ? `${JSON.stringify({ input, output })}\n` : `${human}\n`);
+    },
+    skipped(input, file) {
+      if (json) process.stdout.write(`${JSON.stringify({ input, skipped: file })}\n`);
+      else process.stderr.write(`dl: ${input}: skipped, ${file} exists\n`);
     },
     inputError(input, error) {
       if (json) process.stdout.write(`${JSON.stringify({ input, error: errorInfo(error) })}\n`);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,5 +49,37 @@ describe('dl speech (spawned, embedded speech-digits model)', () => {
     expect(vad.code, vad.stderr).toBe(0);
     expect(JSON.parse(vad.stdout).output).toHaveLength(3);
     expect(dl(['speech', 'transcribe', sequence, '--format', 'doc']).code).toBe(2);
+  });
+
+  it('a batch killed mid-run leaves only whole outputs; --skip-existing goes on from there', async () => {
+    const inputs = readdirSync(FSDD).filter((f) => f.startsWith('1_') || f.startsWith('2_')).slice(0, 60).map((f) => join(FSDD, f));
+    const out = join(dir, 'batch');
+    const args = [BIN, 'speech', 'transcribe', ...inputs, '--format', 'srt', '--out', out];
+    // SIGKILL, not SIGINT: nothing can tidy up, so only the write-then-rename keeps outputs whole.
+    const child = spawn(process.execPath, args);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(out) && readdirSync(out).length >= 5) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 5);
+    });
+    await new Promise((resolve) => child.on('close', resolve));
+    // At most the file being written when it died is a temporary one; every output is whole.
+    const first = readdirSync(out).filter((f) => f.endsWith('.srt'));
+    expect(readdirSync(out).length - first.length).toBeLessThanOrEqual(1);
+    expect(first.length).toBeLessThan(inputs.length);
+    for (const file of first) expect(parseSubtitles(readFileSync(join(out, file), 'utf8'))).toHaveLength(1);
+    const rerun = spawnSync(process.execPath, [...args, '--skip-existing', '--json'], { encoding: 'utf8', timeout: 120_000 });
+    expect(rerun.status, rerun.stderr).toBe(0);
+    const lines = rerun.stdout.trim().split('\n').map((l) => JSON.parse(l) as { skipped?: string; output?: unknown });
+    expect(lines.filter((l) => l.skipped !== undefined)).toHaveLength(first.length);
+    expect(lines.filter((l) => l.output !== undefined)).toHaveLength(inputs.length - first.length);
+    // The rerun rewrote the one that was cut short, and removed its orphaned temporary file.
+    expect(readdirSync(out).filter((f) => !f.endsWith('.srt'))).toEqual([]);
+    expect(readdirSync(out)).toHaveLength(inputs.length);
+    expect(dl(['speech', 'transcribe', inputs[0]!, '--skip-existing']).code).toBe(2);
   });
 });

@@ -16,6 +16,7 @@ Commands:
       --threshold F --iou F     lowest score kept (0.3); overlap that suppresses a box of the same class (0.5)
       --classes a,b  --max N    keep only these labels; at most N per image (100)
       --out FILE|DIR            write annotated images (a file for one image, a folder for several)
+      --skip-existing           with --out: leave inputs whose output is already there (a rerun goes on)
   vision faces <images...>      Faces: boxes, 68 landmarks, age, gender, expression (embedded face-api)
       --match FILE              also say whether each image shows the same person as FILE
   vision fine-tune <dir>        Train a classifier on your photos (<dir>/<class>/*.jpg) on the embedded
@@ -55,6 +56,7 @@ Commands:
                                 (onnx-community/whisper-tiny.en) run by transformers.js in 30 s windows
       --format F                text (default), json ({text, chunks}), srt or vtt
       --out FILE|DIR            write there (a file for one input, a folder for several)
+      --skip-existing           with --out: leave inputs whose output is already there (a rerun goes on)
       --language L --task T     Whisper: spoken language; transcribe or translate (to English)
                                 Audio: WAV read directly (any bit depth, rate, channels); MP3, OGG, FLAC, M4A,
                                 WebM through ffmpeg (on the PATH, DL_FFMPEG, or npm @ffmpeg-installer/ffmpeg)

@@ -13,6 +13,7 @@ export {
   createOnnxSession,
   loadOnnxRuntime,
   onnxProviderStatus,
+  openOnnxSessions,
   type OnnxProvider,
   type OnnxProviderStatus,
   type OnnxSession,

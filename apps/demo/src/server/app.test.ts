@@ -35,7 +35,12 @@ describe('demo HTTP API (real embedded models)', () => {
   it('GET /api/health and /api/models: the queue, and every embedded model', async () => {
     const health = await demo.app.request(`${URL_BASE}/api/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', queue: { running: 0, waiting: 0 }, training: 'idle' });
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      queue: { running: 0, waiting: 0 },
+      training: 'idle',
+      resources: { rssMB: expect.any(Number), tensors: expect.any(Number), onnxSessions: expect.any(Number) },
+    });
     const names = ((await (await demo.app.request(`${URL_BASE}/api/models`)).json()) as Array<{ name: string }>).map((m) => m.name);
     expect(names).toEqual(expect.arrayContaining(['mobilenetv2', 'digits', 'centernet', 'sentiment', 'speech-digits']));
   });
@@ -103,6 +108,14 @@ describe('demo HTTP API (real embedded models)', () => {
       const body = (await r.json()) as { error: { code: string; message: string } };
       expect([r.status, body.error.code], body.error.message).toEqual([status, code]);
       expect(body.error.message.length).toBeGreaterThan(10);
+    }
+    // Static files: no way out of the built page's folder, however the path is spelled; no stack traces.
+    for (const path of ['/../../../../etc/passwd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/assets/..%2f..%2f..%2f..%2fpackage.json', '/..%5c..%5cpackage.json', '/index.html%00.png']) {
+      const r = await demo.app.request(`${URL_BASE}${path}`);
+      const body = await r.text();
+      expect(r.status, path).toBeGreaterThanOrEqual(400);
+      expect(r.status, path).toBeLessThan(500);
+      expect(body, path).not.toMatch(/root:|"name": "@dlkit|    at /);
     }
     // The server still works after all of that.
     expect((await upload('/api/vision/classify', dog, 'image/jpeg')).status).toBe(200);

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dlSettings, listEmbeddedModels } from '@dlkit/core';
+import { dlSettings, listEmbeddedModels, openOnnxSessions, selectTfjsBackend } from '@dlkit/core';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -43,6 +43,8 @@ const SAMPLES: Record<string, string> = {
 };
 
 /** Only loopback names: a DNS-rebinding page elsewhere must not reach the API through the visitor's browser. */
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+
 function isLocalHost(url: string): boolean {
   // The node adapter builds the URL from the Host header.
   const name = new URL(url).hostname;
@@ -93,9 +95,24 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<DemoApp>
     }),
   );
 
-  app.get('/api/health', (c) =>
-    c.json({ status: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000), queue: queue.stats(), training: trainer.snapshot().status }),
-  );
+  // What to watch on a server left running: the queue, and whether memory and native sessions stay flat.
+  app.get('/api/health', async (c) => {
+    const { tf } = await selectTfjsBackend();
+    const memory = process.memoryUsage();
+    return c.json({
+      status: 'ok',
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      queue: queue.stats(),
+      training: trainer.snapshot().status,
+      resources: {
+        rssMB: mb(memory.rss),
+        heapMB: mb(memory.heapUsed),
+        externalMB: mb(memory.external),
+        tensors: tf.memory().numTensors,
+        onnxSessions: openOnnxSessions(),
+      },
+    });
+  });
   app.get('/api/models', (c) => {
     const models = listEmbeddedModels().map(({ name, task, package: pkg, description }) => ({ name, task, package: pkg, description }));
     const trained = trainer.snapshot().model;

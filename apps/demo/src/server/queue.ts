@@ -47,11 +47,19 @@ export class InferenceQueue {
     return this.running === 0 ? Promise.resolve() : new Promise((resolve) => this.drained.push(resolve));
   }
 
-  run<T>(job: () => Promise<T>): Promise<T> {
+  /**
+   * Throws QUEUE_FULL when a job could not wait now. Routes call it before reading an upload: refusing a burst
+   * must not first buffer every body in it.
+   */
+  admit(): void {
     if (this.running >= this.concurrency && this.waiting.length >= this.maxWaiting) {
       const seconds = Math.max(1, Math.ceil((this.jobSeconds * (this.waiting.length + this.running)) / this.concurrency));
       throw new ApiError(429, 'QUEUE_FULL', `The server is busy (${this.waiting.length} requests waiting). Try again in ${seconds} s.`, seconds);
     }
+  }
+
+  run<T>(job: () => Promise<T>): Promise<T> {
+    this.admit();
     return new Promise<T>((resolve, reject) => {
       let answered = false;
       const start = () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { STDIN } from '@dlkit/core';
 import { UsageError } from '../cli-error.js';
@@ -27,6 +28,14 @@ export function nonNegativeInt(flag: string, value: string | undefined): number 
 /** Standard input can be read once: `-` at most once among a command's inputs. */
 export function assertStdinOnce(inputs: ReadonlyArray<string | undefined>): void {
   if (inputs.filter((i) => i === STDIN).length > 1) throw new UsageError('standard input (-) can be given once');
+}
+
+/**
+ * `--skip-existing`: whether input `i` is done already. Outputs are written whole or not at all (temp file +
+ * rename), so one that exists is complete and a rerun after an interruption goes on where it stopped.
+ */
+export function alreadyDone(targets: readonly string[] | undefined, i: number, skipExisting: boolean | undefined): string | undefined {
+  return skipExisting && targets !== undefined && existsSync(targets[i]!) ? targets[i] : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import { expandInputs, writeFileAtomic } from '@dlkit/core';
 import { AUDIO_EXTENSIONS, audioStream, createTranscriber, createVad, toSrt, toVtt, type Transcript } from '@dlkit/speech';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { assertStdinOnce, outputPaths } from './arguments.js';
+import { alreadyDone, assertStdinOnce, outputPaths } from './arguments.js';
 
 export interface TranscribeArgs {
   inputs: string[];
@@ -12,6 +12,7 @@ export interface TranscribeArgs {
   task?: string;
   format?: string;
   out?: string;
+  skipExisting?: boolean;
 }
 
 const FORMATS = ['text', 'json', 'srt', 'vtt'] as const;
@@ -45,6 +46,7 @@ export async function speechTranscribe(args: TranscribeArgs, out: Output): Promi
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (args.task !== undefined && args.task !== 'transcribe' && args.task !== 'translate') throw new UsageError('--task must be transcribe or translate');
   const inputs = await expandInputs(args.inputs, { extensions: AUDIO_EXTENSIONS });
+  if (args.skipExisting && args.out === undefined) throw new UsageError('--skip-existing needs --out');
   const targets = args.out === undefined ? undefined : outputPaths(inputs, args.out, { extension: `.${format === 'text' ? 'txt' : format}`, single: /\.(txt|json|srt|vtt)$/i, stem: 'audio' });
   if (targets && targets.length > 1) await mkdir(args.out!, { recursive: true });
   const transcriber = await createTranscriber({
@@ -55,6 +57,11 @@ export async function speechTranscribe(args: TranscribeArgs, out: Output): Promi
   let failed = 0;
   try {
     for (const [i, input] of inputs.entries()) {
+      const done = alreadyDone(targets, i, args.skipExisting);
+      if (done !== undefined) {
+        out.skipped(input, done);
+        continue;
+      }
       const progress = progressLine(input, out.json);
       try {
         const transcript = await transcriber.transcribe(input, { onProgress: progress.update });

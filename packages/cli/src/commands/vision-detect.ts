@@ -3,7 +3,7 @@ import { expandInputs, writeFileAtomic } from '@dlkit/core';
 import { createDetector, drawDetections, IMAGE_EXTENSIONS } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { assertStdinOnce, maxPixelsOption, outputPaths, positiveInt } from './arguments.js';
+import { alreadyDone, assertStdinOnce, maxPixelsOption, outputPaths, positiveInt } from './arguments.js';
 
 export interface DetectArgs {
   images: string[];
@@ -14,6 +14,7 @@ export interface DetectArgs {
   max?: string;
   out?: string;
   maxPixels?: string;
+  skipExisting?: boolean;
 }
 
 function fraction(flag: string, value: string | undefined): number | undefined {
@@ -34,12 +35,18 @@ export async function visionDetect(args: DetectArgs, out: Output): Promise<numbe
     ...(args.classes !== undefined ? { classes: args.classes.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
   };
   const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS });
+  if (args.skipExisting && args.out === undefined) throw new UsageError('--skip-existing needs --out');
   const targets = args.out === undefined ? undefined : outputPaths(images, args.out, { extension: '.jpg', single: /\.(jpe?g|png)$/i, stem: 'image' });
   if (targets && targets.length > 1) await mkdir(args.out!, { recursive: true });
   const detector = await createDetector({ ...maxPixelsOption(args.maxPixels), ...(args.model !== undefined ? { model: args.model } : {}) });
   try {
     let failed = 0;
     for (const [i, input] of images.entries()) {
+      const done = alreadyDone(targets, i, args.skipExisting);
+      if (done !== undefined) {
+        out.skipped(input, done);
+        continue;
+      }
       const [result] = await detector.detectEach([input], { ...options, keepImage: targets !== undefined });
       if (!result!.ok) {
         failed++;

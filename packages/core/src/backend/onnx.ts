@@ -53,6 +53,18 @@ export interface OnnxSession {
   session: ort.InferenceSession;
   provider: OnnxProvider;
   ort: Ort;
+  /** Frees the native session; later calls do nothing. */
+  release(): Promise<void>;
+}
+
+let open = 0;
+
+/**
+ * Sessions opened by `createOnnxSession` and not yet released: what a long-running service watches (with
+ * `tf.memory()` for tfjs) to see that disposed pipelines gave their native memory back.
+ */
+export function openOnnxSessions(): number {
+  return open;
 }
 
 /** Opens an ONNX model on the first provider that works. */
@@ -71,7 +83,19 @@ export async function createOnnxSession(model: string | Uint8Array, options: Onn
         typeof model === 'string'
           ? await ort.InferenceSession.create(model, sessionOptions)
           : await ort.InferenceSession.create(model, sessionOptions);
-      return { session, provider, ort };
+      open++;
+      let released = false;
+      return {
+        session,
+        provider,
+        ort,
+        async release() {
+          if (released) return;
+          released = true;
+          open--;
+          await session.release();
+        },
+      };
     } catch (error) {
       errors.push(`${provider}: ${errorMessage(error)}`);
     }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openOnnxSessions, selectTfjsBackend } from '@dlkit/core';
 import { readAudio, SAMPLE_RATE } from '../audio/read-audio.js';
 import { resample } from '../audio/resample.js';
 import { encodeWav } from '../audio/wav.js';
@@ -15,6 +16,28 @@ import { mergeWindows, slidingWindows } from './windows.js';
 
 const FSDD = fileURLToPath(new URL('../../../../../shared/data/fsdd/recordings', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'dl-speech-'));
+
+describe('no leaks over many transcriptions', () => {
+  it('1,000 transcriptions leave no tensors; dispose() releases the VAD session and the digits model', async () => {
+    const { tf } = await selectTfjsBackend();
+    const tensors = tf.memory().numTensors;
+    const sessions = openOnnxSessions();
+    const own = await createTranscriber();
+    expect(openOnnxSessions()).toBeGreaterThan(sessions);
+    const takes = await Promise.all(['3_theo_0.wav', '8_lucas_1.wav', '0_george_2.wav'].map((f) => readAudio(join(FSDD, f))));
+    const clip = (i: number) => encodeWav(takes[i % takes.length]!, { sampleRate: SAMPLE_RATE });
+    try {
+      for (let i = 0; i < 3; i++) await own.transcribe(clip(i));
+      const baseline = tf.memory().numTensors;
+      for (let i = 0; i < 1000; i++) await own.transcribe(clip(i));
+      expect(tf.memory().numTensors).toBe(baseline);
+    } finally {
+      await own.dispose();
+    }
+    expect(openOnnxSessions()).toBe(sessions);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+});
 
 describe('spoken digits with the embedded model (trained here on FSDD) and Silero VAD', () => {
   let transcriber: Transcriber;

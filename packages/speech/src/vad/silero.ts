@@ -179,7 +179,7 @@ export async function createVad(): Promise<Vad> {
       return first === undefined ? samples : samples.subarray(Math.round(first * SAMPLE_RATE), Math.round(last * SAMPLE_RATE));
     },
     async dispose() {
-      await handle?.session.release();
+      await handle?.release();
       handle = undefined;
     },
   };

@@ -43,7 +43,7 @@ export async function createRuntime(loaded: LoadedManifest, options: RuntimeOpti
           for (const t of Object.values(outputs)) t.dispose();
         }
       },
-      dispose: () => onnx.session.release(),
+      dispose: () => onnx.release(),
     };
   }
   if (manifest.runtime === 'tfjs-layers') {

@@ -44,6 +44,9 @@ const NETS = ['ssdMobilenetv1', 'faceLandmark68Net', 'faceRecognitionNet', 'ageG
 
 type FaceApi = typeof import('@vladmandic/face-api');
 
+/** Analyzers alive: face-api keeps its networks as process-wide singletons, freed when the last one is disposed. */
+let analyzers = 0;
+
 /**
  * Faces with the embedded face-api models (SSD MobileNetV1 detector, landmarks, recognition, age/gender,
  * expression), run by @vladmandic/face-api's own code on the same tfjs (its wasm build shares our backend).
@@ -59,6 +62,7 @@ export async function createFaceAnalyzer(options: FaceAnalyzerOptions = {}): Pro
   for (const net of NETS) {
     if (!faceapi.nets[net].isLoaded) await faceapi.nets[net].loadFromDisk(loaded.dir);
   }
+  analyzers++;
   const detectorOptions = new faceapi.SsdMobilenetv1Options({ minConfidence: options.minConfidence ?? spec.minConfidence });
   let disposed = false;
 
@@ -115,8 +119,9 @@ export async function createFaceAnalyzer(options: FaceAnalyzerOptions = {}): Pro
       return { distance, threshold: spec.matchThreshold, samePerson: distance < spec.matchThreshold };
     },
     async dispose() {
-      // The networks stay loaded for the next analyzer in this process (face-api keeps them as singletons).
+      if (disposed) return;
       disposed = true;
+      if (--analyzers === 0) for (const net of NETS) faceapi.nets[net].dispose(false);
     },
   };
 }

@@ -13,6 +13,7 @@ export function speechRoutes({ pipelines, queue }: ServerContext): Hono {
     let input: string | undefined;
     try {
       const format = choiceParam(c.req.query('format'), 'format', ['json', 'srt', 'vtt'], 'json');
+      queue.admit();
       const upload = await readUpload(c, AUDIO);
       input = upload.name;
       const output = await queue.run(async () => (await pipelines.transcriber()).transcribe(upload.bytes, { name: upload.name }));

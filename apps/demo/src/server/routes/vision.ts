@@ -14,6 +14,7 @@ export function visionRoutes({ pipelines, queue }: ServerContext): Hono {
     try {
       const topk = intParam(c.req.query('topk'), 'topk', { min: 1, max: 1000, fallback: 5 });
       const model = c.req.query('model') ?? 'mobilenetv2';
+      queue.admit();
       const upload = await readUpload(c, IMAGE);
       input = upload.name;
       const output = await queue.run(async () => (await pipelines.classifier(model)).classify(upload.bytes, { topk }));
@@ -28,6 +29,7 @@ export function visionRoutes({ pipelines, queue }: ServerContext): Hono {
     try {
       const threshold = fractionParam(c.req.query('threshold'), 'threshold');
       const annotate = c.req.query('image') === '1';
+      queue.admit();
       const upload = await readUpload(c, IMAGE);
       input = upload.name;
       const body = await queue.run(async () => {
@@ -49,6 +51,7 @@ export function visionRoutes({ pipelines, queue }: ServerContext): Hono {
   routes.post('/faces', async (c) => {
     let input: string | undefined;
     try {
+      queue.admit();
       const upload = await readUpload(c, IMAGE);
       input = upload.name;
       const output = await queue.run(async () => (await pipelines.faces()).analyze(upload.bytes));
