@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,9 +39,25 @@ function broken(c: HostileCase, outcome: Outcome): string | undefined {
 }
 
 /** Runs `dl` on many inputs at once with --json; every input must be answered, as its case says. */
-function dlBatch(args: string[], batch: HostileCase[], inputOf: (input: string) => string = (i) => i, timeoutMs = 180_000) {
+/** `dl` run to its end without blocking the test worker (a long blocked worker misses vitest's heartbeats). */
+function dlAsync(args: string[], timeoutMs: number): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr });
+    });
+  });
+}
+
+async function dlBatch(args: string[], batch: HostileCase[], inputOf: (input: string) => string = (i) => i, timeoutMs = 180_000) {
   const started = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args, ...batch.map((c) => c.path), '--json'], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  const r = await dlAsync([...args, ...batch.map((c) => c.path), '--json'], timeoutMs);
   const seconds = (performance.now() - started) / 1000;
   expect(r.signal, `dl ${args.join(' ')} was killed after ${seconds.toFixed(0)} s`).toBeNull();
   const lines = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { input: string; output?: unknown; error?: { code: string; message: string } });
@@ -121,12 +137,12 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
     expect((performance.now() - started) / 1000).toBeLessThan(240);
   });
 
-  it('images: dl vision classify answers each in one run, and dl vision detect --out writes only the good ones', () => {
+  it('images: dl vision classify answers each in one run, and dl vision detect --out writes only the good ones', async () => {
     const images = of('image');
-    const classified = dlBatch(['vision', 'classify'], images);
+    const classified = await dlBatch(['vision', 'classify'], images);
     expect(classified.problems).toEqual([]);
     const out = join(dir, 'annotated');
-    const detected = dlBatch(['vision', 'detect', '--out', out], images);
+    const detected = await dlBatch(['vision', 'detect', '--out', out], images);
     expect(detected.problems).toEqual([]);
     const written = readdirSync(out);
     expect(written.length).toBe(detected.lines.filter((l) => l.output !== undefined).length);
@@ -151,7 +167,7 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
     }
     expect(problems).toEqual([]);
     const out = join(dir, 'subtitles');
-    const spawned = dlBatch(['speech', 'transcribe', '--format', 'srt', '--out', out], audio);
+    const spawned = await dlBatch(['speech', 'transcribe', '--format', 'srt', '--out', out], audio);
     expect(spawned.problems).toEqual([]);
     const written = readdirSync(out);
     expect(written.length).toBe(spawned.lines.filter((l) => l.output !== undefined).length);
@@ -176,12 +192,12 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
     }
     expect(problems).toEqual([]);
     // A line is answered as `file:line`.
-    const spawned = dlBatch(['nlp', 'sentiment'], texts, (input) => input.replace(/:\d+$/, ''), 300_000);
+    const spawned = await dlBatch(['nlp', 'sentiment'], texts, (input) => input.replace(/:\d+$/, ''), 300_000);
     expect(spawned.problems).toEqual([]);
   }, 400_000);
 
-  it('tables: dl nlp sentiment --column review answers each row or says why the file cannot be used', () => {
-    const spawned = dlBatch(['nlp', 'sentiment', '--column', 'review'], of('table'), (input) => input.replace(/:\d+$/, ''));
+  it('tables: dl nlp sentiment --column review answers each row or says why the file cannot be used', async () => {
+    const spawned = await dlBatch(['nlp', 'sentiment', '--column', 'review'], of('table'), (input) => input.replace(/:\d+$/, ''));
     expect(spawned.problems).toEqual([]);
   });
 

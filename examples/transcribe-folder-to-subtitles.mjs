@@ -1,0 +1,21 @@
+// Transcribes every recording in a folder and writes an .srt beside each one (skips those already done).
+// Usage: node examples/transcribe-folder-to-subtitles.mjs <folder> [--model onnx-community/whisper-tiny.en]
+import { existsSync } from 'node:fs';
+import { expandInputs, writeFileAtomic } from '@dlkit/core';
+import { AUDIO_EXTENSIONS, createTranscriber, toSrt } from '@dlkit/speech';
+
+const [folder, flag, model] = process.argv.slice(2);
+if (!folder) throw new Error('usage: transcribe-folder-to-subtitles.mjs <folder> [--model id]');
+const transcriber = await createTranscriber(flag === '--model' ? { model } : {});
+for (const file of await expandInputs([folder], { extensions: AUDIO_EXTENSIONS })) {
+  const srt = file.replace(/\.[^.]+$/, '.srt');
+  if (existsSync(srt)) continue;
+  try {
+    const { text, chunks } = await transcriber.transcribe(file);
+    await writeFileAtomic(srt, toSrt(chunks)); // whole or not at all: a rerun after Ctrl-C goes on
+    console.log(`${file}: ${text}`);
+  } catch (error) {
+    console.error(`${file}: ${error.code ?? 'ERROR'}: ${error.message}`);
+  }
+}
+await transcriber.dispose();

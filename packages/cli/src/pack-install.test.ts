@@ -1,0 +1,165 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The packages as a user gets them: packed tarballs installed with npm into a folder outside the repository, with
+// their dependencies from the registry, and used by plain scripts. Slow (minutes), as a real install is.
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const DATA = join(REPO, '../shared/data');
+const PACKAGES = ['core', 'vision', 'nlp', 'speech', 'cli'] as const;
+const INSTALL_MS = 600_000;
+
+let work: string;
+const tarballs: Record<string, string> = {};
+
+/** npm without the settings pnpm passes to the scripts it runs, and without onnxruntime-node's CUDA download. */
+function npmEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|pnpm_)/i.test(k)));
+  return { ...env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+}
+
+/** Runs a command to its end without blocking the test worker (a blocked worker misses vitest's heartbeats). */
+async function run(command: string, args: string[], cwd: string, timeout = 120_000): Promise<{ stdout: string }> {
+  try {
+    return await promisify(execFile)(command, args, { cwd, encoding: 'utf8', env: npmEnv(), timeout, maxBuffer: 32 * 1024 * 1024 });
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${e.code}:\n${e.stdout}\n${e.stderr}`);
+  }
+}
+
+/** A new npm project holding the given packed packages, and a script runner in it. */
+async function project(name: string, packages: Array<(typeof PACKAGES)[number]>) {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  await run('npm', ['init', '-y'], dir);
+  await run('npm', ['install', ...packages.map((p) => tarballs[p]!)], dir, INSTALL_MS);
+  return {
+    dir,
+    async script(file: string, code: string, ...args: string[]) {
+      writeFileSync(join(dir, file), code);
+      return (await run(process.execPath, [file, ...args], dir)).stdout.trim();
+    },
+  };
+}
+
+describe('packed packages installed with npm outside the repository', () => {
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'dlkit-pack-'));
+    const packs = join(work, 'packs');
+    mkdirSync(packs);
+    for (const p of PACKAGES) {
+      await run('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', packs], join(REPO, 'packages', p));
+    }
+    for (const file of readdirSync(packs)) tarballs[/^dlkit-(\w+)-/.exec(file)![1]!] = join(packs, file);
+  }, INSTALL_MS);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('each tarball holds built code, types, README, LICENSE and its models, and nothing else', async () => {
+    for (const p of PACKAGES) {
+      const files = (await run('tar', ['tzf', tarballs[p]!], work)).stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
+      expect(files, p).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', p === 'cli' ? 'dist/bin.js' : 'dist/index.d.ts']));
+      const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts)|models\/.+|samples\/.+)$/.test(f) || /\.test\.|\.map$|fixtures\//.test(f));
+      expect(stray, p).toEqual([]);
+      const manifest = JSON.parse((await run('tar', ['xzf', tarballs[p]!, '-O', 'package/package.json'], work)).stdout) as { dependencies?: Record<string, string> };
+      expect(Object.values(manifest.dependencies ?? {}).filter((v) => v.startsWith('workspace:')), p).toEqual([]);
+    }
+  });
+
+  it('publint finds nothing to fix in any package', async () => {
+    for (const p of PACKAGES) {
+      const { stdout } = await run(join(REPO, 'node_modules/.bin/publint'), ['--strict'], join(REPO, 'packages', p));
+      expect(stdout, p).toMatch(/All good!/);
+    }
+  }, INSTALL_MS);
+
+  it('@dlkit/vision: classifies a photo from ESM and reads a digit from CommonJS', async () => {
+    const vision = await project('vision', ['core', 'vision']);
+    const label = await vision.script(
+      'classify.mjs',
+      `import { createClassifier } from '@dlkit/vision';
+const classifier = await createClassifier();
+const [top] = await classifier.classify(process.argv[2]);
+console.log(top.label);
+await classifier.dispose();
+`,
+      join(REPO, 'packages/vision/samples/cat.jpg'),
+    );
+    expect(label).toMatch(/Mau|tabby|tiger cat|Egyptian/);
+    const digit = await vision.script(
+      'digit.cjs',
+      `const { createClassifier } = require('@dlkit/vision');
+(async () => {
+  const digits = await createClassifier({ model: 'digits' });
+  console.log((await digits.classify(process.argv[2]))[0].label);
+  await digits.dispose();
+})();
+`,
+      join(REPO, 'packages/vision/samples/digit-7-paper.jpg'),
+    );
+    expect(digit).toBe('7');
+  }, INSTALL_MS);
+
+  it('@dlkit/nlp: scores a sentence from ESM and summarizes from CommonJS', async () => {
+    const nlp = await project('nlp', ['core', 'nlp']);
+    expect(
+      await nlp.script(
+        'sentiment.mjs',
+        `import { createSentimentAnalyzer } from '@dlkit/nlp';
+const sentiment = await createSentimentAnalyzer();
+console.log((await sentiment.classify('A warm, funny and beautifully acted film.'))[0].label);
+await sentiment.dispose();
+`,
+      ),
+    ).toBe('POSITIVE');
+    expect(
+      await nlp.script(
+        'summary.cjs',
+        `const { summarizeExtractive } = require('@dlkit/nlp');
+const text = 'The river floods the valley every spring. My neighbour collects stamps. The floods leave rich soil in the valley.';
+console.log(summarizeExtractive(text, { sentences: 1 })[0].summary_text);
+`,
+      ),
+    ).toMatch(/flood/);
+  }, INSTALL_MS);
+
+  it('@dlkit/speech: transcribes an FSDD recording from ESM and reads its samples from CommonJS', async () => {
+    const speech = await project('speech', ['core', 'speech']);
+    const wav = join(DATA, 'fsdd/recordings/4_nicolas_2.wav');
+    expect(
+      await speech.script(
+        'transcribe.mjs',
+        `import { createTranscriber } from '@dlkit/speech';
+const transcriber = await createTranscriber();
+console.log((await transcriber.transcribe(process.argv[2])).text);
+await transcriber.dispose();
+`,
+        wav,
+      ),
+    ).toBe('four');
+    expect(
+      Number(
+        await speech.script(
+          'samples.cjs',
+          `const { readAudio, SAMPLE_RATE } = require('@dlkit/speech');
+readAudio(process.argv[2]).then((samples) => console.log(samples.length / SAMPLE_RATE));
+`,
+          wav,
+        ),
+      ),
+    ).toBeGreaterThan(0.2);
+  }, INSTALL_MS);
+
+  it('@dlkit/cli: npx dl --help and npx dl vision classify --json', async () => {
+    const cli = await project('cli', ['core', 'vision', 'nlp', 'speech', 'cli']);
+    expect((await run('npx', ['--no-install', 'dl', '--help'], cli.dir)).stdout).toMatch(/vision classify/);
+    const line = JSON.parse((await run('npx', ['--no-install', 'dl', 'vision', 'classify', join(REPO, 'packages/vision/samples/cat.jpg'), '--json'], cli.dir)).stdout) as {
+      output: Array<{ label: string }>;
+    };
+    expect(line.output).toHaveLength(5);
+  }, INSTALL_MS);
+});
