@@ -7,10 +7,10 @@
 //   { error: [codes...] }  it must fail with one of these DlError codes (exit 1 in the CLI, one stderr line),
 //   'ok'                   it must give a result,
 //   'any'                  a result or a typed error, but never a crash or a hang (damage a decoder may survive).
-import { mkdir, readFile, writeFile, cp } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32 } from 'node:zlib';
+import { crc32, gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -154,7 +154,7 @@ export async function writeHostileCorpus(dir) {
   await add('image', 'wav.jpg', wav(tone(0.2, 16000), 16000), unreadable, 'a WAV named .jpg');
   await add('image', 'pdf.jpg', Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'), unreadable, 'a PDF named .jpg');
   await add('image', 'zip.png', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), noise(400, 77)]), unreadable, 'a ZIP header named .png');
-  await add('image', 'gzip.png', (await import('node:zlib')).gzipSync(formats.png), unreadable, 'a gzipped PNG');
+  await add('image', 'gzip.png', gzipSync(formats.png), unreadable, 'a gzipped PNG');
   await add('image', 'elf.jpg', Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), noise(2000, 99)]), unreadable, 'an ELF header named .jpg');
   await add('image', 'bmp-header.jpg', Buffer.concat([Buffer.from('BM'), noise(60, 3)]), unreadable, 'a broken BMP header');
   await add('image', 'cmyk.jpg', await base.clone().toColourspace('cmyk').jpeg().toBuffer(), 'ok', 'CMYK JPEG');
@@ -298,7 +298,7 @@ export async function writeHostileCorpus(dir) {
   const json = (change) => editManifest((text) => JSON.stringify(change(JSON.parse(text))));
   const invalid = ['MODEL_INVALID'];
   await model('tampered-weights', async (folder) => {
-    const weights = (await import('node:fs')).readdirSync(folder).find((f) => f.endsWith('.bin'));
+    const weights = (await readdir(folder)).find((f) => f.endsWith('.bin'));
     const bytes = await readFile(join(folder, weights));
     bytes[100] ^= 0xff;
     await writeFile(join(folder, weights), bytes);
@@ -310,14 +310,8 @@ export async function writeHostileCorpus(dir) {
   await model('manifest-array', editManifest(() => '[]'), invalid, 'a manifest that is a JSON array');
   await model('no-sha', json((m) => ({ ...m, sha256: {} })), invalid, 'a manifest without sha256 entries');
   await model('wrong-task', json((m) => ({ ...m, task: 'object-detection' })), ['MODEL_INVALID', 'INPUT_UNSUPPORTED'], 'a detector manifest given to the classifier');
-  await model('missing-file', async (folder) => {
-    const { rm } = await import('node:fs/promises');
-    await rm(join(folder, 'model.json'));
-  }, ['MODEL_INVALID', 'MODEL_NOT_FOUND'], 'a manifest naming a file that is gone');
-  await model('no-manifest', async (folder) => {
-    const { rm } = await import('node:fs/promises');
-    await rm(join(folder, 'dlkit.json'));
-  }, ['MODEL_INVALID', 'MODEL_NOT_FOUND'], 'a folder without dlkit.json');
+  await model('missing-file', (folder) => rm(join(folder, 'model.json')), ['MODEL_INVALID', 'MODEL_NOT_FOUND'], 'a manifest naming a file that is gone');
+  await model('no-manifest', (folder) => rm(join(folder, 'dlkit.json')), ['MODEL_INVALID', 'MODEL_NOT_FOUND'], 'a folder without dlkit.json');
 
   // ---- references where a model *name* is expected (hub ids for `dl models pull`) ----
   for (const reference of ['../../etc/passwd', '/etc/passwd', '..', '~/models/x', 'org/name/../../../etc', 'org/../name', '%2e%2e/%2e%2e/etc', 'C:\\Windows\\win.ini', 'org/name?revision=../../x']) {

@@ -27,18 +27,24 @@ let dir: string;
 let cases: HostileCase[];
 const of = (domain: HostileCase['domain']) => cases.filter((c) => c.domain === domain);
 
-/** Why an outcome breaks its case's promise, or undefined when it keeps it. */
-function broken(c: HostileCase, outcome: Outcome): string | undefined {
-  const name = `${c.path} (${c.why})`;
-  if (outcome.ok) return typeof c.expect === 'object' ? `${name}: gave a result, expected ${c.expect.error.join('|')}` : undefined;
-  if (!isDlError(outcome.error)) return `${name}: threw a plain ${String(outcome.error)}, not a DlError`;
-  if (c.expect === 'ok') return `${name}: failed ${outcome.error.code}: ${outcome.error.message}`;
-  if (typeof c.expect === 'object' && !c.expect.error.includes(outcome.error.code)) return `${name}: failed ${outcome.error.code}, expected ${c.expect.error.join('|')}`;
-  if (/\n/.test(outcome.error.message)) return `${name}: a message of several lines`;
+const named = (c: HostileCase) => `${c.path} (${c.why})`;
+
+/** Why a typed failure (a DlError, or the CLI's JSON `{code, message}`) breaks its case's promise, if it does. */
+function brokenCode(c: HostileCase, error: { code: string; message: string }): string | undefined {
+  if (c.expect === 'ok') return `${named(c)}: failed ${error.code}: ${error.message}`;
+  if (typeof c.expect === 'object' && !c.expect.error.includes(error.code as DlErrorCode)) return `${named(c)}: failed ${error.code}, expected ${c.expect.error.join('|')}`;
+  if (error.code === 'INTERNAL') return `${named(c)}: an untyped error: ${error.message}`;
+  if (/\n/.test(error.message)) return `${named(c)}: a message of several lines`;
   return undefined;
 }
 
-/** Runs `dl` on many inputs at once with --json; every input must be answered, as its case says. */
+/** Why a library outcome breaks its case's promise, or undefined when it keeps it. */
+function broken(c: HostileCase, outcome: Outcome): string | undefined {
+  if (outcome.ok) return typeof c.expect === 'object' ? `${named(c)}: gave a result, expected ${c.expect.error.join('|')}` : undefined;
+  if (!isDlError(outcome.error)) return `${named(c)}: threw a plain ${String(outcome.error)}, not a DlError`;
+  return brokenCode(c, outcome.error);
+}
+
 /** `dl` run to its end without blocking the test worker (a long blocked worker misses vitest's heartbeats). */
 function dlAsync(args: string[], timeoutMs: number): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -55,6 +61,7 @@ function dlAsync(args: string[], timeoutMs: number): Promise<{ status: number | 
   });
 }
 
+/** Runs `dl` on many inputs at once with --json; every input must be answered, as its case says. */
 async function dlBatch(args: string[], batch: HostileCase[], inputOf: (input: string) => string = (i) => i, timeoutMs = 180_000) {
   const started = performance.now();
   const r = await dlAsync([...args, ...batch.map((c) => c.path), '--json'], timeoutMs);
@@ -71,9 +78,7 @@ async function dlBatch(args: string[], batch: HostileCase[], inputOf: (input: st
     }
     for (const a of answers) {
       if (a.error) errors++;
-      const outcome: Outcome = a.error ? { ok: false, error: Object.assign(new (class extends Error {})(a.error.message), { code: a.error.code }) } : { ok: true };
-      // The JSON error carries only code and message: judge them as the library's DlError would be.
-      const problem = a.error ? brokenCode(c, a.error) : broken(c, outcome);
+      const problem = a.error ? brokenCode(c, a.error) : broken(c, { ok: true });
       if (problem) problems.push(problem);
     }
   }
@@ -84,14 +89,6 @@ async function dlBatch(args: string[], batch: HostileCase[], inputOf: (input: st
   expect(stderr.filter((l) => !/^dl: [A-Z_]+: /.test(l) && !/^\r?\s*\S.*\[\d+\/\d+\]|^warning/i.test(l)), 'stray stderr lines').toEqual([]);
   expect(r.status).toBe(errors > 0 ? 1 : 0);
   return { problems, seconds, lines };
-}
-
-function brokenCode(c: HostileCase, error: { code: string; message: string }): string | undefined {
-  const name = `${c.path} (${c.why})`;
-  if (c.expect === 'ok') return `${name}: failed ${error.code}: ${error.message}`;
-  if (typeof c.expect === 'object' && !c.expect.error.includes(error.code as DlErrorCode)) return `${name}: failed ${error.code}, expected ${c.expect.error.join('|')}`;
-  if (error.code === 'INTERNAL') return `${name}: an untyped error: ${error.message}`;
-  return undefined;
 }
 
 /** Each item's outcome from a library call that settles per item. */

@@ -55,14 +55,19 @@ export async function readUpload(c: Context, kind: MediaKind): Promise<Upload> {
   return upload;
 }
 
+/** The parsed JSON body; one that does not parse is a 400. */
+export async function readJson(c: Context): Promise<unknown> {
+  return c.req.json().catch(() => {
+    throw new ApiError(400, 'INVALID_ARGUMENT', 'The body is not valid JSON.');
+  });
+}
+
 /** A JSON body `{text}` or a text/plain body; `texts` (an array) for several at once. */
 export async function readTexts(c: Context): Promise<{ texts: string[]; batch: boolean; body: Record<string, unknown> }> {
   const type = baseType(c.req.header('content-type'));
   if (type === 'text/plain') return { texts: [await c.req.text()], batch: false, body: {} };
   if (type !== 'application/json') throw new ApiError(415, 'INPUT_UNSUPPORTED', `The body is ${type || 'untyped'}; send JSON {"text": "..."} or text/plain.`);
-  const body: unknown = await c.req.json().catch(() => {
-    throw new ApiError(400, 'INVALID_ARGUMENT', 'The body is not valid JSON.');
-  });
+  const body = await readJson(c);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'INVALID_ARGUMENT', 'The body must be a JSON object: {"text": "..."}.');
   const record = body as Record<string, unknown>;
   if (typeof record.text === 'string') return { texts: [record.text], batch: false, body: record };

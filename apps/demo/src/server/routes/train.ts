@@ -1,18 +1,18 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { ApiError, errorResponse } from '../api-error.js';
+import { errorResponse } from '../api-error.js';
 import { intParam } from '../params.js';
 import type { ServerContext } from '../server-context.js';
+import { readJson } from '../upload.js';
 import type { TrainEvent } from '../train/digits-trainer.js';
 
 /** Seconds between SSE comments, so that proxies and browsers keep an idle stream open. */
 const HEARTBEAT_MS = 15_000;
 
-async function jsonBody(c: { req: { header(name: string): string | undefined; json(): Promise<unknown> } }): Promise<Record<string, unknown>> {
+/** Options in a JSON body; none without one. */
+async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   if (!(c.req.header('content-type') ?? '').startsWith('application/json')) return {};
-  const body = await c.req.json().catch(() => {
-    throw new ApiError(400, 'INVALID_ARGUMENT', 'The body is not valid JSON.');
-  });
+  const body = await readJson(c);
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
 }
 
