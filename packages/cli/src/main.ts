@@ -83,6 +83,24 @@ const COMMANDS = {
     'skip-existing': { type: 'boolean' },
   },
   'speech vad': {},
+  batch: {
+    out: { type: 'string' },
+    list: { type: 'string' },
+    workers: { type: 'string' },
+    'skip-existing': { type: 'boolean' },
+    'retry-errors': { type: 'boolean' },
+    model: { type: 'string' },
+    topk: { type: 'string' },
+    threshold: { type: 'string' },
+    sentences: { type: 'string' },
+    'max-pixels': { type: 'string' },
+    threads: { type: 'string' },
+    queue: { type: 'string' },
+    'queue-name': { type: 'string' },
+    attempts: { type: 'string' },
+    status: { type: 'boolean' },
+  },
+  worker: { queue: { type: 'string' }, 'queue-name': { type: 'string' }, concurrency: { type: 'string' }, 'lock-ms': { type: 'string' } },
   'models list': {},
   'models pull': { task: { type: 'string' }, dtype: { type: 'string' } },
   doctor: {},
@@ -234,6 +252,36 @@ export async function main(argv: string[]): Promise<number> {
         case 'speech vad': {
           const { speechVad } = await import('./commands/speech.js');
           return await speechVad({ inputs: rest }, out);
+        }
+        case 'batch': {
+          const { batch } = await import('./commands/batch.js');
+          const flag = (name: string) => values[name] as string | undefined;
+          return await batch(
+            {
+              positionals: rest,
+              out: flag('out'),
+              list: flag('list'),
+              workers: flag('workers'),
+              skipExisting: values['skip-existing'] === true,
+              retryErrors: values['retry-errors'] === true,
+              model: flag('model'),
+              topk: flag('topk'),
+              threshold: flag('threshold'),
+              sentences: flag('sentences'),
+              maxPixels: flag('max-pixels'),
+              threads: flag('threads'),
+              queue: flag('queue'),
+              queueName: flag('queue-name'),
+              attempts: flag('attempts'),
+              status: values.status === true,
+            },
+            out,
+          );
+        }
+        case 'worker': {
+          const { worker } = await import('./commands/worker.js');
+          const flag = (name: string) => values[name] as string | undefined;
+          return await worker({ rest, queue: flag('queue'), queueName: flag('queue-name'), concurrency: flag('concurrency'), lockMs: flag('lock-ms') });
         }
         case 'models pull': {
           const { modelsPull } = await import('./commands/models-pull.js');

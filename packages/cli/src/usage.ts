@@ -61,6 +61,25 @@ Commands:
                                 Audio: WAV read directly (any bit depth, rate, channels); MP3, OGG, FLAC, M4A,
                                 WebM through ffmpeg (on the PATH, DL_FFMPEG, or npm @ffmpeg-installer/ffmpeg)
   speech vad <audio...>         Speech segments (start-end, seconds) by Silero VAD
+  batch <task> <inputs...>      Run a task over many inputs on every core: one JSON line per input in --out
+                                (tasks: classify, detect, faces, sentiment, summarize-extractive, transcribe;
+                                inputs: files, folders, globs, URLs; text tasks read .txt/.md files whole)
+      --out FILE                results, {"input","output"} or {"input","error"} per line (required)
+      --workers N               threads, each with its own models (default: one per core)
+      --threads N               classify: onnxruntime threads per worker (default: cores / workers)
+      --list FILE               also the inputs listed in FILE, one per line (- for standard input)
+      --skip-existing           go on with an existing --out: inputs already in it are left alone
+      --retry-errors            go on with an existing --out and run its failed inputs again
+      --model --topk --threshold --sentences --max-pixels   the task's options, as in its own command
+      --queue redis://HOST:PORT queue the inputs as BullMQ jobs for dl worker on any number of machines
+                                (inputs as absolute paths or URLs they can reach) and write their results
+                                to --out as they finish; run again to go on after an interruption
+      --status                  with --queue: how far the batch (or, without inputs, the queue) has got
+      --queue-name NAME         the queue (default dlkit); --attempts N: tries per job (3)
+  worker --queue redis://HOST:PORT   Process dl batch --queue jobs until Ctrl-C or SIGTERM
+      --concurrency N           threads, each with its own models and two jobs at a time (default: one
+                                per core)
+      --lock-ms N               a killed worker's jobs go to another worker after about 2N ms (30000)
   models list                   Models shipped with dlkit
   models pull <org/name> --task T   Download a Hugging Face hub model (transformers.js) into DL_CACHE
                                 for offline use (resumable, each file checked against the hub's hash);

@@ -29,6 +29,11 @@ export class DlError extends Error {
   }
 }
 
+/** Whether a code read back from elsewhere (another thread, a job queue) is one of ours. */
+export function isDlErrorCode(code: string): code is DlErrorCode {
+  return (DL_ERROR_CODES as readonly string[]).includes(code);
+}
+
 export function isDlError(value: unknown, code?: DlErrorCode): value is DlError {
   return value instanceof DlError && (code === undefined || value.code === code);
 }

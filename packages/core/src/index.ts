@@ -1,4 +1,4 @@
-export { DlError, DL_ERROR_CODES, errorMessage, isDlError, type DlErrorCode } from './errors.js';
+export { DlError, DL_ERROR_CODES, errorMessage, isDlError, isDlErrorCode, type DlErrorCode } from './errors.js';
 export {
   probeTfjsBackends,
   selectTfjsBackend,
@@ -53,7 +53,7 @@ export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerSt
 export { ClassificationMetrics, type ClassificationReport, type ClassMetrics } from './train/metrics/classification.js';
 export { fit, evaluate, type FitOptions, type FitResult } from './train/fit.js';
 export type { BatchLogs, Callback, EpochLogs, StopReason, TrainingContext } from './train/callbacks/callback.js';
-export { progressBar, formatEpochLogs, type ProgressBarOptions } from './train/callbacks/progress-bar.js';
+export { progressBar, formatClock, formatEpochLogs, type ProgressBarOptions } from './train/callbacks/progress-bar.js';
 export { earlyStopping, type EarlyStoppingOptions } from './train/callbacks/early-stopping.js';
 export { cosineDecay, reduceOnPlateau, stepDecay, type CosineOptions, type ReduceOnPlateauOptions } from './train/callbacks/lr-schedules.js';
 export { metricLog } from './train/callbacks/metric-log.js';

@@ -10,7 +10,8 @@ export interface ProgressBarOptions {
   mode?: 'bar' | 'lines' | 'off';
 }
 
-function clock(seconds: number): string {
+/** Seconds as `mm:ss` or `h:mm:ss` (`--:--` when not known yet), for ETAs. */
+export function formatClock(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
@@ -52,7 +53,7 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
       const head = `epoch ${ctx.epoch + 1}/${ctx.epochs} `;
       const figures = ` ${ctx.step}/${ctx.stepsPerEpoch} loss ${logs.loss.toFixed(4)} acc ${logs.accuracy.toFixed(4)}`;
       const rate = ` ${(1 / perStep).toFixed(1)} step/s`;
-      const eta = ` ETA ${clock(left)}`;
+      const eta = ` ETA ${formatClock(left)}`;
       const columns = stream.columns || 80; // 0 when the terminal does not say
       // The bar takes what the figures leave of the terminal's width (the rate goes first when it is narrow),
       // so nothing wraps or is cut.

@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+
+// Shared by the batch and queue tests (not itself a test file, and not built into dist).
+export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+export const DATA = fileURLToPath(new URL('../../../../../shared/data', import.meta.url));
+const VISION_SAMPLES = fileURLToPath(new URL('../../../vision/samples', import.meta.url));
+const IMAGES = ['chelsea.png', 'coffee.png', 'dog.jpg', 'horses.jpg', 'person.jpg'].map((f) => join(DATA, 'images', f));
+
+/** The built `dl`, spawned without blocking the test's event loop. */
+export async function dl(args: string[], options: { cwd?: string } = {}) {
+  try {
+    const r = await promisify(execFile)(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 180_000, maxBuffer: 64 * 1024 * 1024, ...options });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+export type Line = { input: string; output?: unknown; error?: { code: string; message: string } };
+export const readLines = (file: string): Line[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Line);
+
+/** `n` distinct real photos: crops of the five shared test images, as JPEG. */
+export async function writePhotos(dir: string, n: number): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const source = IMAGES[i % IMAGES.length]!;
+    const { width = 0, height = 0 } = await sharp(source).metadata();
+    const f = 0.6 + (0.4 * ((i * 37) % 100)) / 100;
+    const file = join(dir, `photo-${String(i).padStart(4, '0')}.jpg`);
+    await sharp(source).extract({ left: 0, top: 0, width: Math.floor(width * f), height: Math.floor(height * f) }).jpeg({ quality: 85 }).toFile(file);
+    files.push(file);
+  }
+  return files;
+}
+

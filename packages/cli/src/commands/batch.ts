@@ -1,0 +1,166 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { DlError, expandInputs, isUrl, STDIN } from '@dlkit/core';
+import { UsageError } from '../cli-error.js';
+import { createTaskPool, threadsPerWorker } from '../batch/pool.js';
+import { batchProgress, type BatchCounts } from '../batch/progress.js';
+import { openResults, readExistingResults } from '../batch/results-file.js';
+import { BATCH_TASKS, isBatchTask, type BatchTask, type TaskOptions } from '../batch/tasks.js';
+import { runLocal } from '../batch/local-run.js';
+import type { Output } from '../output.js';
+import { positiveInt } from './arguments.js';
+
+export interface BatchArgs {
+  /** The task, then its inputs. */
+  positionals: string[];
+  out?: string;
+  list?: string;
+  workers?: string;
+  skipExisting: boolean;
+  retryErrors: boolean;
+  model?: string;
+  topk?: string;
+  threshold?: string;
+  sentences?: string;
+  maxPixels?: string;
+  threads?: string;
+  queue?: string;
+  queueName?: string;
+  attempts?: string;
+  status: boolean;
+}
+
+/** The options each task takes; any other is a usage error rather than silently ignored. */
+const TASK_FLAGS: Record<BatchTask, ReadonlyArray<keyof BatchArgs>> = {
+  classify: ['model', 'topk', 'maxPixels', 'threads'],
+  detect: ['model', 'threshold', 'maxPixels'],
+  faces: ['maxPixels'],
+  sentiment: ['model'],
+  'summarize-extractive': ['sentences'],
+  transcribe: ['model'],
+};
+const FLAG_NAMES: Partial<Record<keyof BatchArgs, string>> = { model: '--model', topk: '--topk', threshold: '--threshold', sentences: '--sentences', maxPixels: '--max-pixels', threads: '--threads' };
+
+export const TEXT_EXTENSIONS = ['.txt', '.md'];
+
+async function extensionsOf(task: BatchTask): Promise<readonly string[]> {
+  if (task === 'sentiment' || task === 'summarize-extractive') return TEXT_EXTENSIONS;
+  if (task === 'transcribe') return (await import('@dlkit/speech')).AUDIO_EXTENSIONS;
+  return (await import('@dlkit/vision')).IMAGE_EXTENSIONS;
+}
+
+function taskOptions(task: BatchTask, args: BatchArgs): TaskOptions {
+  for (const [flag, name] of Object.entries(FLAG_NAMES) as Array<[keyof BatchArgs, string]>) {
+    if (args[flag] !== undefined && !TASK_FLAGS[task].includes(flag)) throw new UsageError(`${name} does not apply to batch ${task}`);
+  }
+  const threshold = args.threshold === undefined ? undefined : Number(args.threshold);
+  if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, got '${args.threshold}'`);
+  const options: TaskOptions = {
+    ...(args.model !== undefined ? { model: args.model } : {}),
+    ...(args.topk !== undefined ? { topk: positiveInt('--topk', args.topk)! } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
+    ...(args.sentences !== undefined ? { sentences: positiveInt('--sentences', args.sentences)! } : {}),
+    ...(args.maxPixels !== undefined ? { maxPixels: positiveInt('--max-pixels', args.maxPixels)! } : {}),
+  };
+  return options;
+}
+
+/**
+ * The inputs of the batch, in order and without repeats: files, folders, globs and URLs from the command line,
+ * then one per line of `--list` (`-`: standard input).
+ */
+async function gatherInputs(args: BatchArgs, inputs: string[], extensions: readonly string[]): Promise<string[]> {
+  if (inputs.includes(STDIN)) throw new UsageError('batch reads no input from standard input; give a list of inputs with --list - instead');
+  const listed =
+    args.list === undefined
+      ? []
+      : (args.list === STDIN ? await readStdin() : await readFile(args.list, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          throw new DlError(error.code === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE', `--list ${args.list}: ${error.message}`);
+        }))
+          .split(/\r?\n/)
+          .map((line) => line.trim())
+          .filter((line) => line !== '' && !line.startsWith('#'));
+  const all = await expandInputs([...inputs, ...listed], { extensions });
+  return [...new Set(all)];
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Where workers on other machines find an input: URLs as they are, paths made absolute. */
+export const inputReference = (input: string) => (isUrl(input) ? input : resolve(input));
+
+/** `dl batch <task> <inputs...> --out results.jsonl [--workers N]`, or the same on a Redis queue with `--queue`. */
+export async function batch(args: BatchArgs, out: Output): Promise<number> {
+  const [taskName, ...rest] = args.positionals;
+  if (args.status && args.queue === undefined) throw new UsageError('--status needs --queue redis://host:port');
+  if (args.status && taskName === undefined) {
+    const { queueStatus } = await import('../batch/queue.js');
+    return queueStatus({ url: args.queue!, name: args.queueName }, out);
+  }
+  if (taskName === undefined) throw new UsageError(`batch needs a task: ${BATCH_TASKS.join(', ')}`);
+  if (!isBatchTask(taskName)) throw new UsageError(`batch has no task '${taskName}'; tasks: ${BATCH_TASKS.join(', ')}`);
+  const task = taskName;
+  const options = taskOptions(task, args);
+  if (rest.length === 0 && args.list === undefined) throw new UsageError(`batch ${task} needs inputs: files, folders, globs, URLs, or --list FILE`);
+  if (args.out === undefined) throw new UsageError('batch needs --out results.jsonl');
+  if (args.queue === undefined && (args.queueName !== undefined || args.attempts !== undefined)) throw new UsageError('--queue-name and --attempts need --queue');
+  const workers = positiveInt('--workers', args.workers) ?? availableParallelism();
+  if (args.queue !== undefined && (args.workers !== undefined || args.threads !== undefined)) throw new UsageError('--workers and --threads are for a local run; with --queue, start dl worker on each machine');
+
+  const inputs = await gatherInputs(args, rest, await extensionsOf(task));
+  if (existsSync(args.out) && !args.skipExisting && !args.retryErrors && !args.status) {
+    throw new DlError('INVALID_ARGUMENT', `${args.out} exists: --skip-existing to go on with it (--retry-errors also runs its failed inputs again), or write to another file`);
+  }
+  const existing = existsSync(args.out) ? await readExistingResults(args.out, { dropErrors: args.retryErrors }) : { done: new Set<string>(), errors: 0 };
+
+  if (args.queue !== undefined) {
+    const { queueBatch, batchStatus } = await import('../batch/queue.js');
+    const queue = { url: args.queue, name: args.queueName };
+    const jobs = inputs.map((input) => ({ input: inputReference(input), task, options }));
+    if (args.status) return batchStatus(queue, jobs, existing.done, out);
+    const attempts = positiveInt('--attempts', args.attempts) ?? 3;
+    return queueBatch({ queue, jobs, done: existing.done, outFile: args.out, attempts }, out);
+  }
+
+  const todo = inputs.filter((input) => !existing.done.has(input));
+  const counts: BatchCounts = { total: todo.length, done: 0, errors: 0 };
+  const skipped = inputs.length - todo.length;
+  if (skipped > 0) process.stderr.write(`dl: batch ${task}: ${skipped} of ${inputs.length} inputs already in ${args.out}, ${todo.length} to do\n`);
+  const pool = await createTaskPool(Math.min(workers, Math.max(1, todo.length)));
+  const threaded = { ...options, threads: positiveInt('--threads', args.threads) ?? threadsPerWorker(pool.workers) };
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(130); // a second Ctrl-C: now
+    process.stderr.write(`\ndl: ${signal}: finishing the inputs in progress; run again with --skip-existing to go on\n`);
+    stop.abort();
+  };
+  let seconds = 0;
+  try {
+    // Models load before the clock starts: the rate and ETA are of inputs only.
+    if (todo.length > 0) await pool.warm(task, threaded);
+    const results = await openResults(args.out);
+    const progress = batchProgress(counts);
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+    try {
+      await runLocal({ task, options: threaded, inputs: todo, pool, write: results.append, counts, onProgress: progress.update, signal: stop.signal });
+      progress.end();
+    } finally {
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      await results.close();
+    }
+    seconds = progress.seconds();
+  } finally {
+    await pool.close();
+  }
+  const summary = { task, out: args.out, inputs: inputs.length, done: counts.done, errors: counts.errors, skipped, seconds: Number(seconds.toFixed(2)), perSecond: Number((counts.done / seconds).toFixed(2)), workers: pool.workers };
+  if (out.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  process.stderr.write(`dl: batch ${task}: ${counts.done} done (${counts.errors} errors), ${skipped} skipped, ${seconds.toFixed(1)} s, ${summary.perSecond}/s on ${pool.workers} workers -> ${args.out}\n`);
+  if (stop.signal.aborted) return 130;
+  return counts.errors > 0 ? 1 : 0;
+}
