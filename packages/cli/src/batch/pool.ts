@@ -34,7 +34,7 @@ export async function createTaskPool(workers: number): Promise<TaskPool> {
     // Threads stay alive between inputs (their models with them), however long the queue is quiet.
     idleTimeout: Number.POSITIVE_INFINITY,
     // Two calls per thread: one decodes its inputs (on libuv's threads) while the other runs the model, so
-    // no core waits for the other stage. 2 workers: 103 -> 192 images/s (bench/RESULTS.md, batch).
+    // no core waits for the other stage: 2 workers went from 163 to 192-197 images/s (bench/RESULTS.md, dl batch).
     concurrentTasksPerWorker: TASKS_PER_WORKER,
     atomics: 'disabled',
   });
