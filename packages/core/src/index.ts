@@ -39,6 +39,7 @@ export { expandInputs, isUrl, readInput, STDIN, type ExpandOptions, type ReadInp
 export { saveLayersModel, loadLayersModel, type SaveModelOptions } from './models/layers-model.js';
 export { loadGraphModel, type GraphModel } from './models/graph-model.js';
 export { writeFileAtomic } from './io/atomic-write.js';
+export { lockFile } from './io/file-lock.js';
 
 // Training
 export { createRng, RNG_STREAM, withSeededMathRandom, type Rng } from './train/random.js';

@@ -67,6 +67,7 @@ describe('dl batch (local worker threads, real models and data)', () => {
     });
     await new Promise((resolve) => child.once('exit', resolve));
     const partial = readFileSync(out, 'utf8');
+    expect(existsSync(`${out}.lock`)).toBe(true); // left by the killed run, taken over below
     expect(partial.split('\n').length).toBeLessThan(288);
 
     const refused = await dl(['batch', 'classify', many, '--out', out]);
@@ -77,6 +78,7 @@ describe('dl batch (local worker threads, real models and data)', () => {
     const resumed = await dl(['batch', 'classify', many, '--out', out, '--skip-existing', '--workers', '2']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/inputs already in/);
+    expect(existsSync(`${out}.lock`)).toBe(false);
     const lines = readLines(out);
     expect(lines).toHaveLength(288);
     expect(new Set(lines.map((l) => l.input)).size).toBe(288);

@@ -309,8 +309,22 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const signal = await stopped;
   clearInterval(report);
   process.stderr.write(`dl worker: ${signal}: finishing the jobs in hand\n`);
-  await worker.close();
-  await pool.close();
+  // A worker that cannot reach Redis would wait for ever to hand its results in: after a grace period it leaves
+  // them, and their lapsed locks give them to another worker.
+  const grace = Math.max(60_000, 2 * options.lockMs);
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = await Promise.race([
+    worker.close().then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), grace))),
+  ]);
+  clearTimeout(timer);
+  if (gaveUp) {
+    process.stderr.write(`dl worker: jobs still in hand after ${grace / 1000} s; leaving them to another worker\n`);
+    await pool!.close();
+    // The Redis client would go on reconnecting and keep the process alive.
+    process.exit(1);
+  }
+  await pool!.close();
   process.stderr.write(`dl worker: stopped after ${done} jobs\n`);
   return 0;
 }

@@ -18,15 +18,17 @@ export interface ExistingResults {
 /**
  * The inputs already in a results file, so that a rerun goes on where the last one stopped. A last line cut
  * short (the writer killed mid-line) is cut off the file: its input is done again. With `dropErrors`, the lines
- * that record an error are taken out of the file (rewritten whole, by rename) and their inputs run again.
+ * that record an error are taken out of the file (rewritten whole, by rename) and their inputs run again. With
+ * `readOnly` the file is left as it is (a cut last line is only skipped): for looking while another writes.
  */
-export async function readExistingResults(path: string, options: { dropErrors?: boolean } = {}): Promise<ExistingResults> {
+export async function readExistingResults(path: string, options: { dropErrors?: boolean; readOnly?: boolean } = {}): Promise<ExistingResults> {
   const done = new Set<string>();
   let errors = 0;
   let whole = 0; // bytes of complete lines
   let lineNumber = 0;
   let dropped = 0;
-  const kept = options.dropErrors ? createWriteStream(join(dirname(path), `.${basename(path)}.tmp-${process.pid}`)) : undefined;
+  // The caller holds the file's lock, so one fixed name for the rewrite cannot clash.
+  const kept = options.dropErrors && !options.readOnly ? createWriteStream(join(dirname(path), `.${basename(path)}.rewrite`)) : undefined;
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
   let pending: string | undefined;
   const take = (line: string) => {
@@ -60,7 +62,7 @@ export async function readExistingResults(path: string, options: { dropErrors?: 
       if (await endsWithNewline(path)) {
         whole += Buffer.byteLength(pending) + 1;
         take(pending);
-      } else {
+      } else if (!options.readOnly) {
         await truncate(path, whole);
       }
     }

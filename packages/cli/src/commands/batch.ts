@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { DlError, expandInputs, isUrl, STDIN } from '@dlkit/core';
+import { DlError, expandInputs, isUrl, lockFile, STDIN } from '@dlkit/core';
 import { UsageError } from '../cli-error.js';
 import { createTaskPool, threadsPerWorker } from '../batch/pool.js';
 import { batchProgress, type BatchCounts } from '../batch/progress.js';
@@ -114,26 +114,49 @@ export async function batch(args: BatchArgs, out: Output): Promise<number> {
   if (args.queue !== undefined && (args.workers !== undefined || args.threads !== undefined)) throw new UsageError('--workers and --threads are for a local run; with --queue, start dl worker on each machine');
 
   const inputs = await gatherInputs(args, rest, await extensionsOf(task));
-  if (existsSync(args.out) && !args.skipExisting && !args.retryErrors && !args.status) {
-    throw new DlError('INVALID_ARGUMENT', `${args.out} exists: --skip-existing to go on with it (--retry-errors also runs its failed inputs again), or write to another file`);
+  const outFile = args.out;
+  if (args.status) {
+    // Read only: a collector may be appending to the file right now.
+    const { batchStatus } = await import('../batch/queue.js');
+    const existing = existsSync(outFile) ? await readExistingResults(outFile, { readOnly: true }) : { done: new Set<string>() };
+    return batchStatus({ url: args.queue!, name: args.queueName }, inputs.map((input) => ({ input: inputReference(input), task, options })), existing.done, out);
   }
-  const existing = existsSync(args.out) ? await readExistingResults(args.out, { dropErrors: args.retryErrors }) : { done: new Set<string>(), errors: 0 };
-
-  if (args.queue !== undefined) {
-    const { queueBatch, batchStatus } = await import('../batch/queue.js');
-    const queue = { url: args.queue, name: args.queueName };
-    const jobs = inputs.map((input) => ({ input: inputReference(input), task, options }));
-    if (args.status) return batchStatus(queue, jobs, existing.done, out);
-    const attempts = positiveInt('--attempts', args.attempts) ?? 3;
-    return queueBatch({ queue, jobs, done: existing.done, outFile: args.out, attempts }, out);
+  if (existsSync(outFile) && !args.skipExisting && !args.retryErrors) {
+    throw new DlError('INVALID_ARGUMENT', `${outFile} exists: --skip-existing to go on with it (--retry-errors also runs its failed inputs again), or write to another file`);
   }
+  const release = await lockFile(outFile);
+  try {
+    const existing = existsSync(outFile) ? await readExistingResults(outFile, { dropErrors: args.retryErrors }) : { done: new Set<string>() };
+    if (args.queue !== undefined) {
+      const { queueBatch } = await import('../batch/queue.js');
+      const jobs = inputs.map((input) => ({ input: inputReference(input), task, options }));
+      const attempts = positiveInt('--attempts', args.attempts) ?? 3;
+      return await queueBatch({ queue: { url: args.queue, name: args.queueName }, jobs, done: existing.done, outFile, attempts }, out);
+    }
+    return await batchHere({ task, options, inputs, done: existing.done, outFile, workers, threads: positiveInt('--threads', args.threads) }, out);
+  } finally {
+    await release();
+  }
+}
 
-  const todo = inputs.filter((input) => !existing.done.has(input));
+interface LocalBatch {
+  task: BatchTask;
+  options: TaskOptions;
+  inputs: string[];
+  done: Set<string>;
+  outFile: string;
+  workers: number;
+  threads: number | undefined;
+}
+
+/** The local run: a thread pool on this machine. */
+async function batchHere({ task, options, inputs, done, outFile, workers, threads }: LocalBatch, out: Output): Promise<number> {
+  const todo = inputs.filter((input) => !done.has(input));
   const counts: BatchCounts = { total: todo.length, done: 0, errors: 0 };
   const skipped = inputs.length - todo.length;
-  if (skipped > 0) process.stderr.write(`dl: batch ${task}: ${skipped} of ${inputs.length} inputs already in ${args.out}, ${todo.length} to do\n`);
+  if (skipped > 0) process.stderr.write(`dl: batch ${task}: ${skipped} of ${inputs.length} inputs already in ${outFile}, ${todo.length} to do\n`);
   const pool = await createTaskPool(Math.min(workers, Math.max(1, todo.length)));
-  const threaded = { ...options, threads: positiveInt('--threads', args.threads) ?? threadsPerWorker(pool.workers) };
+  const threaded = { ...options, threads: threads ?? threadsPerWorker(pool.workers) };
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) process.exit(130); // a second Ctrl-C: now
@@ -144,7 +167,7 @@ export async function batch(args: BatchArgs, out: Output): Promise<number> {
   try {
     // Models load before the clock starts: the rate and ETA are of inputs only.
     if (todo.length > 0) await pool.warm(task, threaded);
-    const results = await openResults(args.out);
+    const results = await openResults(outFile);
     const progress = batchProgress(counts);
     process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
     try {
@@ -158,9 +181,9 @@ export async function batch(args: BatchArgs, out: Output): Promise<number> {
   } finally {
     await pool.close();
   }
-  const summary = { task, out: args.out, inputs: inputs.length, done: counts.done, errors: counts.errors, skipped, seconds: Number(seconds.toFixed(2)), perSecond: Number((counts.done / seconds).toFixed(2)), workers: pool.workers };
+  const summary = { task, out: outFile, inputs: inputs.length, done: counts.done, errors: counts.errors, skipped, seconds: Number(seconds.toFixed(2)), perSecond: Number((counts.done / seconds).toFixed(2)), workers: pool.workers };
   if (out.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-  process.stderr.write(`dl: batch ${task}: ${counts.done} done (${counts.errors} errors), ${skipped} skipped, ${seconds.toFixed(1)} s, ${summary.perSecond}/s on ${pool.workers} workers -> ${args.out}\n`);
+  process.stderr.write(`dl: batch ${task}: ${counts.done} done (${counts.errors} errors), ${skipped} skipped, ${seconds.toFixed(1)} s, ${summary.perSecond}/s on ${pool.workers} workers -> ${outFile}\n`);
   if (stop.signal.aborted) return 130;
   return counts.errors > 0 ? 1 : 0;
 }
