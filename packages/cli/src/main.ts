@@ -137,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
 
     const { createOutput, errorLine: line } = await import('./output.js');
     const out = createOutput(values.json === true);
+    const flag = (name: string) => values[name] as string | undefined;
     try {
       switch (name) {
         case 'vision classify': {
@@ -154,7 +155,6 @@ export async function main(argv: string[]): Promise<number> {
         }
         case 'vision detect': {
           const { visionDetect } = await import('./commands/vision-detect.js');
-          const flag = (name: string) => values[name] as string | undefined;
           return await visionDetect(
             { images: rest, model: flag('model'), threshold: flag('threshold'), iou: flag('iou'), classes: flag('classes'), max: flag('max'), out: flag('out'), maxPixels: flag('max-pixels'), skipExisting: values['skip-existing'] === true },
             out,
@@ -166,12 +166,10 @@ export async function main(argv: string[]): Promise<number> {
         }
         case 'vision fine-tune': {
           const { visionFineTune } = await import('./commands/vision-fine-tune.js');
-          const flag = (name: string) => values[name] as string | undefined;
           return await visionFineTune({ dirs: rest, val: flag('val'), out: flag('out'), epochs: flag('epochs'), size: flag('size'), seed: flag('seed') }, out);
         }
         case 'train': {
           const { train } = await import('./commands/train.js');
-          const flag = (name: string) => values[name] as string | undefined;
           return await train(
             {
               target: rest,
@@ -207,7 +205,6 @@ export async function main(argv: string[]): Promise<number> {
         }
         case 'nlp fine-tune': {
           const { nlpFineTune } = await import('./commands/nlp-fine-tune.js');
-          const flag = (name: string) => values[name] as string | undefined;
           return await nlpFineTune(
             {
               files: rest,
@@ -225,7 +222,6 @@ export async function main(argv: string[]): Promise<number> {
         }
         case 'nlp summarize': {
           const { nlpSummarize } = await import('./commands/nlp-summarize.js');
-          const flag = (name: string) => values[name] as string | undefined;
           return await nlpSummarize(
             {
               inputs: rest,
@@ -243,7 +239,6 @@ export async function main(argv: string[]): Promise<number> {
         }
         case 'speech transcribe': {
           const { speechTranscribe } = await import('./commands/speech.js');
-          const flag = (name: string) => values[name] as string | undefined;
           return await speechTranscribe(
             { inputs: rest, model: flag('model'), language: flag('language'), task: flag('task'), format: flag('format'), out: flag('out'), skipExisting: values['skip-existing'] === true },
             out,
@@ -255,7 +250,6 @@ export async function main(argv: string[]): Promise<number> {
         }
         case 'batch': {
           const { batch } = await import('./commands/batch.js');
-          const flag = (name: string) => values[name] as string | undefined;
           return await batch(
             {
               positionals: rest,
@@ -280,7 +274,6 @@ export async function main(argv: string[]): Promise<number> {
         }
         case 'worker': {
           const { worker } = await import('./commands/worker.js');
-          const flag = (name: string) => values[name] as string | undefined;
           return await worker({ rest, queue: flag('queue'), queueName: flag('queue-name'), concurrency: flag('concurrency'), lockMs: flag('lock-ms') });
         }
         case 'models pull': {

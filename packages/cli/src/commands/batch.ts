@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { DlError, expandInputs, isUrl, lockFile, STDIN } from '@dlkit/core';
+import { DlError, expandInputs, isUrl, lockFile, readInput, STDIN } from '@dlkit/core';
 import { UsageError } from '../cli-error.js';
 import { createTaskPool, threadsPerWorker } from '../batch/pool.js';
 import { batchProgress, type BatchCounts } from '../batch/progress.js';
@@ -43,7 +42,7 @@ const TASK_FLAGS: Record<BatchTask, ReadonlyArray<keyof BatchArgs>> = {
 };
 const FLAG_NAMES: Partial<Record<keyof BatchArgs, string>> = { model: '--model', topk: '--topk', threshold: '--threshold', sentences: '--sentences', maxPixels: '--max-pixels', threads: '--threads' };
 
-export const TEXT_EXTENSIONS = ['.txt', '.md'];
+const TEXT_EXTENSIONS = ['.txt', '.md'];
 
 async function extensionsOf(task: BatchTask): Promise<readonly string[]> {
   if (task === 'sentiment' || task === 'summarize-extractive') return TEXT_EXTENSIONS;
@@ -76,9 +75,8 @@ async function gatherInputs(args: BatchArgs, inputs: string[], extensions: reado
   const listed =
     args.list === undefined
       ? []
-      : (args.list === STDIN ? await readStdin() : await readFile(args.list, 'utf8').catch((error: NodeJS.ErrnoException) => {
-          throw new DlError(error.code === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE', `--list ${args.list}: ${error.message}`);
-        }))
+      : (await readInput(args.list))
+          .toString('utf8')
           .split(/\r?\n/)
           .map((line) => line.trim())
           .filter((line) => line !== '' && !line.startsWith('#'));
@@ -86,14 +84,8 @@ async function gatherInputs(args: BatchArgs, inputs: string[], extensions: reado
   return [...new Set(all)];
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** Where workers on other machines find an input: URLs as they are, paths made absolute. */
-export const inputReference = (input: string) => (isUrl(input) ? input : resolve(input));
+const inputReference = (input: string) => (isUrl(input) ? input : resolve(input));
 
 /** `dl batch <task> <inputs...> --out results.jsonl [--workers N]`, or the same on a Redis queue with `--queue`. */
 export async function batch(args: BatchArgs, out: Output): Promise<number> {
@@ -115,11 +107,12 @@ export async function batch(args: BatchArgs, out: Output): Promise<number> {
 
   const inputs = await gatherInputs(args, rest, await extensionsOf(task));
   const outFile = args.out;
+  const jobs = () => inputs.map((input) => ({ input: inputReference(input), task, options }));
   if (args.status) {
     // Read only: a collector may be appending to the file right now.
     const { batchStatus } = await import('../batch/queue.js');
     const existing = existsSync(outFile) ? await readExistingResults(outFile, { readOnly: true }) : { done: new Set<string>() };
-    return batchStatus({ url: args.queue!, name: args.queueName }, inputs.map((input) => ({ input: inputReference(input), task, options })), existing.done, out);
+    return batchStatus({ url: args.queue!, name: args.queueName }, jobs(), existing.done, out);
   }
   if (existsSync(outFile) && !args.skipExisting && !args.retryErrors) {
     throw new DlError('INVALID_ARGUMENT', `${outFile} exists: --skip-existing to go on with it (--retry-errors also runs its failed inputs again), or write to another file`);
@@ -129,9 +122,8 @@ export async function batch(args: BatchArgs, out: Output): Promise<number> {
     const existing = existsSync(outFile) ? await readExistingResults(outFile, { dropErrors: args.retryErrors }) : { done: new Set<string>() };
     if (args.queue !== undefined) {
       const { queueBatch } = await import('../batch/queue.js');
-      const jobs = inputs.map((input) => ({ input: inputReference(input), task, options }));
       const attempts = positiveInt('--attempts', args.attempts) ?? 3;
-      return await queueBatch({ queue: { url: args.queue, name: args.queueName }, jobs, done: existing.done, outFile, attempts }, out);
+      return await queueBatch({ queue: { url: args.queue, name: args.queueName }, jobs: jobs(), done: existing.done, outFile, attempts }, out);
     }
     return await batchHere({ task, options, inputs, done: existing.done, outFile, workers, threads: positiveInt('--threads', args.threads) }, out);
   } finally {
