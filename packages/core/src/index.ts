@@ -33,9 +33,11 @@ export {
 export { dlSettings, type DlSettings } from './models/settings.js';
 export { pullHubModel, wantedHubFile, type PulledFile, type PullOptions } from './models/hub-download.js';
 export { isTransformersFolder, loadHubPipeline, loadTransformers, type HubPipeline, type HubPipelineOptions, type HubReference, type Transformers } from './models/hub.js';
-export { DEFAULT_MAX_INPUT_BYTES, readInputFile } from './io/read-input.js';
-export { parseCsv } from './io/csv.js';
-export { expandInputs, isUrl, readInput, STDIN, type ExpandOptions, type ReadInputOptions } from './io/inputs.js';
+export { DEFAULT_MAX_INPUT_BYTES, openInputFile, readInputFile, readInputFileStream, type ReadFileOptions } from './io/read-input.js';
+export { DEFAULT_MAX_FIELD_BYTES, parseCsv, readCsv, type CsvOptions, type CsvRecord } from './io/csv.js';
+export { readLines, type Line, type LineOptions } from './io/lines.js';
+export { hostAllowed, MAX_REDIRECTS, parseAllowedHost } from './io/url-hosts.js';
+export { expandInputs, isUrl, readInput, readInputStream, STDIN, type ExpandOptions, type ReadInputOptions } from './io/inputs.js';
 export { saveLayersModel, loadLayersModel, type SaveModelOptions } from './models/layers-model.js';
 export { loadGraphModel, type GraphModel } from './models/graph-model.js';
 export { writeFileAtomic } from './io/atomic-write.js';

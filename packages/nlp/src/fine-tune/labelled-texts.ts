@@ -1,5 +1,4 @@
-import { DlError, readInput } from '@dlkit/core';
-import { decodeText } from '../text/decode.js';
+import { DlError, readInputStream } from '@dlkit/core';
 import { readTableColumns } from '../text/read-texts.js';
 
 export interface LabelledTexts {
@@ -12,9 +11,8 @@ export interface LabelledTexts {
 /** Texts and their labels from two columns of a CSV (with a header row) or JSONL file. */
 export async function readLabelledTexts(path: string, columns: { text: string; label: string }): Promise<LabelledTexts> {
   if (!/\.(csv|jsonl|ndjson)$/i.test(path)) throw new DlError('INPUT_UNSUPPORTED', `${path}: labelled texts come as .csv (with a header) or .jsonl`);
-  const rows = readTableColumns(path, decodeText(await readInput(path), path), [columns.text, columns.label]);
   const out: LabelledTexts = { texts: [], labels: [], skipped: [] };
-  for (const row of rows) {
+  for await (const row of readTableColumns(path, readInputStream(path), [columns.text, columns.label])) {
     if ('error' in row) out.skipped.push(row);
     else if (row.values[0]!.trim() === '' || row.values[1]!.trim() === '') {
       out.skipped.push({ input: row.input, error: new DlError('DATASET_INVALID', `${row.input}: empty ${row.values[0]!.trim() === '' ? 'text' : 'label'}`) });

@@ -31,3 +31,49 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   }
   return bytes.length;
 }
+
+/** Decodes one line or field of UTF-8 (from `textChunks`): bad bytes are an error naming where. */
+export function decodeUtf8(bytes: Uint8Array, name: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch (error) {
+    throw new DlError('INPUT_UNREADABLE', `${name}: not valid UTF-8 (byte ${firstInvalidUtf8(bytes)} of ${bytes.length}); save it as UTF-8`, { cause: error });
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The encoding a text stream's first bytes declare, and how many BOM bytes to drop. */
+function bomOf(head: Uint8Array): { encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; skip: number } {
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', skip: 2 };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
+  return { encoding: 'utf-8', skip: head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0 };
+}
+
+/**
+ * A text stream as `decodeText` reads it, chunk by chunk, for line and CSV readers: UTF-8 bytes (BOM dropped;
+ * UTF-16 with a BOM re-encoded), every line end made \n (a \r at a chunk's end waits for the next chunk).
+ * UTF-8 is checked later, per line or field, so that an error names the line.
+ */
+export async function* textChunks(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  let utf16: InstanceType<typeof TextDecoder> | undefined;
+  let first = true;
+  let carryCr = false;
+  for await (const input of chunks) {
+    let chunk = Buffer.from(input.buffer, input.byteOffset, input.length);
+    if (first && chunk.length > 0) {
+      first = false;
+      const { encoding, skip } = bomOf(chunk);
+      if (encoding !== 'utf-8') utf16 = new TextDecoder(encoding);
+      chunk = chunk.subarray(skip);
+    }
+    if (utf16) chunk = Buffer.from(utf16.decode(chunk, { stream: true }), 'utf8');
+    if (carryCr) chunk = Buffer.concat([Buffer.from([0x0d]), chunk]);
+    carryCr = chunk.at(-1) === 0x0d;
+    if (carryCr) chunk = chunk.subarray(0, -1);
+    // latin1 maps bytes to code units one to one, so this rewrites \r\n and \r without touching other bytes.
+    if (chunk.includes(0x0d)) chunk = Buffer.from(chunk.toString('latin1').replace(/\r\n?/g, '\n'), 'latin1');
+    if (chunk.length > 0) yield chunk;
+  }
+  if (carryCr) yield Buffer.from('\n');
+}

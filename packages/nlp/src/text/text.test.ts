@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,58 @@ describe('reading texts', () => {
     await writeFile(big, `${'word '.repeat(2_000_000)}\nshort\n`);
     const [result] = await readTexts([big], { mode: 'lines' });
     expect(result!.ok && result!.value.map((t) => t.text.length)).toEqual([10_000_000, 5]);
+  });
+});
+
+describe('reading texts in bounded memory', () => {
+  /** A sparse file: `size` NUL bytes on one line (no disk, no time to write), then `tail`. */
+  async function oneHugeLine(name: string, size: number, tail: string): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, '');
+    await truncate(path, size);
+    const handle = await open(path, 'r+');
+    await handle.write(Buffer.from(tail), 0, tail.length, size);
+    await handle.close();
+    return path;
+  }
+
+  it('a 200 MB line fails alone as INPUT_TOO_LARGE naming the limit and the line; the line after it is read', async () => {
+    const path = await oneHugeLine('line-200mb.txt', 200 * 2 ** 20, '\nshort\n');
+    const started = Date.now();
+    const before = process.memoryUsage().rss;
+    expect(await readTexts([path], { mode: 'lines' })).toMatchObject([
+      { ok: false, source: `${path}:1`, error: { code: 'INPUT_TOO_LARGE', message: `${path}:1: a line over the 16777216-byte limit; split it, or raise the limit` } },
+      { ok: true, value: [{ input: `${path}:2`, text: 'short' }] },
+    ]);
+    expect(process.memoryUsage().rss - before).toBeLessThan(150 * 2 ** 20);
+    const [document] = await readTexts([path], { mode: 'document' });
+    expect(document).toMatchObject({ ok: false, error: { code: 'INPUT_TOO_LARGE', message: expect.stringContaining('16777216-byte limit') } });
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
+  it('a CSV quote that never closes keeps the rows before it and fails naming where it opened', async () => {
+    const csv = join(dir, 'unclosed.csv');
+    await writeFile(csv, 'id,review\n1,Fine.\n2,"A quote\nthat never ends.\n3,Dull.\n');
+    expect(await readTexts([csv], { mode: 'lines', column: 'review' })).toMatchObject([
+      { ok: true, value: [{ input: `${csv}:2`, text: 'Fine.' }] },
+      { ok: false, source: csv, error: { code: 'INPUT_UNREADABLE', message: `${csv}:3: a quote opened here never closes; close it, or write a quote inside a field as ""` } },
+    ]);
+  });
+
+  it('streamed lines: UTF-16 with a BOM, CR-only line ends, and a line that is not UTF-8 failing alone', async () => {
+    const utf16 = join(dir, 'utf16.txt');
+    await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Très bien.\r\nDull.', 'utf16le')]));
+    const cr = join(dir, 'cr.txt');
+    await writeFile(cr, 'one\rtwo\r');
+    const bad = join(dir, 'bad.txt');
+    await writeFile(bad, Buffer.concat([Buffer.from('good\nab'), Buffer.from([0xc3, 0x28]), Buffer.from('\nalso good\n')]));
+    expect(await readTexts([utf16, cr, bad], { mode: 'lines' })).toMatchObject([
+      { ok: true, value: [{ input: `${utf16}:1`, text: 'Très bien.' }, { input: `${utf16}:2`, text: 'Dull.' }] },
+      { ok: true, value: [{ input: `${cr}:1`, text: 'one' }, { input: `${cr}:2`, text: 'two' }] },
+      { ok: true, value: [{ input: `${bad}:1`, text: 'good' }] },
+      { ok: false, source: `${bad}:2`, error: { code: 'INPUT_UNREADABLE', message: `${bad}:2: not valid UTF-8 (byte 2 of 4); save it as UTF-8` } },
+      { ok: true, value: [{ input: `${bad}:3`, text: 'also good' }] },
+    ]);
   });
 });
 

@@ -38,10 +38,14 @@ export async function openUpright(input: ImageInput, options: DecodeOptions = {}
       ? await readInput(input, { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) })
       : input;
   const limitInputPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const image = sharp(bytes, { limitInputPixels, failOn: 'error' });
+  // Said here, with the input's name: sharp's own words for it ("Input Buffer is empty") name nothing.
+  if (bytes.length === 0) throw new DlError('INPUT_UNSUPPORTED', `${describe(input)}: empty, not an image`);
+  let image: Sharp;
   let width: number;
   let height: number;
   try {
+    // The constructor throws too (on arguments it refuses), not only the pipeline.
+    image = sharp(bytes, { limitInputPixels, failOn: 'error' });
     // Reading the header here makes unsupported and truncated files fail at the boundary, with the input's name.
     const meta = await image.metadata();
     const sideways = (meta.orientation ?? 1) >= 5;

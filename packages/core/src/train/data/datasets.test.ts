@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +94,29 @@ describe('CSV and JSONL', () => {
     expect(missing.message).toMatch(/no label column 'class'/);
     await writeFile(path, 'a,y\n1,0\n2\n');
     expect((await rejection(fromTabular(path, { label: 'y' }))).message).toMatch(/bad\.csv:3: 1 fields/);
+  });
+
+  it('refuses a FIFO as a table at once instead of waiting for a writer', async () => {
+    const path = join(dir, 'fifo.csv');
+    expect(spawnSync('mkfifo', [path]).status).toBe(0);
+    const error = await rejection(fromTabular(path, { label: 'y' }));
+    expect(isDlError(error, 'INPUT_UNSUPPORTED')).toBe(true);
+    expect(error.message).toMatch(/fifo\.csv: is a FIFO/);
+  });
+
+  it('names the line of a quote that never closes, small or 70 MB, instead of holding the rest of the file as one row', async () => {
+    const small = join(dir, 'unclosed.csv');
+    await writeFile(small, 'a,y\n1,0\n"2,1\n3,0\n');
+    const error = await rejection(fromTabular(small, { label: 'y' }));
+    expect(isDlError(error, 'DATASET_INVALID')).toBe(true);
+    expect(error.message).toMatch(/unclosed\.csv:3: a quote opened in this record never closes/);
+    const large = join(dir, 'unclosed-70mb.csv');
+    await writeFile(large, Buffer.concat([Buffer.from('a,y\n1,0\n"'), Buffer.alloc(70 * 2 ** 20, '2,1\n')]));
+    const before = process.memoryUsage().rss;
+    const tooLarge = await rejection(fromTabular(large, { label: 'y' }));
+    expect(isDlError(tooLarge, 'INPUT_TOO_LARGE')).toBe(true);
+    expect(tooLarge.message).toMatch(/unclosed-70mb\.csv:3: a record over the \d+-byte limit \(inside a quote/);
+    expect((process.memoryUsage().rss - before) / 2 ** 20).toBeLessThan(300);
   });
 });
 

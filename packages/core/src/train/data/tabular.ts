@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DlError, errorMessage } from '../../errors.js';
-import { parseCsv } from '../../io/csv.js';
+import { DEFAULT_MAX_FIELD_BYTES, parseCsv } from '../../io/csv.js';
+import { openInputFile } from '../../io/read-input.js';
 import { classesOf, type Dataset } from './dataset.js';
 
 export interface TabularOptions {
@@ -33,6 +32,7 @@ interface Record_ {
 async function indexRecords(path: string, csv: boolean, onRecord: (text: string, row: number) => void): Promise<Record_[]> {
   const records: Record_[] = [];
   let carry: Buffer[] = [];
+  let carried = 0;
   let recordStart = 0;
   let position = 0;
   let quoted = false;
@@ -42,6 +42,7 @@ async function indexRecords(path: string, csv: boolean, onRecord: (text: string,
     carry.push(chunk.subarray(from, to));
     let text = Buffer.concat(carry).toString('utf8');
     carry = [];
+    carried = 0;
     if (records.length === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.endsWith('\r')) text = text.slice(0, -1);
     if (text.trim() !== '') {
@@ -49,8 +50,10 @@ async function indexRecords(path: string, csv: boolean, onRecord: (text: string,
       records.push({ start: recordStart, end, line: recordLine });
     }
   };
+  // Training files may be larger than memory: no byte cap on the file, but it must be a regular one.
+  const { handle } = await openInputFile(path, { maxBytes: Number.MAX_SAFE_INTEGER });
   try {
-    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for await (const chunk of handle.createReadStream() as AsyncIterable<Buffer>) {
       let from = 0;
       for (let i = 0; i < chunk.length; i++) {
         const byte = chunk[i]!;
@@ -65,14 +68,28 @@ async function indexRecords(path: string, csv: boolean, onRecord: (text: string,
         }
       }
       carry.push(chunk.subarray(from));
+      carried += chunk.length - from;
+      // One record is held in memory while it is read: an unclosed quote would otherwise hold the rest of the file.
+      if (carried > MAX_RECORD_BYTES) throw recordTooLarge(path, recordLine, quoted);
       position += chunk.length;
     }
   } catch (error) {
     if (error instanceof DlError) throw error;
     throw new DlError('DATASET_INVALID', `Cannot read ${path}: ${errorMessage(error)}`, { cause: error });
+  } finally {
+    await handle.close();
   }
+  if (quoted) throw new DlError('DATASET_INVALID', `${path}:${recordLine}: a quote opened in this record never closes; close it, or write a quote inside a field as ""`);
   finish(position, Buffer.alloc(0), 0, 0);
   return records;
+}
+
+/** One row of a table: far above any real row (the CSV reader's field cap), far below memory. */
+const MAX_RECORD_BYTES = 4 * DEFAULT_MAX_FIELD_BYTES;
+
+function recordTooLarge(path: string, line: number, quoted: boolean): DlError {
+  const hint = quoted ? ' (inside a quote opened there: is it closed?)' : '';
+  return new DlError('INPUT_TOO_LARGE', `${path}:${line}: a record over the ${MAX_RECORD_BYTES}-byte limit${hint}`);
 }
 
 /**
@@ -150,7 +167,7 @@ export async function fromTabular(path: string, options: TabularOptions): Promis
     source: path,
     read: async (items) => {
       const out = new Float32Array(items.length * width);
-      const handle = await open(path, 'r');
+      const { handle } = await openInputFile(path, { maxBytes: Number.MAX_SAFE_INTEGER });
       try {
         for (let i = 0; i < items.length; i++) {
           const { start, end, line } = rows[items[i]!]!;
