@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,15 +29,19 @@ interface Hub {
   dropOnce: Set<string>;
   /** Files served with one byte changed. */
   corrupt: Set<string>;
+  /** Listings served as given (a hostile hub), by id; their files are all served as `x`. */
+  listings: Record<string, unknown>;
   close(): Promise<void>;
 }
 
 async function startHub(): Promise<Hub> {
-  const hub = { requests: [], dropOnce: new Set<string>(), corrupt: new Set<string>() } as unknown as Hub;
+  const hub = { requests: [], dropOnce: new Set<string>(), corrupt: new Set<string>(), listings: {} } as unknown as Hub;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url!, 'http://x');
     hub.requests.push({ path: url.pathname, range: req.headers.range });
     const api = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/main$/.exec(url.pathname);
+    if (api && hub.listings[api[1]!]) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(hub.listings[api[1]!]));
+    if (/^\/[^/]+\/[^/]+\/resolve\//.test(url.pathname) && hub.listings[url.pathname.split('/').slice(1, 3).join('/')]) return void res.end('x');
     if (api) {
       const dir = REPOS[api[1]!];
       if (!dir) return void res.writeHead(404).end('{"error":"Repository not found"}');
@@ -165,6 +169,50 @@ describe('hub models over a loopback hub (tiny random-weight fixtures, wiring on
       expect(offline.stderr).toContain('MODEL_OFFLINE');
     } finally {
       hub.corrupt.clear();
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('a listing naming a file outside the cache: pull exits 1 with one MODEL_INVALID line and writes nothing', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'dl-hub-evil-'));
+    try {
+      // From DL_CACHE/hub/evil/traversal, five '..' lead out of DL_CACHE into `fresh`.
+      const evil = 'onnx/../../../../../evil.onnx';
+      hub.listings['evil/traversal'] = { siblings: [{ rfilename: 'config.json', size: 1 }, { rfilename: 'onnx/model.onnx', size: 1 }, { rfilename: evil, size: 1 }] };
+      const before = hub.requests.length;
+      const r = await dl(['models', 'pull', 'evil/traversal', '--task', 'text-classification'], { ...env, DL_CACHE: join(fresh, 'cache') });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^dl: MODEL_INVALID: The hub's answer for evil\/traversal [^\n]*"onnx\/\.\.\/\.\.\/\.\.\/\.\.\/\.\.\/evil\.onnx"[^\n]*\n$/);
+      expect(listFiles(fresh)).toEqual([]);
+      expect(hub.requests.slice(before).map((q) => q.path)).toEqual(['/api/models/evil/traversal/revision/main']);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it("hub ids whose parts are '.' or '..' are refused before any request", async () => {
+    const before = hub.requests.length;
+    for (const id of ['org/..', 'a/.', '.x/name']) {
+      const r = await dl(['models', 'pull', id, '--task', 'text-classification'], env);
+      expect(r.code, id).toBe(1);
+      expect(r.stderr, id).toMatch(/^dl: (MODEL_NOT_FOUND|INVALID_ARGUMENT): [^\n]+\n$/);
+    }
+    expect(hub.requests.length).toBe(before);
+    expect(readdirSync(join(cache, 'hub')).sort()).toEqual(['dlkit-test']);
+  });
+
+  it('a DL_CACHE that is a file is one INVALID_ARGUMENT line naming DL_CACHE, for pull and for a hub model run', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'dl-hub-file-'));
+    try {
+      const file = join(fresh, 'cache-file');
+      writeFileSync(file, 'not a folder');
+      const pull = await dl(['models', 'pull', 'dlkit-test/tiny-bert', '--task', 'text-classification'], { ...env, DL_CACHE: file });
+      expect(pull.code).toBe(1);
+      expect(pull.stderr).toMatch(/^dl: INVALID_ARGUMENT: DL_CACHE \([^)]*cache-file\) cannot hold the cache[^\n]*\n$/);
+      const run = await dl(['nlp', 'classify', '--model', 'dlkit-test/tiny-bert', '--text', 'a great movie'], { ...env, DL_CACHE: file });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^dl: INVALID_ARGUMENT: DL_CACHE [^\n]*\n$/);
+    } finally {
       rmSync(fresh, { recursive: true, force: true });
     }
   });

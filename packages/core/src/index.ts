@@ -21,8 +21,10 @@ export {
   type Ort,
 } from './backend/onnx.js';
 export { registerWasmTrainingKernels } from './backend/wasm-kernels/register.js';
-export { loadManifest, manifestSchema, MANIFEST_FILE, type LoadedManifest, type ModelManifest } from './models/manifest.js';
+export { checkLabelCount, loadLabels } from './models/labels.js';
+export { loadManifest, manifestSchema, MANIFEST_FILE, MAX_MODEL_FILE_BYTES, readModelFile, type LoadedManifest, type ModelManifest } from './models/manifest.js';
 export {
+  isHubId,
   listEmbeddedModels,
   loadLocalModel,
   parseModelReference,
@@ -30,7 +32,7 @@ export {
   type EmbeddedModel,
   type ModelReference,
 } from './models/store.js';
-export { dlSettings, type DlSettings } from './models/settings.js';
+export { cacheFolder, dlSettings, type DlSettings } from './models/settings.js';
 export { pullHubModel, wantedHubFile, type PulledFile, type PullOptions } from './models/hub-download.js';
 export { isTransformersFolder, loadHubPipeline, loadTransformers, type HubPipeline, type HubPipelineOptions, type HubReference, type Transformers } from './models/hub.js';
 export { DEFAULT_MAX_INPUT_BYTES, openInputFile, readInputFile, readInputFileStream, type ReadFileOptions } from './io/read-input.js';

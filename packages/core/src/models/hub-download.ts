@@ -1,20 +1,42 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
+import { constants, createReadStream } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
 import { DlError, errorMessage } from '../errors.js';
-import { dlSettings } from './settings.js';
+import { MAX_MODEL_FILE_BYTES, resolveInside } from './model-file.js';
+import { cacheFolder, dlSettings } from './settings.js';
+import { isHubId } from './store.js';
+
+/** Bounds on what a hub's listing may make us parse and fetch (a real model repository lists a few dozen files). */
+const MAX_LISTING_BYTES = 16 * 1024 * 1024;
+const MAX_LISTING_FILES = 10_000;
+const MAX_FILE_NAME = 1024;
+/** Hub downloads redirect once (to the CDN); a few more are tolerated, a loop is not. */
+const MAX_REDIRECTS = 5;
 
 /** A file of a hub repository as the hub's API lists it (`?blobs=true`). */
-interface HubSibling {
-  rfilename: string;
-  size?: number;
+const siblingSchema = z.object({
+  rfilename: z.string(),
+  size: z.number().int().nonnegative().optional(),
   /** Git blob id (sha1 of "blob <size>\0" + content): what small files are checked against. */
-  blobId?: string;
+  blobId: z.string().regex(/^[0-9a-f]{40}$/).optional(),
   /** Large files: their sha256. */
-  lfs?: { sha256: string; size: number };
+  lfs: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().nonnegative() }).optional(),
+});
+type HubSibling = z.infer<typeof siblingSchema>;
+const listingSchema = z.object({ siblings: z.array(z.unknown()) });
+
+/**
+ * Whether a listed name is a plain relative path that `join` keeps inside the model folder: no absolute path,
+ * no `.`/`..`/empty part, no backslash (a separator on Windows), no control characters, a sane length.
+ */
+function isPlainHubFileName(name: string): boolean {
+  if (name.length === 0 || name.length > MAX_FILE_NAME || name.includes('\\') || isAbsolute(name)) return false;
+  if (/[\x00-\x1f\x7f]/.test(name)) return false;
+  return name.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && part.length <= 255);
 }
 
 export interface PullOptions {
@@ -39,6 +61,7 @@ const DTYPE_SUFFIXES = ['_fp16', '_int8', '_uint8', '_quantized', '_q4', '_q2', 
 
 /** The files transformers.js reads for a model: its JSON configs and tokenizer, and the ONNX weights of one dtype. */
 export function wantedHubFile(name: string, dtype = 'fp32'): boolean {
+  if (!isPlainHubFileName(name)) return false;
   if (!name.includes('/')) return name.endsWith('.json') || name.endsWith('.txt') || name.endsWith('.model');
   const onnx = /^onnx\/(.+?)\.onnx(_data(_\d+)?)?$/.exec(name);
   if (!onnx) return false;
@@ -47,18 +70,78 @@ export function wantedHubFile(name: string, dtype = 'fp32'): boolean {
   return dtype === 'fp32' ? suffix === undefined : suffix === `_${dtype === 'q8' ? 'quantized' : dtype}`;
 }
 
+/**
+ * Fetches with redirects followed here, at most MAX_REDIRECTS and only to http(s), keeping the Range header
+ * across them: a hub that redirects in a loop is refused instead of being followed twenty times per try.
+ */
 async function fetchOrThrow(url: string, id: string, init: RequestInit = {}): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
-  } catch (error) {
-    throw new DlError('MODEL_OFFLINE', `Cannot reach the hub for ${id} (${url}): ${errorMessage(error)}`, { cause: error });
+  let current = url;
+  for (let redirects = 0; ; redirects++) {
+    let response: Response;
+    try {
+      response = await fetch(current, { ...init, redirect: 'manual', signal: AbortSignal.timeout(60_000) });
+    } catch (error) {
+      throw new DlError('MODEL_OFFLINE', `Cannot reach the hub for ${id} (${current}): ${errorMessage(error)}`, { cause: error });
+    }
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status >= 400 || location === null) return checkStatus(response, id, current);
+    await response.body?.cancel();
+    const next = new URL(location, current);
+    if (redirects >= MAX_REDIRECTS || !['http:', 'https:'].includes(next.protocol)) {
+      throw new DlError('MODEL_OFFLINE', `The hub sent more than ${MAX_REDIRECTS} redirects, or one to ${next.protocol}, for ${url}: check DL_HUB_ENDPOINT`);
+    }
+    current = next.href;
   }
+}
+
+function checkStatus(response: Response, id: string, url: string): Response {
   if (response.status === 401 || response.status === 404) {
     throw new DlError('MODEL_NOT_FOUND', `Hub model ${id} was not found (${response.status} from ${url})`);
   }
   if (!response.ok && response.status !== 206) throw new DlError('MODEL_OFFLINE', `The hub answered ${response.status} for ${url}`);
   return response;
+}
+
+/** The body of a response, refused past `max` bytes while it arrives (an endless answer never fills memory). */
+async function boundedText(response: Response, max: number, what: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+    bytes += (chunk as Buffer).length;
+    if (bytes > max) throw new DlError('MODEL_INVALID', `${what} is over ${max} bytes: refused (not a model repository's listing)`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The hub's file listing for `id`, validated whole before anything is written: shape, count and every name. */
+async function readListing(id: string, revision: string): Promise<HubSibling[]> {
+  const api = `${dlSettings().hubEndpoint}/api/models/${id}/revision/${encodeURIComponent(revision)}?blobs=true`;
+  const what = `The hub's answer for ${id} (${api})`;
+  const response = await fetchOrThrow(api, id);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await boundedText(response, MAX_LISTING_BYTES, what));
+  } catch (error) {
+    if (error instanceof DlError) throw error;
+    throw new DlError('MODEL_INVALID', `${what} is not JSON: check DL_HUB_ENDPOINT`, { cause: error });
+  }
+  const listing = listingSchema.safeParse(raw);
+  if (!listing.success) throw new DlError('MODEL_INVALID', `${what} lists no files`);
+  const entries = listing.data.siblings;
+  if (entries.length > MAX_LISTING_FILES) {
+    throw new DlError('MODEL_INVALID', `${what} lists ${entries.length} files, over the ${MAX_LISTING_FILES} a model repository may list: refused`);
+  }
+  return entries.map((entry, i) => {
+    const sibling = siblingSchema.safeParse(entry);
+    if (!sibling.success) throw new DlError('MODEL_INVALID', `${what}: file entry ${i} is malformed (${sibling.error.issues[0]?.path.join('.')} ${sibling.error.issues[0]?.message}); nothing was written`);
+    if (!isPlainHubFileName(sibling.data.rfilename)) {
+      const name = sibling.data.rfilename;
+      const shown = JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}...` : name);
+      throw new DlError('MODEL_INVALID', `${what} lists the file ${shown}, which is not a plain relative path inside the model folder: refused, nothing was written`);
+    }
+    return sibling.data;
+  });
 }
 
 async function hashFile(path: string, algorithm: 'sha256' | 'sha1', prefix?: Buffer): Promise<string> {
@@ -80,34 +163,80 @@ async function verify(path: string, sibling: HubSibling, size: number): Promise<
   return 'size only (the hub gave no hash)';
 }
 
-const sizeOf = (path: string) => stat(path).then((s) => s.size, () => undefined);
+/** Size of a regular file; a link, FIFO or device planted in the cache counts as absent (it is never read). */
+const sizeOf = (path: string) => lstat(path).then((s) => (s.isFile() ? s.size : undefined), () => undefined);
+
+/**
+ * Creates the folders `parts` one at a time inside `root` (a real path) and gives the real path of the last: a
+ * folder that is a link leading out of `root` is refused before anything is created through it.
+ */
+async function folderInside(root: string, parts: string[], shown: string): Promise<string> {
+  let current = root;
+  for (const part of parts) {
+    const next = join(current, part);
+    await mkdir(next).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return;
+      throw new DlError('INVALID_ARGUMENT', `Cannot create ${next} in DL_CACHE for ${shown} (${error.code ?? 'error'}): check that DL_CACHE is a writable folder`, { cause: error });
+    });
+    current = (await resolveInside(root, relative(root, next), shown)) ?? next;
+  }
+  return current;
+}
 
 /**
  * Downloads a hub model into the cache that transformers.js reads (`DL_CACHE/hub/<org>/<name>/...`): the file
- * list comes from the hub's API with each file's hash; every file is downloaded to `<file>.part`, resumed with an
- * HTTP range request after an interruption (in this run or a later one), checked against its sha256 (LFS) or git
+ * list comes from the hub's API with each file's hash and is checked whole first (names, count, size of the
+ * answer); every file is downloaded to `<file>.part` inside the model folder's real path, resumed with an HTTP
+ * range request after an interruption (in this run or a later one), checked against its sha256 (LFS) or git
  * blob id, and only then renamed into place. A file that fails its check is deleted and is `MODEL_INVALID`.
  */
 export async function pullHubModel(id: string, options: PullOptions = {}): Promise<{ dir: string; files: PulledFile[] }> {
+  if (!isHubId(id)) {
+    throw new DlError('INVALID_ARGUMENT', `'${id}' is not a hub id: org/name, each part letters, digits, '_', '-' or '.', starting and ending with a letter or digit`);
+  }
   const settings = dlSettings();
   if (settings.offline) throw new DlError('MODEL_OFFLINE', `Cannot pull ${id} with DL_OFFLINE=1`);
+  const hub = await realpath(await cacheFolder('hub', settings));
   const revision = options.revision ?? 'main';
-  const api = `${settings.hubEndpoint}/api/models/${id}/revision/${encodeURIComponent(revision)}?blobs=true`;
-  const listing = (await (await fetchOrThrow(api, id)).json().catch(() => null)) as { siblings?: HubSibling[] } | null;
-  if (!Array.isArray(listing?.siblings)) throw new DlError('MODEL_INVALID', `The hub's answer for ${id} lists no files (${api})`);
-  const wanted = listing.siblings.filter((s) => wantedHubFile(s.rfilename, options.dtype));
+  const wanted = (await readListing(id, revision)).filter((s) => wantedHubFile(s.rfilename, options.dtype));
   if (!wanted.some((s) => s.rfilename.endsWith('.onnx'))) {
     throw new DlError('MODEL_INVALID', `Hub model ${id} has no ONNX weights${options.dtype ? ` for dtype ${options.dtype}` : ''} (transformers.js needs onnx/*.onnx)`);
   }
-  const dir = join(settings.cacheDir, 'hub', id);
+  const root = await folderInside(hub, id.split('/'), `the cache folder of ${id}`);
   const files: PulledFile[] = [];
-  for (const sibling of wanted) files.push(await pullFile(id, revision, dir, sibling, options));
-  return { dir, files };
+  for (const sibling of wanted) files.push(await pullFile(id, revision, root, sibling, options));
+  return { dir: join(settings.cacheDir, 'hub', id), files };
 }
 
-async function pullFile(id: string, revision: string, dir: string, sibling: HubSibling, options: PullOptions): Promise<PulledFile> {
+/** The download of one file into `part`, appending after `have` bytes when the hub honours the range. */
+async function download(url: string, id: string, part: string, have: number, sibling: HubSibling, options: PullOptions): Promise<boolean> {
+  const response = await fetchOrThrow(url, id, have > 0 ? { headers: { Range: `bytes=${have}-` } } : {});
+  const append = have > 0 && response.status === 206;
+  const expected = sibling.lfs?.size ?? sibling.size;
+  // A file the listing gives no size for is bounded like a model file: a hub cannot fill the disk through it.
+  const limit = expected ?? MAX_MODEL_FILE_BYTES;
+  const total = expected ?? (Number(response.headers.get('content-length')) || undefined);
+  let loaded = append ? have : 0;
+  const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      loaded += chunk.length;
+      if (loaded > limit) return done(new DlError('MODEL_INVALID', `The hub sent more than the ${limit} bytes of ${sibling.rfilename} for ${id}: refused and deleted (tampered mirror?)`));
+      options.onProgress?.({ file: sibling.rfilename, loaded, total });
+      done(null, chunk);
+    },
+  });
+  const { O_WRONLY, O_CREAT, O_APPEND, O_TRUNC, O_NOFOLLOW } = constants;
+  // O_NOFOLLOW: a link planted at <file>.part is not written through.
+  const handle = await open(part, O_WRONLY | O_CREAT | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC));
+  await pipeline(body, count, handle.createWriteStream());
+  return append;
+}
+
+async function pullFile(id: string, revision: string, root: string, sibling: HubSibling, options: PullOptions): Promise<PulledFile> {
   const { hubEndpoint } = dlSettings();
-  const target = join(dir, sibling.rfilename);
+  const parts = sibling.rfilename.split('/');
+  const target = join(await folderInside(root, parts.slice(0, -1), `${sibling.rfilename} of ${id}`), parts[parts.length - 1]!);
   const part = `${target}.part`;
   const expected = sibling.lfs?.size ?? sibling.size;
   const existing = await sizeOf(target);
@@ -115,34 +244,30 @@ async function pullFile(id: string, revision: string, dir: string, sibling: HubS
     const verified = await verify(target, sibling, existing);
     if (verified) return { file: sibling.rfilename, size: existing, verified, status: 'cached' };
   }
-  await mkdir(dirname(target), { recursive: true });
-  const url = `${hubEndpoint}/${id}/resolve/${encodeURIComponent(revision)}/${sibling.rfilename}`;
+  const url = `${hubEndpoint}/${id}/resolve/${encodeURIComponent(revision)}/${sibling.rfilename.split('/').map(encodeURIComponent).join('/')}`;
   const attempts = options.attempts ?? 3;
   let resumed = false;
   for (let attempt = 1; ; attempt++) {
     const have = (await sizeOf(part)) ?? 0;
+    if (have === 0) await rm(part, { force: true }); // absent, empty, or not a regular file: start clean
     if (expected !== undefined && have === expected) break; // complete: an earlier run stopped before the check
     try {
-      const response = await fetchOrThrow(url, id, have > 0 ? { headers: { Range: `bytes=${have}-` } } : {});
-      const append = have > 0 && response.status === 206;
-      resumed ||= append;
-      const total = expected ?? (Number(response.headers.get('content-length')) || undefined);
-      let loaded = append ? have : 0;
-      const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-      body.on('data', (chunk: Buffer) => {
-        loaded += chunk.length;
-        options.onProgress?.({ file: sibling.rfilename, loaded, total });
-      });
-      await pipeline(body, createWriteStream(part, { flags: append ? 'a' : 'w' }));
+      resumed = (await download(url, id, part, have, sibling, options)) || resumed;
       break;
     } catch (error) {
-      if (error instanceof DlError && error.code === 'MODEL_NOT_FOUND') throw error;
+      if (error instanceof DlError && error.code === 'MODEL_INVALID') await rm(part, { force: true });
+      if (error instanceof DlError && (error.code === 'MODEL_NOT_FOUND' || error.code === 'MODEL_INVALID')) throw error;
       if (attempt >= attempts) {
         throw new DlError('MODEL_OFFLINE', `Download of ${sibling.rfilename} for ${id} was interrupted ${attempts} times (${errorMessage(error)}); run the pull again to resume`, { cause: error });
       }
     }
   }
-  const size = (await sizeOf(part))!;
+  return checkAndRename(id, sibling, part, target, resumed);
+}
+
+async function checkAndRename(id: string, sibling: HubSibling, part: string, target: string, resumed: boolean): Promise<PulledFile> {
+  const expected = sibling.lfs?.size ?? sibling.size;
+  const size = (await sizeOf(part)) ?? 0;
   const verified = expected === undefined || size === expected ? await verify(part, sibling, size) : undefined;
   if (!verified) {
     await rm(part, { force: true });

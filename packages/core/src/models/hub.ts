@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DlError, errorMessage } from '../errors.js';
 import { MANIFEST_FILE } from './manifest.js';
-import { dlSettings } from './settings.js';
-import type { ModelReference } from './store.js';
+import { cacheFolder, dlSettings } from './settings.js';
+import { isHubId, type ModelReference } from './store.js';
 
 export type Transformers = typeof import('@huggingface/transformers');
 
@@ -44,10 +44,13 @@ export function loadTransformers(): Promise<Transformers> {
  * command that fetches it; a failed download is `MODEL_OFFLINE` too, an unknown id `MODEL_NOT_FOUND`.
  */
 export async function loadHubPipeline(task: string, reference: HubReference, options: HubPipelineOptions = {}): Promise<HubPipeline> {
-  const t = await loadTransformers();
   const offline = dlSettings().offline || options.cacheOnly === true;
   const local = reference.kind === 'local';
   const name = local ? reference.path : reference.id;
+  // transformers.js joins the id into its cache path: only a real org/name may get there.
+  if (!local && !isHubId(name)) throw new DlError('INVALID_ARGUMENT', `'${name}' is not a hub id (org/name)`);
+  if (!local && !offline) await cacheFolder('hub');
+  const t = await loadTransformers();
   // transformers.js reads these globals when a pipeline is created: set them for this one.
   t.env.allowRemoteModels = !offline && !local;
   // Offline, a hub id is read from the cache as a local folder: the cache has the same <org>/<name>/<file> layout.

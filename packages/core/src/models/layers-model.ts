@@ -5,7 +5,8 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { selectTfjsBackend } from '../backend/tfjs.js';
 import { DlError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { loadManifest, MANIFEST_FILE, sha256Of, type LoadedManifest, type ModelManifest } from './manifest.js';
+import { loadManifest, MANIFEST_FILE, type LoadedManifest, type ModelManifest } from './manifest.js';
+import { hashModelFile } from './model-file.js';
 import { readTfjsArtifacts } from './tfjs-artifacts.js';
 
 const MODEL_JSON = 'model.json';
@@ -65,7 +66,7 @@ export async function saveLayersModel(model: LayersModel, dir: string, options: 
       files[name.replace(/\.\w+$/, '').toLowerCase()] = name;
     }
     const sha256: Record<string, string> = {};
-    for (const file of Object.values(files)) sha256[file] = await sha256Of(join(tmp, file));
+    for (const file of Object.values(files)) sha256[file] = await hashModelFile(join(tmp, file), join(target, file));
     const manifest: ModelManifest = {
       name: options.name,
       task: options.task,

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { z } from 'zod';
 import { DlError, errorMessage } from '../errors.js';
+import { hashModelFile, MAX_MODEL_FILE_BYTES, readModelFileBytes, resolveInside } from './model-file.js';
+
+export { MAX_MODEL_FILE_BYTES } from './model-file.js';
 
 export const MANIFEST_FILE = 'dlkit.json';
 
@@ -38,31 +39,42 @@ export type ModelManifest = z.infer<typeof manifestSchema>;
 export interface LoadedManifest {
   dir: string;
   manifest: ModelManifest;
-  /** Absolute path of the file in each role. */
+  /** Real path of the file in each role (inside the folder's real path; checked against its sha256). */
   paths: Record<string, string>;
 }
 
-export async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+/** A manifest is a few KB; this bounds what a hostile one can make us parse. */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/** The real path of a model folder; a folder that does not exist has no dlkit.json. */
+async function realFolder(dir: string): Promise<string> {
+  try {
+    return await realpath(dir);
+  } catch (error) {
+    throw new DlError('MODEL_NOT_FOUND', `No ${MANIFEST_FILE} in model folder ${dir} (the folder cannot be read)`, { cause: error });
+  }
 }
 
-/** Reads and validates `dir/dlkit.json` and checks the sha256 of every file it names. */
-export async function loadManifest(dir: string): Promise<LoadedManifest> {
+async function readManifestJson(root: string, dir: string): Promise<unknown> {
   const manifestPath = join(dir, MANIFEST_FILE);
-  let raw: unknown;
+  const real = await resolveInside(root, MANIFEST_FILE, manifestPath);
+  if (real === undefined) throw new DlError('MODEL_NOT_FOUND', `No ${MANIFEST_FILE} in model folder ${dir}`);
+  const { bytes } = await readModelFileBytes(real, manifestPath, MAX_MANIFEST_BYTES);
   try {
-    raw = JSON.parse(await readFile(manifestPath, 'utf8'));
+    return JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new DlError(
-      missing ? 'MODEL_NOT_FOUND' : 'MODEL_INVALID',
-      missing ? `No ${MANIFEST_FILE} in model folder ${dir}` : `Unreadable ${manifestPath}: ${errorMessage(error)}`,
-      { cause: error },
-    );
+    throw new DlError('MODEL_INVALID', `Unreadable ${manifestPath}: ${errorMessage(error)}`, { cause: error });
   }
-  const parsed = manifestSchema.safeParse(raw);
+}
+
+/**
+ * Reads and validates `dir/dlkit.json` and checks the sha256 of every file it names. Each file must resolve
+ * (symlinks included) inside the folder's real path and be a regular file of at most `MAX_MODEL_FILE_BYTES`.
+ */
+export async function loadManifest(dir: string): Promise<LoadedManifest> {
+  const root = await realFolder(dir);
+  const manifestPath = join(dir, MANIFEST_FILE);
+  const parsed = manifestSchema.safeParse(await readManifestJson(root, dir));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new DlError('MODEL_INVALID', `Invalid ${manifestPath}: ${issue?.path.join('.')} ${issue?.message}`);
@@ -72,17 +84,30 @@ export async function loadManifest(dir: string): Promise<LoadedManifest> {
   for (const [role, file] of Object.entries(manifest.files)) {
     const expected = manifest.sha256[file];
     if (expected === undefined) throw new DlError('MODEL_INVALID', `${manifestPath} gives no sha256 for ${file}`);
-    const path = join(dir, file);
-    let actual: string;
-    try {
-      actual = await sha256Of(path);
-    } catch (error) {
-      throw new DlError('MODEL_INVALID', `Model file ${path} is missing or unreadable`, { cause: error });
-    }
-    if (actual !== expected) {
-      throw new DlError('MODEL_INVALID', `Model file ${path} does not match its sha256 in ${MANIFEST_FILE} (corrupt or tampered)`);
+    const shown = join(dir, file);
+    const path = await resolveInside(root, file, shown);
+    if (path === undefined) throw new DlError('MODEL_INVALID', `Model file ${shown} is missing`);
+    if ((await hashModelFile(path, shown)) !== expected) {
+      throw new DlError('MODEL_INVALID', `Model file ${shown} does not match its sha256 in ${MANIFEST_FILE} (corrupt or tampered)`);
     }
     paths[role] = path;
   }
   return { dir: dir.endsWith(sep) ? dir.slice(0, -1) : dir, manifest, paths };
+}
+
+/**
+ * The bytes of a checked model's file in `role`, read once and hashed again: what a loader gets is exactly what
+ * matches the manifest, even if the file was replaced after `loadManifest`.
+ */
+export async function readModelFile(loaded: LoadedManifest, role: string): Promise<Buffer> {
+  const path = loaded.paths[role];
+  const file = loaded.manifest.files[role];
+  if (path === undefined || file === undefined) {
+    throw new DlError('MODEL_INVALID', `Model ${loaded.manifest.name} (${loaded.dir}) has no '${role}' file in its ${MANIFEST_FILE}`);
+  }
+  const { bytes, sha256 } = await readModelFileBytes(path, path);
+  if (sha256 !== loaded.manifest.sha256[file]) {
+    throw new DlError('MODEL_INVALID', `Model file ${path} changed since it was checked: it no longer matches its sha256 in ${MANIFEST_FILE}; load the model again`);
+  }
+  return bytes;
 }

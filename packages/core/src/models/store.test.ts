@@ -79,7 +79,8 @@ describe('model store (tiny hand-made model folders, wiring only)', () => {
     expect(parseModelReference(root)).toEqual({ kind: 'local', path: root });
     expect(parseModelReference('Xenova/vit-base-patch16-224')).toEqual({ kind: 'hub', id: 'Xenova/vit-base-patch16-224' });
     expect(parseModelReference('mobilenetv2')).toEqual({ kind: 'embedded', name: 'mobilenetv2' });
-    for (const bad of ['../nowhere', './missing-model', '/no/such/dir', '', 'a b']) {
+    // Hub ids whose parts are not names ('..', '.', dot or dash first) would be folders of DL_CACHE/hub itself.
+    for (const bad of ['../nowhere', './missing-model', '/no/such/dir', '', 'a b', 'org/..', 'a/.', '-org/name', 'org/.name', 'a/b/c']) {
       expect(() => parseModelReference(bad), bad).toThrow(expect.objectContaining({ code: 'MODEL_NOT_FOUND' }));
     }
   });

@@ -40,7 +40,18 @@ export function listEmbeddedModels(): EmbeddedModel[] {
 }
 
 const EMBEDDED_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
-const HUB_ID = /^[\w.-]+\/[\w.-]+$/;
+/**
+ * One part of a hub id, by the hub's own rules (huggingface_hub's validate_repo_id): letters, digits, `_`, `-`,
+ * `.`, 1-96 characters, starting and ending with a letter, digit or `_`, no `--` or `..`, no `.git` suffix. So
+ * `.`, `..`, dot files and option-like names can never become a folder of DL_CACHE/hub.
+ */
+const HUB_ID_PART = /^\w(?:[\w.-]{0,94}\w)?$/;
+
+/** Whether `id` is a hub id `org/name` whose parts are real names. */
+export function isHubId(id: string): boolean {
+  const parts = id.split('/');
+  return parts.length === 2 && parts.every((p) => HUB_ID_PART.test(p) && !p.includes('--') && !p.includes('..') && !p.endsWith('.git'));
+}
 
 /**
  * Parses a reference: an existing path is a local model, `org/name` is a hub id, a bare name is an embedded
@@ -54,7 +65,7 @@ export function parseModelReference(reference: string): ModelReference {
     if (!existsSync(ref)) throw new DlError('MODEL_NOT_FOUND', `Model path ${ref} does not exist`);
     return { kind: 'local', path: resolve(ref) };
   }
-  if (HUB_ID.test(ref)) return { kind: 'hub', id: ref };
+  if (isHubId(ref)) return { kind: 'hub', id: ref };
   if (EMBEDDED_NAME.test(ref)) return { kind: 'embedded', name: ref };
   throw new DlError('MODEL_NOT_FOUND', `'${ref}' is neither an embedded model name, an existing path, nor a hub id (org/name)`);
 }

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { DlError, errorMessage, loadLayersModel, selectTfjsBackend, type LoadedManifest, type Tf } from '@dlkit/core';
+import { DlError, errorMessage, loadLabels, loadLayersModel, readModelFile, selectTfjsBackend, type LoadedManifest, type Tf } from '@dlkit/core';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { encodeWindow, featureLength, indexVocabulary, parseVocabulary, tokenWindows, type VocabularyIndex } from './vocabulary.js';
@@ -25,16 +24,16 @@ export async function loadTextModel(loaded: LoadedManifest): Promise<LocalTextMo
   if (path === undefined) throw new DlError('MODEL_INVALID', `${loaded.dir} has no ${VOCABULARY_FILE}`);
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse((await readModelFile(loaded, 'vocabulary')).toString('utf8'));
   } catch (error) {
     throw new DlError('MODEL_INVALID', `Unreadable ${path}: ${errorMessage(error)}`, { cause: error });
   }
   const index = indexVocabulary(parseVocabulary(raw, path));
   const { tf } = await selectTfjsBackend();
   const model = await loadLayersModel(loaded);
-  const classes = JSON.parse(await readFile(loaded.paths.labels!, 'utf8')) as string[];
   const input = model.inputs[0]?.shape[1];
   const output = model.outputs[0]?.shape[1];
+  const classes = await loadLabels(loaded, undefined);
   if (input !== featureLength(index.vocabulary) || output !== classes.length) {
     model.dispose();
     throw new DlError('MODEL_INVALID', `${loaded.dir}: the network (${input} inputs, ${output} outputs) does not match its vocabulary and labels`);

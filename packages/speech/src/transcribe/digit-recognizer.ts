@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { loadLayersModel, loadLocalModel, selectTfjsBackend, type ModelReference, type Tf } from '@dlkit/core';
+import { loadLabels, loadLayersModel, loadLocalModel, selectTfjsBackend, type ModelReference, type Tf } from '@dlkit/core';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DIGIT_FEATURES, digitFeatures } from '../digits/features.js';
@@ -14,7 +13,7 @@ export async function loadDigitRecognizer(reference: Exclude<ModelReference, { k
   const loaded = await loadLocalModel(reference, 'speech-digits');
   const { tf }: { tf: Tf } = await selectTfjsBackend();
   const model: LayersModel = await loadLayersModel(loaded);
-  const labels = JSON.parse(await readFile(loaded.paths.labels!, 'utf8')) as string[];
+  const labels = await loadLabels(loaded, model.outputs[0]?.shape[1] ?? undefined);
   const size = DIGIT_FEATURES.frames * DIGIT_FEATURES.mels;
   return {
     recognize(segments) {

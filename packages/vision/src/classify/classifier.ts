@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { DlError, isTransformersFolder, loadLocalModel, parseModelReference, type OnnxProvider } from '@dlkit/core';
+import { checkLabelCount, DlError, isTransformersFolder, loadLabels, loadLocalModel, parseModelReference, type OnnxProvider } from '@dlkit/core';
 import type { DecodeOptions, ImageInput } from '../image/decode.js';
 import { softmax, topK, type Classification } from './postprocess.js';
 import { createPreprocessor, parseClassifierInput } from './preprocess.js';
@@ -48,8 +47,14 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   const loaded = await loadLocalModel(reference, 'image-classification');
   const { manifest, paths } = loaded;
   const preprocessor = createPreprocessor(parseClassifierInput(manifest.input, manifest.name));
-  const labels = paths.labels === undefined ? [] : (JSON.parse(await readFile(paths.labels, 'utf8')) as string[]);
   const runtime = await createRuntime(loaded, options);
+  let labels: string[];
+  try {
+    labels = await loadLabels(loaded, runtime.classes);
+  } catch (error) {
+    await runtime.dispose();
+    throw error;
+  }
   const batchSize = options.batchSize ?? 8;
   const size = preprocessor.shape.reduce((a, b) => a * b, 1);
   let disposed = false;
@@ -69,6 +74,8 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
         const batch = new Float32Array(ok.length * size);
         ok.forEach(({ x }, j) => batch.set(x, j * size));
         const scores = await runtime.run(batch, ok.length, preprocessor.shape);
+        // A model whose output size is dynamic is checked against its labels on its first answer.
+        if (paths.labels !== undefined && runtime.classes === undefined) checkLabelCount(labels, scores[0]!.length, paths.labels);
         ok.forEach(({ i }, j) => {
           results[start + i] = { ok: true, value: topK(runtime.probabilities ? scores[j]! : softmax(scores[j]!), labels, topk) };
         });

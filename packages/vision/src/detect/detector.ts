@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { DlError, isTransformersFolder, loadGraphModel, loadLocalModel, parseModelReference, selectTfjsBackend, type Tf } from '@dlkit/core';
+import { DlError, isTransformersFolder, loadGraphModel, loadLabels, loadLocalModel, parseModelReference, selectTfjsBackend, type Tf } from '@dlkit/core';
 import { asDlError, firstOrThrow, type Settled } from '../settled.js';
 import { decodeError, openUpright, type DecodeOptions, type ImageInput, type RgbImage } from '../image/decode.js';
 import { decodeDetections, type Detection, type DetectOptions } from './postprocess.js';
@@ -48,7 +47,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
   const loaded = await loadLocalModel(reference, 'object-detection');
   const { manifest, paths } = loaded;
   const spec = inputSpec(manifest.input, manifest.name);
-  const labels = JSON.parse(await readFile(paths.labels ?? '', 'utf8').catch(() => '[]')) as string[];
+  const labels = await loadLabels(loaded, undefined);
   const { tf, backend } = await selectTfjsBackend();
   const model = await loadGraphModel(loaded);
   let disposed = false;
