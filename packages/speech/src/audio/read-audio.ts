@@ -1,8 +1,8 @@
 import { DlError, readInput, STDIN } from '@dlkit/core';
 import { decodeWithFfmpeg } from './ffmpeg.js';
 import { Resampler } from './resample.js';
-import { concatSamples } from './samples.js';
-import { bufferSource, fileSource, readWavFrames, readWavHeader, type ByteSource } from './wav.js';
+import { assertFinite, concatSamples } from './samples.js';
+import { bufferSource, fileSource, readWavFrames, readWavHeader, wavFramesPerRead, type ByteSource } from './wav.js';
 
 /** Every pipeline works on 16 kHz mono float32: what Silero VAD and Whisper take. */
 export const SAMPLE_RATE = 16_000;
@@ -18,7 +18,20 @@ export interface AudioStreamOptions {
   name?: string;
   /** Bytes read into memory from stdin or a URL (files are streamed). */
   maxBytes?: number;
+  /**
+   * Longest audio decoded, in seconds (default 4 hours): a few bytes of header can declare days of audio (1 MB of
+   * 16-bit samples at 1 Hz is six days at 16 kHz); refused from the header where it says so, else once decoding
+   * passes it.
+   */
+  maxSeconds?: number;
+  /** Deadline for ffmpeg, in ms spent waiting for its output (default: 30 s + 1 s per 100 kB of input, at most 5 min). */
+  decodeTimeoutMs?: number;
+  /** Stops decoding (and kills ffmpeg) with ABORTED. */
+  signal?: AbortSignal;
 }
+
+/** Four hours: a long meeting or podcast; longer audio is asked for with `maxSeconds`. */
+export const DEFAULT_MAX_SECONDS = 4 * 3600;
 
 const isWav = (head: Uint8Array) => head.length >= 12 && Buffer.from(head.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(head.subarray(8, 12)).toString('latin1') === 'WAVE';
 
@@ -33,10 +46,17 @@ function downmix(interleaved: Float32Array, channels: number): Float32Array {
   return out;
 }
 
-async function* wavStream(source: ByteSource, name: string): AsyncGenerator<Float32Array> {
+function tooLong(name: string, maxSeconds: number, seconds?: number): DlError {
+  const what = seconds === undefined ? '' : `${seconds} s of audio, `;
+  return new DlError('INPUT_TOO_LARGE', `${name}: ${what}more than the ${maxSeconds} s limit; raise maxSeconds to read longer audio`);
+}
+
+async function* wavStream(source: ByteSource, name: string, maxSeconds: number): AsyncGenerator<Float32Array> {
   const format = await readWavHeader(source, name);
+  const seconds = format.frames / format.sampleRate;
+  if (seconds > maxSeconds) throw tooLong(name, maxSeconds, Math.round(seconds * 1000) / 1000);
   const resampler = new Resampler(format.sampleRate, SAMPLE_RATE);
-  const block = format.sampleRate; // one second at a time
+  const block = wavFramesPerRead(format);
   for (let start = 0; start < format.frames; start += block) {
     const frames = await readWavFrames(source, format, start, Math.min(block, format.frames - start), name);
     const out = resampler.process(downmix(frames, format.channels));
@@ -47,17 +67,40 @@ async function* wavStream(source: ByteSource, name: string): AsyncGenerator<Floa
 }
 
 /**
+ * What every decoder's output goes through before anything uses it: finite samples only, no more than
+ * `maxSeconds` of them (so that ffmpeg's output is capped too: stopping here kills it), and a check of the signal.
+ */
+async function* checked(decoded: AsyncIterable<Float32Array>, name: string, options: AudioStreamOptions): AsyncGenerator<Float32Array> {
+  const maxSeconds = options.maxSeconds ?? DEFAULT_MAX_SECONDS;
+  const limit = Math.ceil(maxSeconds * SAMPLE_RATE) + 1; // + 1: the resampler's last output may sit on the end
+  let total = 0;
+  for await (const chunk of decoded) {
+    if (options.signal?.aborted) throw new DlError('ABORTED', `${name}: aborted`, { cause: options.signal.reason });
+    assertFinite(chunk, name, total);
+    total += chunk.length;
+    if (total > limit) throw tooLong(name, maxSeconds);
+    yield chunk;
+  }
+}
+
+/**
  * Audio as 16 kHz mono float32 chunks, streamed: WAV of any PCM bit depth or float, any channel count and rate,
  * read here (down-mixed, then resampled with an anti-aliasing filter); any other format through ffmpeg.
  */
-export async function* audioStream(input: AudioInput, options: AudioStreamOptions = {}): AsyncGenerator<Float32Array> {
+export function audioStream(input: AudioInput, options: AudioStreamOptions = {}): AsyncGenerator<Float32Array> {
   const name = options.name ?? (typeof input === 'string' ? (input === STDIN ? 'standard input' : input) : 'audio');
+  return checked(decode(input, name, options), name, options);
+}
+
+async function* decode(input: AudioInput, name: string, options: AudioStreamOptions): AsyncGenerator<Float32Array> {
+  const maxSeconds = options.maxSeconds ?? DEFAULT_MAX_SECONDS;
+  const ffmpegOptions = { sampleRate: SAMPLE_RATE, timeoutMs: options.decodeTimeoutMs, signal: options.signal };
   if (typeof input === 'string' && input !== STDIN && !/^https?:\/\//i.test(input)) {
     const source = await fileSource(input);
     try {
       if (source.size === 0) throw new DlError('INPUT_UNSUPPORTED', `${name}: empty file`);
-      if (isWav(await source.read(0, 12)) || /\.wav$/i.test(input)) yield* wavStream(source, name);
-      else yield* decodeWithFfmpeg({ path: input }, name, SAMPLE_RATE);
+      if (isWav(await source.read(0, 12)) || /\.wav$/i.test(input)) yield* wavStream(source, name, maxSeconds);
+      else yield* decodeWithFfmpeg({ path: input, size: source.size }, name, ffmpegOptions);
     } finally {
       await source.close();
     }
@@ -65,19 +108,13 @@ export async function* audioStream(input: AudioInput, options: AudioStreamOption
   }
   const bytes = typeof input === 'string' ? await readInput(input, options.maxBytes ? { maxBytes: options.maxBytes } : {}) : input;
   if (bytes.length === 0) throw new DlError('INPUT_UNSUPPORTED', `${name}: empty input`);
-  if (isWav(bytes)) yield* wavStream(bufferSource(bytes), name);
-  else yield* decodeWithFfmpeg({ bytes }, name, SAMPLE_RATE);
+  if (isWav(bytes)) yield* wavStream(bufferSource(bytes), name, maxSeconds);
+  else yield* decodeWithFfmpeg({ bytes }, name, ffmpegOptions);
 }
 
 /** The whole audio as one 16 kHz mono array (for short clips; long audio should be streamed). */
-export async function readAudio(input: AudioInput, options: AudioStreamOptions & { maxSeconds?: number } = {}): Promise<Float32Array> {
+export async function readAudio(input: AudioInput, options: AudioStreamOptions = {}): Promise<Float32Array> {
   const chunks: Float32Array[] = [];
-  let length = 0;
-  const limit = (options.maxSeconds ?? 4 * 3600) * SAMPLE_RATE;
-  for await (const chunk of audioStream(input, options)) {
-    chunks.push(chunk);
-    length += chunk.length;
-    if (length > limit) throw new DlError('INPUT_TOO_LARGE', `${options.name ?? 'audio'}: longer than ${limit / SAMPLE_RATE} s; stream it instead`);
-  }
+  for await (const chunk of audioStream(input, options)) chunks.push(chunk);
   return concatSamples(...chunks);
 }

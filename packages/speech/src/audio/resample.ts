@@ -1,3 +1,4 @@
+import { DlError } from '@dlkit/core';
 import { concatSamples } from './samples.js';
 
 /**
@@ -20,12 +21,27 @@ export class Resampler {
   private static readonly RESOLUTION = 512;
 
   constructor(readonly inputRate: number, readonly outputRate: number) {
+    if (!(inputRate > 0 && outputRate > 0 && Number.isFinite(inputRate) && Number.isFinite(outputRate))) {
+      throw new DlError('INVALID_ARGUMENT', `sample rates must be positive and finite (got ${inputRate} Hz -> ${outputRate} Hz)`);
+    }
     this.step = inputRate / outputRate;
     this.cutoff = Math.min(1, outputRate / inputRate) * 0.95;
     this.reach = Math.ceil(Resampler.ZERO_CROSSINGS / this.cutoff);
-    // Kernel sampled finely over [0, reach] input samples; symmetric.
-    const n = this.reach * Resampler.RESOLUTION + 2;
-    this.table = new Float32Array(n);
+    this.table = Resampler.kernelTable(this.cutoff * this.reach);
+    // Start with `reach` zeros of history so that the first output sample sits on the first input sample.
+    this.buffer = new Float32Array(this.reach);
+    this.position = this.reach;
+  }
+
+  /**
+   * The Kaiser-windowed sinc, symmetric, tabulated over [0, span] in units of `cutoff * distance` (its zero
+   * crossings) rather than of input samples: the window and the sinc are both functions of that product, so one
+   * table of about 17 x 512 entries serves any ratio, where a table in input samples grows with the ratio (a
+   * header declaring 4 GHz asked for 9 GB). `span` = cutoff * reach, just above ZERO_CROSSINGS.
+   */
+  private static kernelTable(span: number): Float32Array {
+    const n = Math.ceil(span * Resampler.RESOLUTION) + 2;
+    const table = new Float32Array(n);
     const beta = 8.6;
     const i0 = (x: number) => {
       let sum = 1;
@@ -37,23 +53,20 @@ export class Resampler {
       return sum;
     };
     for (let i = 0; i < n; i++) {
-      const x = i / Resampler.RESOLUTION;
-      const r = x / this.reach;
+      const t = i / Resampler.RESOLUTION;
+      const r = t / span;
       const window = r >= 1 ? 0 : i0(beta * Math.sqrt(1 - r * r)) / i0(beta);
-      const t = this.cutoff * x;
-      this.table[i] = this.cutoff * (t === 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t)) * window;
+      table[i] = (t === 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t)) * window;
     }
-    // Start with `reach` zeros of history so that the first output sample sits on the first input sample.
-    this.buffer = new Float32Array(this.reach);
-    this.position = this.reach;
+    return table;
   }
 
   private kernel(distance: number): number {
-    const x = Math.abs(distance) * Resampler.RESOLUTION;
+    const x = Math.abs(distance) * this.cutoff * Resampler.RESOLUTION;
     const i = Math.floor(x);
     if (i + 1 >= this.table.length) return 0;
     const f = x - i;
-    return this.table[i]! * (1 - f) + this.table[i + 1]! * f;
+    return this.cutoff * (this.table[i]! * (1 - f) + this.table[i + 1]! * f);
   }
 
   /** Resamples the next chunk; returns the output samples that are complete so far. */

@@ -1,5 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import { DlError, errorMessage } from '@dlkit/core';
+import { DlError, openInputFile } from '@dlkit/core';
+import { assertFinite } from './samples.js';
 
 /** Where the samples of a WAV file are and how they are stored. */
 export interface WavFormat {
@@ -25,15 +25,10 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
   return { size: buffer.length, read: async (offset, length) => buffer.subarray(offset, offset + length), close: async () => {} };
 }
 
+/** A regular file read as needed: core's openInputFile refuses FIFOs, devices and sockets before reading any. */
 export async function fileSource(path: string): Promise<ByteSource> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DlError(code === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE', `${path}: ${errorMessage(error)}`, { cause: error });
-  }
-  const { size } = await handle.stat();
+  const { handle, stat } = await openInputFile(path);
+  const { size } = stat;
   return {
     size,
     async read(offset, length) {
@@ -50,6 +45,26 @@ const EXTENSIBLE = 0xfffe;
 const UNKNOWN_SIZES = new Set([0, 0xffffffff]);
 
 /**
+ * Bounds on header values, checked before anything is sized from them: the highest rate recorders write
+ * (384 kHz) and the most channels of a layout in use (64: 7th-order Ambisonics; 22.2 is 24). Bit depths are
+ * bounded to the ones `readWavFrames` decodes.
+ */
+export const WAV_LIMITS = { minSampleRate: 1, maxSampleRate: 384_000, maxChannels: 64 } as const;
+/** Chunks walked before `data`: real files have a handful (fmt, LIST, bext, fact, JUNK, cue, iXML, ...). */
+const MAX_CHUNKS = 1000;
+/** Bytes of samples per read, whatever the channel count and depth. */
+const MAX_READ_BYTES = 1 << 20;
+
+/** Sample rate and channel count within WAV_LIMITS, or INPUT_UNSUPPORTED naming the value and the bound. */
+function checkRange(sampleRate: number, channels: number, name: string): void {
+  const { minSampleRate, maxSampleRate, maxChannels } = WAV_LIMITS;
+  if (sampleRate < minSampleRate || sampleRate > maxSampleRate) {
+    throw new DlError('INPUT_UNSUPPORTED', `${name}: sample rate ${sampleRate} Hz is outside ${minSampleRate} Hz-${maxSampleRate} Hz`);
+  }
+  if (channels < 1 || channels > maxChannels) throw new DlError('INPUT_UNSUPPORTED', `${name}: ${channels} channels (1 to at most ${maxChannels} are read)`);
+}
+
+/**
  * Reads a WAV header: RIFF/WAVE (also RF64's data size is not supported), `fmt ` (PCM, IEEE float, or
  * WAVE_FORMAT_EXTENSIBLE of either) and where `data` starts. Everything that cannot be played back faithfully is
  * a typed error naming what is wrong.
@@ -63,7 +78,9 @@ export async function readWavHeader(source: ByteSource, name: string): Promise<W
   let offset = 12;
   let format: Omit<WavFormat, 'dataOffset' | 'frames'> | undefined;
   let blockAlign = 0;
-  for (;;) {
+  for (let chunks = 1; ; chunks++) {
+    // Each chunk is a read; millions of empty ones would take minutes to walk.
+    if (chunks > MAX_CHUNKS) throw new DlError('INPUT_UNSUPPORTED', `${name}: more than ${MAX_CHUNKS} chunks before the data chunk`);
     const chunk = await source.read(offset, 8);
     if (chunk.length < 8) throw bad(format ? 'no data chunk (truncated file?)' : 'truncated header: no fmt chunk');
     const id = chunk.toString('latin1', 0, 4);
@@ -85,7 +102,8 @@ export async function readWavHeader(source: ByteSource, name: string): Promise<W
       if (encoding === undefined) throw new DlError('INPUT_UNSUPPORTED', `${name}: WAV sample format ${tag} is not PCM or float (compressed WAV: convert it, or install ffmpeg)`);
       const valid = encoding === 'int' ? [8, 16, 24, 32].includes(bitsPerSample) : [32, 64].includes(bitsPerSample);
       if (!valid) throw new DlError('INPUT_UNSUPPORTED', `${name}: ${bitsPerSample}-bit ${encoding} samples are not supported`);
-      if (channels < 1 || sampleRate < 1 || blockAlign !== (channels * bitsPerSample) / 8) {
+      checkRange(sampleRate, channels, name);
+      if (blockAlign !== (channels * bitsPerSample) / 8) {
         throw bad(`inconsistent fmt chunk (${channels} channels, ${sampleRate} Hz, block ${blockAlign} bytes)`);
       }
       format = { sampleRate, channels, encoding, bitsPerSample };
@@ -103,6 +121,15 @@ export async function readWavHeader(source: ByteSource, name: string): Promise<W
     }
     offset = body + size + (size % 2); // chunks are padded to an even length
   }
+}
+
+/**
+ * Frames to read at a time: at most MAX_READ_BYTES of samples whatever the channel count, and at most one second,
+ * so that what one read becomes once resampled to 16 kHz stays one second (a 1 Hz file is read a frame at a time).
+ */
+export function wavFramesPerRead(format: WavFormat): number {
+  const frameBytes = (format.channels * format.bitsPerSample) / 8;
+  return Math.max(1, Math.min(format.sampleRate, Math.floor(MAX_READ_BYTES / frameBytes)));
 }
 
 /**
@@ -124,10 +151,8 @@ export async function readWavFrames(source: ByteSource, format: WavFormat, start
       case -32: out[i] = raw.readFloatLE(p); break;
       default: out[i] = raw.readDoubleLE(p);
     }
-    if (!Number.isFinite(out[i]!)) {
-      throw new DlError('INPUT_UNREADABLE', `${name}: sample ${start * format.channels + i} is ${out[i]} (corrupt float WAV)`);
-    }
   }
+  assertFinite(out, name, start * format.channels);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { DlError, isDlError, isTransformersFolder, loadHubPipeline, parseModelReference, type HubPipeline } from '@dlkit/core';
-import { audioStream, SAMPLE_RATE, type AudioInput } from '../audio/read-audio.js';
+import { audioStream, SAMPLE_RATE, type AudioInput, type AudioStreamOptions } from '../audio/read-audio.js';
 import { createVad, type Vad } from '../vad/silero.js';
 import { DIGIT_VAD } from '../digits/features.js';
 import { loadDigitRecognizer, type DigitRecognizer } from './digit-recognizer.js';
@@ -28,11 +28,15 @@ export interface TranscriberOptions {
   task?: 'transcribe' | 'translate';
 }
 
-export interface TranscribeOptions {
+/** `maxSeconds` (default 4 h) bounds how long the audio may be; `signal` stops decoding. */
+export interface TranscribeOptions extends Pick<AudioStreamOptions, 'maxSeconds' | 'decodeTimeoutMs' | 'signal'> {
   /** Seconds of audio done so far (for a progress line). */
   onProgress?: (seconds: number) => void;
   name?: string;
 }
+
+/** The audio options of a transcription: its name in messages, and the duration, deadline and abort bounds. */
+const streamOptions = ({ name, maxSeconds, decodeTimeoutMs, signal }: TranscribeOptions): AudioStreamOptions => ({ name, maxSeconds, decodeTimeoutMs, signal });
 
 export interface Transcriber {
   transcribe(input: AudioInput, options?: TranscribeOptions): Promise<Transcript>;
@@ -61,7 +65,7 @@ export async function createTranscriber(options: TranscriberOptions = {}): Promi
   return {
     async transcribe(input, opts = {}) {
       const chunks: TranscriptChunk[] = [];
-      for await (const segment of vad.segments(audioStream(input, opts.name ? { name: opts.name } : {}), { ...DIGIT_VAD, withAudio: true })) {
+      for await (const segment of vad.segments(audioStream(input, streamOptions(opts)), { ...DIGIT_VAD, withAudio: true })) {
         const [word] = recognizer.recognize([segment.audio!]);
         chunks.push({ timestamp: [round(segment.start), round(segment.end)], text: word!.text });
         opts.onProgress?.(segment.end);
@@ -93,7 +97,7 @@ async function whisperTranscriber(reference: Parameters<typeof loadHubPipeline>[
   return {
     async transcribe(input, opts = {}) {
       const results: WindowResult[] = [];
-      for await (const { offset, samples } of slidingWindows(audioStream(input, opts.name ? { name: opts.name } : {}), size, step)) {
+      for await (const { offset, samples } of slidingWindows(audioStream(input, streamOptions(opts)), size, step)) {
         const out = (await pipeline(samples, {
           return_timestamps: true,
           ...(options.language ? { language: options.language } : {}),
