@@ -1,4 +1,5 @@
 import { DlError, errorMessage } from '@dlkit/core';
+import { printable } from './terminal/printable.js';
 
 export interface Output {
   json: boolean;
@@ -8,6 +9,8 @@ export interface Output {
   inputError(input: string, error: unknown): void;
   /** An input left alone because its output exists (`--skip-existing`). */
   skipped(input: string, file: string): void;
+  /** An entry of a walked folder that is not an input (a link to a folder, a hidden file, ...): said, not hidden. */
+  walkSkipped(path: string, reason: string): void;
 }
 
 /** A message on one line: decoders (libvips, ffmpeg) write several, and each stderr line must be one error. */
@@ -17,22 +20,25 @@ export function errorInfo(error: unknown): { code: string; message: string } {
   return error instanceof DlError ? { code: error.code, message: oneLine(error.message) } : { code: 'INTERNAL', message: oneLine(errorMessage(error)) };
 }
 
-/** One line for stderr: the code and message, plus the stack when DL_DEBUG=1. */
+/** One line for stderr: the code and message (control characters of names shown, not obeyed), plus the stack when DL_DEBUG=1. */
 export function errorLine(error: unknown): string {
   const { code, message } = errorInfo(error);
   const debug = process.env.DL_DEBUG === '1' && error instanceof Error ? `\n${error.stack ?? ''}` : '';
-  return `dl: ${code}: ${message}${debug}`;
+  return `dl: ${code}: ${printable(message, { keepNewlines: false })}${debug}`;
 }
 
 export function createOutput(json: boolean): Output {
   return {
     json,
     result(input, output, human) {
-      process.stdout.write(json ? `${JSON.stringify({ input, output })}\n` : `${human}\n`);
+      process.stdout.write(json ? `${JSON.stringify({ input, output })}\n` : `${printable(human)}\n`);
     },
     skipped(input, file) {
       if (json) process.stdout.write(`${JSON.stringify({ input, skipped: file })}\n`);
-      else process.stderr.write(`dl: ${input}: skipped, ${file} exists\n`);
+      else process.stderr.write(`dl: ${printable(`${input}: skipped, ${file} exists`, { keepNewlines: false })}\n`);
+    },
+    walkSkipped(path, reason) {
+      process.stderr.write(`dl: warning: ${printable(`${path}: skipped (${reason})`, { keepNewlines: false })}\n`);
     },
     inputError(input, error) {
       if (json) process.stdout.write(`${JSON.stringify({ input, error: errorInfo(error) })}\n`);

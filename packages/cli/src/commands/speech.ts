@@ -45,7 +45,7 @@ export async function speechTranscribe(args: TranscribeArgs, out: Output): Promi
   const format = (args.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (args.task !== undefined && args.task !== 'transcribe' && args.task !== 'translate') throw new UsageError('--task must be transcribe or translate');
-  const inputs = await expandInputs(args.inputs, { extensions: AUDIO_EXTENSIONS });
+  const inputs = await expandInputs(args.inputs, { extensions: AUDIO_EXTENSIONS, onSkip: out.walkSkipped });
   if (args.skipExisting && args.out === undefined) throw new UsageError('--skip-existing needs --out');
   const targets = args.out === undefined ? undefined : outputPaths(inputs, args.out, { extension: `.${format === 'text' ? 'txt' : format}`, single: /\.(txt|json|srt|vtt)$/i, stem: 'audio' });
   if (targets && targets.length > 1) await mkdir(args.out!, { recursive: true });
@@ -85,7 +85,7 @@ export async function speechTranscribe(args: TranscribeArgs, out: Output): Promi
 export async function speechVad(args: { inputs: string[] }, out: Output): Promise<number> {
   if (args.inputs.length === 0) throw new UsageError('speech vad needs audio files, folders, globs or -');
   assertStdinOnce(args.inputs);
-  const inputs = await expandInputs(args.inputs, { extensions: AUDIO_EXTENSIONS });
+  const inputs = await expandInputs(args.inputs, { extensions: AUDIO_EXTENSIONS, onSkip: out.walkSkipped });
   const vad = await createVad();
   let failed = 0;
   try {

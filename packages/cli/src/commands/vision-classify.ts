@@ -17,7 +17,7 @@ export async function visionClassify(args: ClassifyArgs, out: Output): Promise<n
   if (args.images.length === 0) throw new UsageError('vision classify needs at least one image');
   assertStdinOnce(args.images);
   const topk = positiveInt('--topk', args.topk) ?? 5;
-  const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS });
+  const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS, onSkip: out.walkSkipped });
   const threads = positiveInt('--threads', args.threads);
   const classifier = await createClassifier({
     ...maxPixelsOption(args.maxPixels),

@@ -26,7 +26,7 @@ function bestMatch(analyzer: { compare(a: Face, b: Face): FaceMatch }, faces: Fa
 export async function visionFaces(args: FacesArgs, out: Output): Promise<number> {
   if (args.images.length === 0) throw new UsageError('vision faces needs at least one image');
   assertStdinOnce([...args.images, args.match]);
-  const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS });
+  const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS, onSkip: out.walkSkipped });
   const analyzer = await createFaceAnalyzer(maxPixelsOption(args.maxPixels));
   try {
     const reference = args.match === undefined ? undefined : await analyzer.analyze(args.match);
