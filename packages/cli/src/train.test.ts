@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -13,6 +13,14 @@ const DIGITS = fileURLToPath(new URL('../../../../shared/data/mnist/cazala-json'
 const PER_DIGIT = 40;
 let dir: string;
 let pixels: number[][][]; // [digit][sample][784]
+
+/** The CLI under /usr/bin/time: exit code, stderr without time's line, peak RSS in MB and seconds. */
+function measured(args: string[]) {
+  const started = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'rss_kb=%M', process.execPath, BIN, ...args], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
+  const rss = Number(/rss_kb=(\d+)/.exec(r.stderr)?.[1]) / 1024;
+  return { code: r.status, stderr: r.stderr.replace(/rss_kb=\d+\n/, '').replace(/^Command exited with non-zero status \d+\n/m, ''), rssMb: rss, seconds: (performance.now() - started) / 1000 };
+}
 
 function dl(args: string[], cwd = dir) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, timeout: 120_000 });
@@ -133,5 +141,58 @@ describe('dl train', () => {
     const r = dl(['train', 'digits', '--data', 'nowhere']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^dl: DATASET_INVALID: nowhere holds neither/);
+  });
+
+  it('parses numbers strictly and bounds the knobs by the machine and the data, refusing fast and small', async () => {
+    for (const epochs of ['0x10', '1e3', ' 5', '+5', '5.0', '-1', '']) {
+      const r = dl(['train', 'digits', '--data', 'subset', '--epochs', epochs]);
+      expect(r.code, `--epochs '${epochs}': ${r.stderr}`).toBe(2);
+      // `-1` is taken for an option by the argument parser: a usage error too, in its words.
+      if (!epochs.startsWith('-')) expect(r.stderr).toContain('--epochs must be a positive integer in decimal digits');
+    }
+    expect(dl(['train', 'digits', '--data', 'subset', '--batch-size', '1e12']).code).toBe(2);
+    const workers = dl(['train', 'digits', '--data', 'subset', '--workers', '64']);
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toContain(`--workers must be at most ${availableParallelism()} (this machine has ${availableParallelism()} cores), got 64`);
+    expect(dl(['nlp', 'fine-tune', 'x.csv', '--text-column', 't', '--label-column', 'y', '--out', 'o', '--epochs', '0x10']).code).toBe(2);
+    expect(dl(['vision', 'fine-tune', 'images', '--out', 'o', '--epochs', '1e3']).code).toBe(2);
+
+    // A config: 10,000 workers, a 1e10-weight MLP, a layers file that is a zip: typed one-liners, before any work.
+    await writeFile(join(dir, 'small.csv'), ['a,b,y', ...Array.from({ length: 30 }, (_, i) => `${i % 5},${i % 3},${i % 2}`)].join('\n'));
+    await writeFile(join(dir, 'not-json.json'), 'PK\u0003\u0004');
+    const config = (extra: object) => JSON.stringify({ data: { type: 'csv', path: 'small.csv', label: 'y' }, model: { architecture: 'mlp' }, epochs: 1, ...extra });
+    const cases: Array<[object, RegExp]> = [
+      [{ workers: 10_000 }, new RegExp(`^dl: INVALID_ARGUMENT: .*workers: at most ${availableParallelism()}: this machine has ${availableParallelism()} cores$`)],
+      [{ epochs: '0x10' }, /^dl: INVALID_ARGUMENT: .*epochs: /],
+      [{ model: { architecture: 'mlp', hidden: [100_000, 100_000] } }, /^dl: INVALID_ARGUMENT: Training needs an estimated [\d.]+ GiB \(10,000,\d{3},\d{3} weights, batch size \d+\); the budget is [\d.]+ GiB/],
+      [{ model: { layers: 'not-json.json' } }, /^dl: MODEL_INVALID: .*not-json\.json: not a JSON tfjs layers model/],
+    ];
+    for (const [extra, expected] of cases) {
+      await writeFile(join(dir, 'knobs.json'), config(extra));
+      const r = measured(['train', 'knobs.json']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim()).toMatch(expected);
+      expect(r.seconds).toBeLessThan(5);
+      expect(r.rssMb).toBeLessThan(500);
+    }
+    // --batch-size above the data trains as one batch of all of it, with a warning.
+    await writeFile(join(dir, 'knobs.json'), config({}));
+    const clamped = dl(['train', 'knobs.json', '--batch-size', '100000']);
+    expect(clamped.code, clamped.stderr).toBe(0);
+    expect(clamped.stderr).toMatch(/^dl: warning: batch size 100000 is more than the (\d+) training examples; training with batches of \1$/m);
+  });
+
+  it('refuses to resume a checkpoint edited to epoch 1e9 instead of saving an untrained model', async () => {
+    await writeFile(join(dir, 'resume.json'), JSON.stringify({ data: { type: 'csv', path: 'small.csv', label: 'y' }, model: { architecture: 'mlp', hidden: [4] }, epochs: 1, out: 'resumed' }));
+    expect(dl(['train', 'resume.json']).code).toBe(0);
+    const file = join(dir, 'resumed.checkpoint', 'checkpoint.json');
+    const header = JSON.parse(await readFile(file, 'utf8')) as { data: { epoch: number } };
+    header.data.epoch = 1e9;
+    await writeFile(file, JSON.stringify(header));
+    await rm(join(dir, 'resumed'), { recursive: true });
+    const r = dl(['train', 'resume.json', '--epochs', '3', '--resume', join(dir, 'resumed.checkpoint')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^dl: CHECKPOINT_INVALID: Checkpoint .* cannot be resumed: epoch is 1000000000, more than the 3 epochs of this run$/);
+    expect(existsSync(join(dir, 'resumed'))).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { fineTuneTextClassifier } from '@dlkit/nlp';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
 import { nonNegativeInt, positiveInt } from './arguments.js';
-import { interruptible, reportTextTraining } from './train.js';
+import { interruptible, MAX_EPOCHS, reportTextTraining, workerBound } from './train.js';
 
 export interface NlpFineTuneArgs {
   files: string[];
@@ -22,9 +22,9 @@ export async function nlpFineTune(args: NlpFineTuneArgs, out: Output): Promise<n
   if (args.files.length !== 1) throw new UsageError('nlp fine-tune takes one CSV or JSONL file of labelled texts');
   if (args.textColumn === undefined || args.labelColumn === undefined) throw new UsageError('nlp fine-tune needs --text-column NAME and --label-column NAME');
   if (args.out === undefined) throw new UsageError('nlp fine-tune needs --out DIR for the model');
-  const epochs = positiveInt('--epochs', args.epochs);
+  const epochs = positiveInt('--epochs', args.epochs, MAX_EPOCHS);
   const seed = nonNegativeInt('--seed', args.seed);
-  const workers = positiveInt('--workers', args.workers);
+  const workers = positiveInt('--workers', args.workers, workerBound());
   const { signal, release } = interruptible();
   try {
     const { result, saved, skipped } = await fineTuneTextClassifier({

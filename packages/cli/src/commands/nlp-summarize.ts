@@ -1,7 +1,7 @@
 import { createSummarizer, readTexts, summarizeExtractive, type Summarizer } from '@dlkit/nlp';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { assertStdinOnce, positiveInt } from './arguments.js';
+import { assertStdinOnce, decimalNumber, positiveInt } from './arguments.js';
 
 export interface SummarizeArgs {
   inputs: string[];
@@ -22,8 +22,8 @@ export async function nlpSummarize(args: SummarizeArgs, out: Output): Promise<nu
   const method = args.method ?? 'abstractive';
   if (method !== 'abstractive' && method !== 'extractive') throw new UsageError(`--method is abstractive or extractive, not '${method}'`);
   const sentences = positiveInt('--sentences', args.sentences);
-  const ratio = args.ratio === undefined ? undefined : Number(args.ratio);
-  if (ratio !== undefined && !(ratio > 0 && ratio <= 1)) throw new UsageError(`--ratio must be in (0, 1], got '${args.ratio}'`);
+  const ratio = decimalNumber('--ratio', args.ratio, { min: 0, max: 1 });
+  if (ratio === 0) throw new UsageError(`--ratio must be in (0, 1], got '${args.ratio}'`);
   const maxLength = positiveInt('--max-length', args.maxLength);
   const minLength = positiveInt('--min-length', args.minLength);
   const beams = positiveInt('--beams', args.beams);

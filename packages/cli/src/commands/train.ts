@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { formatEpochLogs, progressBar, readTrainConfig, trainFromConfig, type ClassificationReport, type FitResult } from '@dlkit/core';
 import { trainSentiment, type TrainTextResult } from '@dlkit/nlp';
@@ -28,6 +29,18 @@ const DEFAULT_DIGITS = '../shared/data/mnist/cazala-json';
 const DEFAULT_POLARITY = '../shared/data/rt-polarity';
 /** ... and the Free Spoken Digit Dataset, for `dl train speech-digits`. */
 const DEFAULT_FSDD = '../shared/data/fsdd/recordings';
+
+/** Epochs a command line may ask for: far beyond any useful run, and a typo like 1000000 is refused. */
+export const MAX_EPOCHS = { max: 100_000, maxReason: 'the largest number of epochs' };
+
+/** `--workers`: gradient threads, one per core at most (fit refuses more, after the data has loaded). */
+export function workerBound(): { max: number; maxReason: string } {
+  const cores = availableParallelism();
+  return { max: cores, maxReason: `this machine has ${cores} cores` };
+}
+
+/** Knobs adjusted to the data are said on stderr, in the CLI's own voice. */
+const warn = (message: string) => void process.stderr.write(`dl: warning: ${message}\n`);
 
 /**
  * SIGINT/SIGTERM stop training after the current step; the checkpoint callback then saves. A second signal
@@ -97,10 +110,11 @@ export async function train(args: TrainArgs, out: Output): Promise<number> {
   const [what, ...extra] = args.target;
   if (what === undefined) throw new UsageError('train needs `digits`, `sentiment`, `speech-digits` or a config file (train <config.json>)');
   if (extra.length > 0) throw new UsageError(`train takes one target, got ${args.target.join(' ')}`);
-  const epochs = positiveInt('--epochs', args.epochs);
+  const epochs = positiveInt('--epochs', args.epochs, MAX_EPOCHS);
+  // Larger than the data is clamped to it by fit (with a warning); the memory estimate refuses what cannot fit.
   const batchSize = positiveInt('--batch-size', args.batchSize);
   const seed = nonNegativeInt('--seed', args.seed);
-  const workers = positiveInt('--workers', args.workers);
+  const workers = positiveInt('--workers', args.workers, workerBound());
   const progress = progressBar({ mode: out.json ? 'off' : undefined });
   const { signal, release } = interruptible();
   try {
@@ -118,6 +132,7 @@ export async function train(args: TrainArgs, out: Output): Promise<number> {
         ...(seed !== undefined ? { seed } : {}),
         ...(workers ? { workers } : {}),
         ...(checkpoint ? { checkpointDir: checkpoint } : {}),
+        onWarning: warn,
         ...(args.resume ? { resumeFrom: args.resume } : {}),
         ...(args.log ? { log: args.log } : {}),
       });
@@ -171,6 +186,7 @@ export async function train(args: TrainArgs, out: Output): Promise<number> {
       loadImageFolder: imageFolderDataset,
       callbacks: [progress],
       signal,
+      onWarning: warn,
       ...(args.resume ? { resumeFrom: resolve(args.resume) } : {}),
     });
     model.dispose();

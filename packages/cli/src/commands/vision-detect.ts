@@ -3,7 +3,7 @@ import { expandInputs, writeFileAtomic } from '@dlkit/core';
 import { createDetector, drawDetections, IMAGE_EXTENSIONS } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { alreadyDone, assertStdinOnce, maxPixelsOption, outputPaths, positiveInt } from './arguments.js';
+import { alreadyDone, assertStdinOnce, decimalNumber, maxPixelsOption, outputPaths, positiveInt } from './arguments.js';
 
 export interface DetectArgs {
   images: string[];
@@ -17,24 +17,17 @@ export interface DetectArgs {
   skipExisting?: boolean;
 }
 
-function fraction(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(n >= 0 && n <= 1)) throw new UsageError(`${flag} must be a number from 0 to 1, got '${value}'`);
-  return n;
-}
-
 /** Returns the exit code: 1 if any image failed, after detecting in all the others. */
 export async function visionDetect(args: DetectArgs, out: Output): Promise<number> {
   if (args.images.length === 0) throw new UsageError('vision detect needs at least one image');
   assertStdinOnce(args.images);
   const options = {
-    ...(args.threshold !== undefined ? { threshold: fraction('--threshold', args.threshold)! } : {}),
-    ...(args.iou !== undefined ? { iou: fraction('--iou', args.iou)! } : {}),
+    ...(args.threshold !== undefined ? { threshold: decimalNumber('--threshold', args.threshold, { min: 0, max: 1 })! } : {}),
+    ...(args.iou !== undefined ? { iou: decimalNumber('--iou', args.iou, { min: 0, max: 1 })! } : {}),
     ...(args.max !== undefined ? { maxDetections: positiveInt('--max', args.max)! } : {}),
     ...(args.classes !== undefined ? { classes: args.classes.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
   };
-  const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS });
+  const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS, onSkip: out.walkSkipped });
   if (args.skipExisting && args.out === undefined) throw new UsageError('--skip-existing needs --out');
   const targets = args.out === undefined ? undefined : outputPaths(images, args.out, { extension: '.jpg', single: /\.(jpe?g|png)$/i, stem: 'image' });
   if (targets && targets.length > 1) await mkdir(args.out!, { recursive: true });

@@ -3,7 +3,7 @@ import { fineTune } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
 import { nonNegativeInt, positiveInt } from './arguments.js';
-import { interruptible, reportTraining } from './train.js';
+import { interruptible, MAX_EPOCHS, reportTraining } from './train.js';
 
 export interface FineTuneArgs {
   dirs: string[];
@@ -18,8 +18,8 @@ export interface FineTuneArgs {
 export async function visionFineTune(args: FineTuneArgs, out: Output): Promise<number> {
   if (args.dirs.length !== 1) throw new UsageError('vision fine-tune takes one training folder (one sub-folder of images per class)');
   if (args.out === undefined) throw new UsageError('vision fine-tune needs --out DIR for the model');
-  const epochs = positiveInt('--epochs', args.epochs);
-  const size = positiveInt('--size', args.size);
+  const epochs = positiveInt('--epochs', args.epochs, MAX_EPOCHS);
+  const size = positiveInt('--size', args.size) // bounded by fineTune (INVALID_ARGUMENT);
   const seed = nonNegativeInt('--seed', args.seed);
   const { signal, release } = interruptible();
   let lastShown = 0;

@@ -23,6 +23,71 @@ export interface CheckpointData {
   /** Sums of the epoch in progress, so its mean loss and accuracy come out as if never interrupted. */
   partial: { lossSum: number; correct: number; count: number };
   callbacks: Record<string, unknown>;
+  /** The run it was taken in: a resume with another batch size or data would misplace every step. */
+  run?: { batchSize: number; examples: number };
+}
+
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const floats = z.instanceof(Float32Array);
+
+/** What a checkpoint's data must look like once its blobs are joined back (an edited file is not trusted). */
+const checkpointDataSchema = z.object({
+  epoch: count,
+  step: count,
+  globalStep: count,
+  seed: count,
+  learningRate: z.number().positive().finite(),
+  optimizer: z.object({ name: z.string(), step: count, slots: z.array(z.array(floats)) }),
+  weights: z.array(z.object({ name: z.string(), shape: z.array(count), values: floats })),
+  history: z.array(z.object({ epoch: count }).passthrough()),
+  partial: z.object({ lossSum: z.number().finite(), correct: count, count }),
+  callbacks: z.record(z.string(), z.unknown()),
+  run: z.object({ batchSize: count.positive(), examples: count.positive() }).optional(),
+});
+
+/** The run a checkpoint is resumed into, as `fit` has set it up. */
+export interface ResumeTarget {
+  epochs: number;
+  stepsPerEpoch: number;
+  batchSize: number;
+  examples: number;
+  seed: number;
+  optimizer: string;
+  /** Optimizer slots per trainable variable. */
+  slots: number;
+  weights: ReadonlyArray<{ shape: readonly number[] }>;
+  /** Sizes of the trainable variables, in the optimizer's order. */
+  variables: readonly number[];
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** The first field of `data` that contradicts the run it resumes, as [field, why]; undefined when it fits. */
+function mismatch(data: CheckpointData, run: ResumeTarget): [string, string] | undefined {
+  if (data.seed !== run.seed) return ['seed', `${data.seed}, this run has ${run.seed}`];
+  if (data.run && data.run.batchSize !== run.batchSize) return ['run.batchSize', `${data.run.batchSize}, this run has ${run.batchSize}`];
+  if (data.run && data.run.examples !== run.examples) return ['run.examples', `${data.run.examples}, this run has ${run.examples}`];
+  if (data.epoch > run.epochs) return ['epoch', `${data.epoch}, more than the ${run.epochs} epochs of this run`];
+  if (data.step > run.stepsPerEpoch) return ['step', `${data.step}, more than the ${run.stepsPerEpoch} steps of an epoch`];
+  if (data.globalStep !== data.epoch * run.stepsPerEpoch + data.step) return ['globalStep', `${data.globalStep}, not epoch x ${run.stepsPerEpoch} + step`];
+  if (data.history.length !== data.epoch) return ['history', `${data.history.length} epochs logged, not ${data.epoch}`];
+  if (data.partial.count > data.step * run.batchSize || data.partial.correct > data.partial.count) return ['partial', 'counts more examples than the steps taken'];
+  if (data.weights.length !== run.weights.length) return ['weights', `${data.weights.length} tensors, this model has ${run.weights.length}`];
+  const bad = data.weights.findIndex((w, i) => w.shape.join() !== run.weights[i]!.shape.join() || w.values.length !== size(w.shape));
+  if (bad >= 0) return [`weights.${bad}`, `shape [${data.weights[bad]!.shape.join(', ')}], this model has [${run.weights[bad]!.shape.join(', ')}]`];
+  if (data.optimizer.name !== run.optimizer) return ['optimizer.name', `${data.optimizer.name}, this run uses ${run.optimizer}`];
+  if (data.optimizer.step !== data.globalStep) return ['optimizer.step', `${data.optimizer.step}, not the ${data.globalStep} steps taken`];
+  const { slots } = data.optimizer;
+  if (slots.length !== run.variables.length || slots.some((s, i) => s.length !== run.slots || s.some((v) => v.length !== run.variables[i]))) {
+    return ['optimizer.slots', `do not match the ${run.variables.length} variables x ${run.slots} slots of this model`];
+  }
+  return undefined;
+}
+
+/** Refuses a checkpoint that is not of this run: CHECKPOINT_INVALID naming the field, before any weight is set. */
+export function assertResumable(data: CheckpointData, run: ResumeTarget, dir: string): void {
+  const found = mismatch(data, run);
+  if (found) throw new DlError('CHECKPOINT_INVALID', `Checkpoint ${dir} cannot be resumed: ${found[0]} is ${found[1]}`);
 }
 
 const headerSchema = z.object({
@@ -121,13 +186,21 @@ export async function readCheckpoint(dir: string): Promise<CheckpointData> {
   if (bytes.length !== header.bytes || createHash('sha256').update(bytes).digest('hex') !== header.sha256) {
     throw invalid(`${header.tensors} does not match its sha256 (truncated or corrupt)`);
   }
+  if (bytes.length % 4 !== 0) throw invalid(`${header.tensors} is not whole float32 values`);
   const aligned = new Float32Array(bytes.length / 4);
+  let joined: unknown;
   new Uint8Array(aligned.buffer).set(bytes);
   try {
     const { blobIndex, ...rest } = header.data as { blobIndex: Array<[number, number]> };
     const blobs = blobIndex.map(([offset, length]) => aligned.slice(offset, offset + length));
-    return joinBlobs(rest, blobs) as CheckpointData;
+    joined = joinBlobs(rest, blobs);
   } catch (error) {
     throw invalid(`its index is damaged (${errorMessage(error)})`, error);
   }
+  const parsed = checkpointDataSchema.safeParse(joined);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalid(`${issue?.path.join('.') || 'data'}: ${issue?.message}`);
+  }
+  return parsed.data as CheckpointData;
 }

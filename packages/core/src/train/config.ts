@@ -1,11 +1,20 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import { DlError, errorMessage } from '../errors.js';
+import { readInputFile } from '../io/read-input.js';
 import { saveLayersModel } from '../models/layers-model.js';
 import type { LoadedManifest } from '../models/manifest.js';
-import { ARCHITECTURES, architectureOptionsSchema, buildArchitecture, isArchitectureName, modelFromLayersJson } from './architectures.js';
+import { selectTfjsBackend } from '../backend/tfjs.js';
+import {
+  ARCHITECTURES,
+  architectureFootprint,
+  architectureOptionsSchema,
+  buildArchitecture,
+  isArchitectureName,
+  layersJsonFootprint,
+  modelFromLayersJson,
+} from './architectures.js';
 import { randomAffine } from './augment/image-affine.js';
 import type { Callback } from './callbacks/callback.js';
 import { checkpoints } from './callbacks/checkpoints.js';
@@ -17,15 +26,25 @@ import type { Dataset } from './data/dataset.js';
 import { fromDigitsJson, fromMnistIdx } from './data/mnist.js';
 import { splitDataset } from './data/split.js';
 import { fromTabular } from './data/tabular.js';
-import { fit, type FitResult } from './fit.js';
+import { DEFAULT_BATCH_SIZE, fit, type FitResult } from './fit.js';
+import { assertTrainingFits, maxTrainingWorkers, optimizerSlots, type Footprint } from './limits.js';
 import { optimizerConfigSchema } from './optim/optimizers.js';
+
+/** Images are resized to this at most: a 28x28 digit or a 224x224 photo is typical; larger is memory, not accuracy. */
+const MAX_IMAGE_SIDE = 2048;
+/** A training config and a layers JSON are small text files: a few KB, a few hundred KB for a big topology. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+const MAX_LAYERS_BYTES = 4 * 1024 * 1024;
+/** Integers of a config: JSON numbers only (zod refuses "0x10" and [2]), whole, and within sane bounds. */
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const cores = maxTrainingWorkers();
 
 const dataSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('image-folder'),
     path: z.string(),
-    width: z.number().int().positive().default(64),
-    height: z.number().int().positive().default(64),
+    width: z.number().int().positive().max(MAX_IMAGE_SIDE).default(64),
+    height: z.number().int().positive().max(MAX_IMAGE_SIDE).default(64),
     channels: z.union([z.literal(1), z.literal(3)]).default(3),
   }),
   z.object({
@@ -51,11 +70,14 @@ export const trainConfigSchema = z.object({
     architectureOptionsSchema.extend({ architecture: z.string().refine(isArchitectureName, { message: `use one of ${Object.keys(ARCHITECTURES).join(', ')}` }) }),
     z.object({ layers: z.string() }),
   ]),
-  epochs: z.number().int().positive().default(10),
-  batchSize: z.number().int().positive().default(32),
-  seed: z.number().int().nonnegative().default(0),
-  /** Gradient threads (see `fit`); results are reproducible for a given number. */
-  workers: z.number().int().positive().default(1),
+  epochs: int(1, 100_000).default(10),
+  /** Default 32; one above the number of training examples is clamped to it by `fit`, with a warning. */
+  batchSize: int(1, Number.MAX_SAFE_INTEGER).optional(),
+  seed: int(0, Number.MAX_SAFE_INTEGER).default(0),
+  /** Gradient threads (see `fit`), at most one per core; results are reproducible for a given number. */
+  workers: int(1, Number.MAX_SAFE_INTEGER)
+    .max(cores, { message: `at most ${cores}: this machine has ${cores} cores` })
+    .default(1),
   optimizer: optimizerConfigSchema.default({ name: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
   clip: z.object({ norm: z.number().positive().optional(), value: z.number().positive().optional() }).optional(),
   augment: z
@@ -80,13 +102,21 @@ export type TrainConfig = z.infer<typeof trainConfigSchema>;
 
 /** Reads and checks a config file; its relative paths are resolved against the file's folder. */
 export async function readTrainConfig(path: string): Promise<{ config: TrainConfig; baseDir: string }> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new DlError('INVALID_ARGUMENT', `Cannot read training config ${path}: ${errorMessage(error)}`, { cause: error });
-  }
+  const raw = await readJsonFile(path, MAX_CONFIG_BYTES, 'INVALID_ARGUMENT', 'training config');
   return { config: parseTrainConfig(raw, path), baseDir: dirname(resolve(path)) };
+}
+
+/**
+ * A small JSON file, read as an untrusted input: a regular file, at most `maxBytes` (INPUT_TOO_LARGE beyond), and
+ * text that does not parse is `code` naming the file, never an INTERNAL SyntaxError.
+ */
+async function readJsonFile(path: string, maxBytes: number, code: 'INVALID_ARGUMENT' | 'MODEL_INVALID', what: string): Promise<unknown> {
+  const bytes = await readInputFile(path, { maxBytes });
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new DlError(code, `${path}: not a JSON ${what} (${errorMessage(error)})`, { cause: error });
+  }
 }
 
 export function parseTrainConfig(raw: unknown, where = 'training config'): TrainConfig {
@@ -110,6 +140,8 @@ export interface TrainFromConfigOptions {
   /** Progress and other callbacks added to those of the config. */
   callbacks?: Callback[];
   signal?: AbortSignal;
+  /** Told when a knob is adjusted to the data (see `FitOptions.onWarning`). */
+  onWarning?: (message: string) => void;
   /** Continue from this checkpoint folder. */
   resumeFrom?: string;
 }
@@ -140,6 +172,21 @@ async function loadData(data: DataConfig, base: string, loadImageFolder: ImageFo
   }
 }
 
+/**
+ * The config's model, refused before its weights are allocated when one training step of it (weights, optimizer
+ * state, the activations of a batch) would not fit this machine.
+ */
+async function buildModel(config: TrainConfig, dataset: Dataset, examples: number, base: string): Promise<LayersModel> {
+  const { backend } = await selectTfjsBackend();
+  const layers = 'layers' in config.model ? await readJsonFile(resolve(base, config.model.layers), MAX_LAYERS_BYTES, 'MODEL_INVALID', 'tfjs layers model') : undefined;
+  const architecture = 'architecture' in config.model ? (config.model.architecture as keyof typeof ARCHITECTURES) : undefined;
+  const options = { ...config.model, inputShape: dataset.featureShape, classes: dataset.classes.length, seed: config.seed };
+  const footprint: Footprint = layers !== undefined ? await layersJsonFootprint(layers) : await architectureFootprint(architecture!, options);
+  const batchSize = Math.min(config.batchSize ?? DEFAULT_BATCH_SIZE, examples);
+  assertTrainingFits({ ...footprint, batchSize, workers: config.workers, optimizerSlots: optimizerSlots(config.optimizer), backend });
+  return layers !== undefined ? modelFromLayersJson(layers, config.seed) : buildArchitecture(architecture!, options);
+}
+
 /** Trains what a config describes and saves the model to `out`. */
 export async function trainFromConfig(config: TrainConfig, options: TrainFromConfigOptions = {}): Promise<TrainFromConfigResult> {
   const base = options.baseDir ?? process.cwd();
@@ -151,15 +198,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainFromCon
   if (split.validation.classes.join() !== split.train.classes.join()) {
     throw new DlError('DATASET_INVALID', `Validation classes (${split.validation.classes.join(', ')}) differ from training classes (${split.train.classes.join(', ')})`);
   }
-  const model =
-    'layers' in config.model
-      ? await modelFromLayersJson(JSON.parse(await readFile(resolve(base, config.model.layers), 'utf8')), config.seed)
-      : await buildArchitecture(config.model.architecture as keyof typeof ARCHITECTURES, {
-          ...config.model,
-          inputShape: dataset.featureShape,
-          classes: dataset.classes.length,
-          seed: config.seed,
-        });
+  const model = await buildModel(config, dataset, split.train.size, base);
   const callbacks: Callback[] = [terminateOnNaN(), ...(options.callbacks ?? [])];
   const schedule = config.schedule;
   if (schedule?.type === 'cosine') callbacks.push(cosineDecay(schedule));
@@ -171,7 +210,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainFromCon
   const shape = dataset.featureShape;
   const result = await fit(model, split.train, {
     epochs: config.epochs,
-    batchSize: config.batchSize,
+    ...(config.batchSize !== undefined ? { batchSize: config.batchSize } : {}),
     optimizer: config.optimizer,
     seed: config.seed,
     workers: config.workers,
@@ -182,6 +221,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainFromCon
       ? { augment: randomAffine({ height: shape[0]!, width: shape[1]!, channels: shape[2]!, ...config.augment }) }
       : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
   });
   if (config.out === undefined || result.stopReason === 'aborted') return { result, model };

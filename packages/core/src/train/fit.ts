@@ -3,14 +3,18 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { selectTfjsBackend, type Tf } from '../backend/tfjs.js';
 import { DlError } from '../errors.js';
 import type { BatchLogs, Callback, EpochLogs, StopReason, TrainingContext } from './callbacks/callback.js';
-import { readCheckpoint, writeCheckpoint, type CheckpointData } from './checkpoint.js';
+import { assertResumable, readCheckpoint, writeCheckpoint, type CheckpointData } from './checkpoint.js';
 import { batchCount, iterateBatches, type Batch } from './data/batches.js';
 import { assertTrainable, featureSize, type Dataset } from './data/dataset.js';
+import { assertTrainingFits, assertWorkers, modelFootprint, optimizerSlots } from './limits.js';
 import { ClassificationMetrics, type ClassificationReport } from './metrics/classification.js';
 import { clipGradients, createOptimizer, type Optimizer, type OptimizerConfig } from './optim/optimizers.js';
 import { startGradientWorkers, type GradientWorkers, type ShardResult } from './parallel/pool.js';
 import { createRng, RNG_STREAM, shuffleInPlace, withSeededMathRandom, type Rng } from './random.js';
 import { computeGradients, crossEntropy, endsInSoftmax } from './step.js';
+
+/** Examples per step when no batch size is given. */
+export const DEFAULT_BATCH_SIZE = 32;
 
 export interface FitOptions {
   epochs: number;
@@ -39,6 +43,11 @@ export interface FitOptions {
    * is how more cores help. Deterministic for a given N; a different N gives (slightly) different weights.
    */
   workers?: number;
+  /**
+   * Told when a knob is adjusted to the data, e.g. a batch size above the number of training examples, which
+   * trains as one batch of all of them and is clamped to that (the memory estimate uses the clamped size).
+   */
+  onWarning?: (message: string) => void;
 }
 
 export interface FitResult {
@@ -115,8 +124,7 @@ export async function fit(model: LayersModel, train: Dataset, options: FitOption
   checkShapes(model, train, 'Training data');
   if (options.validation) checkShapes(model, options.validation, 'Validation data');
   if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new DlError('INVALID_ARGUMENT', `epochs must be a positive integer, got ${options.epochs}`);
-  const batchSize = options.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new DlError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`);
+  const { batchSize, workers } = boundedKnobs(model, train, options, backend);
   const seed = options.seed ?? 0;
   const callbacks = options.callbacks ?? [];
   const names = callbacks.map((c) => c.name);
@@ -127,8 +135,6 @@ export async function fit(model: LayersModel, train: Dataset, options: FitOption
   const topK = options.topK ?? defaultTopK(classes);
   const width = featureSize(train);
   const stepsPerEpoch = batchCount(train.size, batchSize);
-  const workers = options.workers ?? 1;
-  if (!Number.isInteger(workers) || workers < 1) throw new DlError('INVALID_ARGUMENT', `workers must be a positive integer, got ${workers}`);
   const optimizer: Optimizer = createOptimizer(tf, options.optimizer ?? { name: 'adam' });
   const variables = model.trainableWeights.map((w) => w.read() as tfc.Variable);
 
@@ -154,6 +160,7 @@ export async function fit(model: LayersModel, train: Dataset, options: FitOption
     history,
     partial: { ...partial },
     callbacks: await gatherCallbackStates(callbacks),
+    run: { batchSize, examples: train.size },
   });
 
   const ctx: TrainingContext = {
@@ -184,8 +191,22 @@ export async function fit(model: LayersModel, train: Dataset, options: FitOption
   try {
     if (options.resumeFrom !== undefined) {
       const checkpoint = await readCheckpoint(options.resumeFrom);
-      if (checkpoint.seed !== seed) throw new DlError('CHECKPOINT_INVALID', `Checkpoint ${options.resumeFrom} was trained with seed ${checkpoint.seed}, not ${seed}`);
-      restore(tf, model, optimizer, variables, checkpoint, callbacks, options.resumeFrom);
+      assertResumable(
+        checkpoint,
+        {
+          epochs: options.epochs,
+          stepsPerEpoch,
+          batchSize,
+          examples: train.size,
+          seed,
+          optimizer: optimizer.config.name,
+          slots: optimizerSlots(optimizer.config),
+          weights: model.weights.map((w) => ({ shape: w.shape as number[] })),
+          variables: variables.map((v) => v.size),
+        },
+        options.resumeFrom,
+      );
+      restore(tf, model, optimizer, variables, checkpoint, callbacks);
       ({ epoch, step, globalStep, history, partial } = checkpoint);
       next = { epoch, step };
       optimizer.learningRate = checkpoint.learningRate;
@@ -277,6 +298,24 @@ export async function fit(model: LayersModel, train: Dataset, options: FitOption
   }
 }
 
+/**
+ * Batch size and workers as this machine and data allow (DESIGN.md, "Trust boundaries"): workers at most the
+ * cores, the batch at most the examples, and the estimated memory of a step within the budget, all checked
+ * before any worker starts or any batch is read.
+ */
+function boundedKnobs(model: LayersModel, train: Dataset, options: FitOptions, backend: string): { batchSize: number; workers: number } {
+  const requested = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isSafeInteger(requested) || requested < 1) throw new DlError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${requested}`);
+  const workers = options.workers ?? 1;
+  assertWorkers(workers);
+  const batchSize = Math.min(requested, train.size);
+  if (batchSize < requested && options.batchSize !== undefined) {
+    options.onWarning?.(`batch size ${requested} is more than the ${train.size} training examples; training with batches of ${batchSize}`);
+  }
+  assertTrainingFits({ ...modelFootprint(model), batchSize, workers, optimizerSlots: optimizerSlots(options.optimizer), backend });
+  return { batchSize, workers };
+}
+
 function applyGradients(tf: Tf, optimizer: Optimizer, variables: tfc.Variable[], grads: tfc.Tensor[], clip: FitOptions['clip']): void {
   tf.tidy(() => optimizer.apply(variables, clip ? clipGradients(tf, grads, clip) : grads));
   tf.dispose(grads);
@@ -336,16 +375,7 @@ function restore(
   variables: tfc.Variable[],
   checkpoint: CheckpointData,
   callbacks: Callback[],
-  dir: string,
 ): void {
-  const weights = model.weights;
-  const mismatch =
-    checkpoint.weights.length !== weights.length ||
-    checkpoint.weights.some((w, i) => w.shape.join() !== weights[i]!.shape.join() || w.values.length !== weights[i]!.shape.reduce((a, b) => a! * b!, 1));
-  if (mismatch) throw new DlError('CHECKPOINT_INVALID', `Checkpoint ${dir} holds weights of a different model (${checkpoint.weights.length} tensors, this model has ${weights.length})`);
-  if (checkpoint.optimizer.name !== optimizer.config.name) {
-    throw new DlError('CHECKPOINT_INVALID', `Checkpoint ${dir} was trained with ${checkpoint.optimizer.name}, not ${optimizer.config.name}`);
-  }
   const values = checkpoint.weights.map((w) => tf.tensor(w.values, w.shape));
   model.setWeights(values);
   tf.dispose(values);

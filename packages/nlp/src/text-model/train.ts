@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   classesOf,
   cosineDecay,
@@ -139,7 +140,8 @@ export async function trainTextClassifier(options: TrainTextOptions): Promise<Tr
       batchSize: options.batchSize ?? TEXT_TRAINING_DEFAULTS.batchSize,
       seed,
       validation,
-      workers: options.workers ?? TEXT_TRAINING_DEFAULTS.workers,
+      // The default 2 threads, unless this machine has fewer cores (fit refuses more workers than cores).
+      workers: options.workers ?? Math.min(TEXT_TRAINING_DEFAULTS.workers, availableParallelism()),
       ...(options.signal ? { signal: options.signal } : {}),
     };
     const callbacks = [terminateOnNaN(), cosineDecay(), ...(options.callbacks ?? [])];

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   buildArchitecture,
   cosineDecay,
@@ -103,7 +104,8 @@ async function featuresOf(recordings: FsddRecording[], seed: number, copies: num
 export async function trainSpeechDigits(options: TrainSpeechDigitsOptions): Promise<{ result: FitResult; saved?: LoadedManifest }> {
   const seed = options.seed ?? SPEECH_DIGITS_RECIPE.seed;
   const epochs = options.epochs ?? SPEECH_DIGITS_RECIPE.epochs;
-  const workers = options.workers ?? SPEECH_DIGITS_RECIPE.workers;
+  // The recipe's 2 threads, unless this machine has fewer cores (fit refuses more workers than cores).
+  const workers = options.workers ?? Math.min(SPEECH_DIGITS_RECIPE.workers, availableParallelism());
   const all = await listFsdd(options.data);
   const held = (r: FsddRecording) => (options.holdOutSpeaker ? r.speaker === options.holdOutSpeaker : isTestTake(r));
   const trainSet = all.filter((r) => !held(r));

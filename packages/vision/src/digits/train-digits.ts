@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   buildArchitecture,
@@ -42,6 +43,8 @@ export interface TrainDigitsOptions {
   log?: string;
   callbacks?: Callback[];
   signal?: AbortSignal;
+  /** Told when a knob is adjusted to the data (a batch size above the training examples). */
+  onWarning?: (message: string) => void;
 }
 
 /** The recipe of the embedded `digits` model; `pnpm train:digits` runs it with these defaults. */
@@ -94,7 +97,8 @@ export async function trainDigits(options: TrainDigitsOptions): Promise<{ result
   const validationFraction = options.validation ?? DIGITS_RECIPE.validation;
   const learningRate = options.learningRate ?? DIGITS_RECIPE.learningRate;
   const augment = options.augment ?? DIGITS_RECIPE.augment;
-  const workers = options.workers ?? DIGITS_RECIPE.workers;
+  // The recipe's 2 threads, unless this machine has fewer cores (fit refuses more workers than cores).
+  const workers = options.workers ?? Math.min(DIGITS_RECIPE.workers, availableParallelism());
   const data = await loadDigitsData(options.data);
   const { train, validation } = splitDataset(data, { validation: validationFraction, seed, stratify: true });
   const model = await buildArchitecture('cnn', { inputShape: [28, 28, 1], classes: 10, seed });
@@ -116,6 +120,7 @@ export async function trainDigits(options: TrainDigitsOptions): Promise<{ result
       augment: randomAffine({ height: 28, width: 28, ...augment }),
       callbacks,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
     });
     if (options.out === undefined || result.stopReason === 'aborted') return { result };

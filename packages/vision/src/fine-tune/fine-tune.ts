@@ -51,14 +51,29 @@ export interface FineTuneOptions {
 const BACKBONE = 'darknet-tiny';
 
 /**
+ * The backbone's input side: every feature pass holds a batch of size x size x 3 images and their 512-channel
+ * maps, so 1024 (40 times the pixels of the default 160) is plenty and bounds the memory.
+ */
+const FINE_TUNE_MAX_SIZE = 1024;
+/** Augmented copies of each training image, all held as features. */
+const FINE_TUNE_MAX_AUGMENTATIONS = 16;
+
+function boundedInt(name: string, value: number, min: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new DlError('INVALID_ARGUMENT', `${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/**
  * Transfer learning: the embedded Darknet Tiny backbone (ImageNet), frozen and cut before its classifier, gives
  * its 512-channel map pooled to a grid (2x2: 2048 features) per image, computed once (for the images and a few augmented copies); a small dense head is
  * trained on them with core's fit loop; backbone and head are saved as one model that `createClassifier` loads.
  */
 export async function fineTune(options: FineTuneOptions): Promise<{ result: FitResult; saved?: LoadedManifest }> {
-  const size = options.size ?? 160;
+  const size = boundedInt('size', options.size ?? 160, 1, FINE_TUNE_MAX_SIZE);
   const seed = options.seed ?? 0;
-  const copies = options.augmentations ?? 2;
+  const copies = boundedInt('augmentations', options.augmentations ?? 2, 0, FINE_TUNE_MAX_AUGMENTATIONS);
   const { tf } = await selectTfjsBackend();
   const image = { width: size, height: size, channels: 3 as const };
   const all = (await imageFolderDataset(options.train, image)).dataset;
