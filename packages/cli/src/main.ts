@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-error.js';
+import { printable } from './terminal/printable.js';
 import { USAGE } from './usage.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -100,7 +101,15 @@ const COMMANDS = {
     attempts: { type: 'string' },
     status: { type: 'boolean' },
   },
-  worker: { queue: { type: 'string' }, 'queue-name': { type: 'string' }, concurrency: { type: 'string' }, 'lock-ms': { type: 'string' } },
+  worker: {
+    queue: { type: 'string' },
+    'queue-name': { type: 'string' },
+    concurrency: { type: 'string' },
+    'lock-ms': { type: 'string' },
+    'allow-dir': { type: 'string', multiple: true },
+    'allow-host': { type: 'string', multiple: true },
+    model: { type: 'string', multiple: true },
+  },
   'models list': {},
   'models pull': { task: { type: 'string' }, dtype: { type: 'string' } },
   doctor: {},
@@ -274,7 +283,17 @@ export async function main(argv: string[]): Promise<number> {
         }
         case 'worker': {
           const { worker } = await import('./commands/worker.js');
-          return await worker({ rest, queue: flag('queue'), queueName: flag('queue-name'), concurrency: flag('concurrency'), lockMs: flag('lock-ms') });
+          const list = (name: string) => values[name] as unknown as string[] | undefined;
+          return await worker({
+            rest,
+            queue: flag('queue'),
+            queueName: flag('queue-name'),
+            concurrency: flag('concurrency'),
+            lockMs: flag('lock-ms'),
+            allowDirs: list('allow-dir'),
+            allowHosts: list('allow-host'),
+            models: list('model'),
+          });
         }
         case 'models pull': {
           const { modelsPull } = await import('./commands/models-pull.js');
@@ -298,10 +317,10 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`dl: ${(error as Error).message}\n\n${USAGE}`);
+      process.stderr.write(`dl: ${printable((error as Error).message, { keepNewlines: false })}\n\n${USAGE}`);
       return 2;
     }
-    process.stderr.write(`dl: INTERNAL: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`dl: INTERNAL: ${printable(error instanceof Error ? error.message : String(error), { keepNewlines: false })}\n`);
     return 1;
   }
 }

@@ -80,6 +80,10 @@ Commands:
       --concurrency N           threads, each with its own models and two jobs at a time (default: one
                                 per core)
       --lock-ms N               a killed worker's jobs go to another worker after about 2N ms (30000)
+      --allow-dir DIR           read inputs only under DIR (repeatable; checked on the real path, so links
+                                and .. cannot leave it); a worker needs this or --allow-host
+      --allow-host HOST[:PORT]  fetch URL inputs only from HOST (repeatable; default: no URLs)
+      --model NAME|TASK=NAME    models jobs may ask for (repeatable; default: only the tasks' own)
   models list                   Models shipped with dlkit
   models pull <org/name> --task T   Download a Hugging Face hub model (transformers.js) into DL_CACHE
                                 for offline use (resumable, each file checked against the hub's hash);

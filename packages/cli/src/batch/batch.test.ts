@@ -140,7 +140,11 @@ describe('dl batch (local worker threads, real models and data)', () => {
       [['batch', 'classify', photos[0]!, '--out', out, '--sentences', '2'], /--sentences does not apply to batch classify/],
       [['batch', 'classify', '-', '--out', out], /--list -/],
       [['batch', 'classify', photos[0]!, '--out', out, '--status'], /--status needs --queue/],
+      [['batch', 'detect', photos[0]!, '--out', out, '--threshold', '0x1'], /--threshold must be a decimal number/],
+      // A job a worker would refuse is refused here, before it is queued.
+      [['batch', 'faces', photos[0]!, '--out', out, '--queue', 'redis://127.0.0.1:1', '--max-pixels', '200000000'], /--max-pixels cannot go on the queue as given \(dl worker would refuse the jobs\): Too big/],
       [['worker'], /needs --queue/],
+      [['worker', '--queue', 'redis://127.0.0.1:1'], /worker needs --allow-dir DIR .* or --allow-host HOST/],
     ] as Array<[string[], RegExp]>) {
       const r = await dl(args);
       expect(r.code, args.join(' ')).toBe(2);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,3 +44,27 @@ export async function writePhotos(dir: string, n: number): Promise<string[]> {
   return files;
 }
 
+
+// `.ci/run` starts Debian's redis-server here; DL_TEST_REDIS points the tests at another.
+export const REDIS = process.env.DL_TEST_REDIS ?? 'redis://127.0.0.1:6379';
+
+/** A `dl worker` process on `queueName`, one thread; its stderr kept for the assertion messages. */
+export function startWorker(queueName: string, extra: string[]): ChildProcess & { log: string[] } {
+  const child = spawn(process.execPath, [BIN, 'worker', '--queue', REDIS, '--queue-name', queueName, '--concurrency', '1', '--lock-ms', '2000', ...extra], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  }) as ChildProcess & { log: string[] };
+  child.log = [];
+  child.stderr!.on('data', (chunk: Buffer) => child.log.push(chunk.toString()));
+  return child;
+}
+
+/** Resolves once `check()` holds, polled every `ms`. */
+export const until = (check: () => boolean, ms = 20) =>
+  new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (check()) {
+        clearInterval(poll);
+        resolve();
+      }
+    }, ms);
+  });

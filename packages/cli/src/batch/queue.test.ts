@@ -4,35 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, dl, readLines, writePhotos } from './fixtures.test-helpers.js';
-
-// `.ci/run` starts Debian's redis-server here; DL_TEST_REDIS points the tests at another.
-const REDIS = process.env.DL_TEST_REDIS ?? 'redis://127.0.0.1:6379';
-
-/** A `dl worker` process; its stderr kept for the assertion messages. */
-function startWorker(queueName: string, extra: string[] = []): ChildProcess & { log: string[] } {
-  const child = spawn(process.execPath, [BIN, 'worker', '--queue', REDIS, '--queue-name', queueName, '--concurrency', '1', '--lock-ms', '2000', ...extra], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  }) as ChildProcess & { log: string[] };
-  child.log = [];
-  child.stderr!.on('data', (chunk: Buffer) => child.log.push(chunk.toString()));
-  return child;
-}
-
-const until = (check: () => boolean, ms = 20) =>
-  new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (check()) {
-        clearInterval(poll);
-        resolve();
-      }
-    }, ms);
-  });
+import { BIN, dl, readLines, REDIS, startWorker as startAnyWorker, until, writePhotos } from './fixtures.test-helpers.js';
 
 const lineCount = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0);
 
 describe(`dl batch --queue and dl worker (BullMQ on ${REDIS})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'dlkit-queue-'));
+  // Every input of these tests is in the test's folder.
+  const startWorker = (name: string) => startAnyWorker(name, ['--allow-dir', dir]);
   const queueName = `dlkit-test-${process.pid}`;
   const workers: ChildProcess[] = [];
   let photos: string[] = [];

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
+import { dirname, sep } from 'node:path';
 import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { DlError, errorMessage } from '@dlkit/core';
+import { DlError, errorMessage, isUrl } from '@dlkit/core';
 import type { Output } from '../output.js';
 import { createTaskPool, TASKS_PER_WORKER, threadsPerWorker, type TaskPool } from './pool.js';
 import { batchProgress, type BatchCounts } from './progress.js';
 import { openResults, type ResultLine } from './results-file.js';
-import { BATCH_TASKS, isBatchTask, type BatchTask, type TaskOptions, type TaskResult } from './tasks.js';
+import { printable } from '../terminal/printable.js';
+import { admitJob, inside, type JobPolicy } from './job-policy.js';
+import type { BatchTask, TaskOptions, TaskResult } from './tasks.js';
 
 /** Where the jobs are: a Redis URL and the queue's name there. */
 export interface QueueRef {
@@ -98,6 +101,30 @@ const jobOptions = (data: JobData, attempts: number) => ({
   removeOnFail: false,
 });
 
+/**
+ * The allow-list flags a worker needs to take these jobs, for the message that says to start one: a hint, not a
+ * declaration, as a worker trusts its own flags alone (job-policy.ts). Many folders are shown as the one they
+ * share, unless that is `/`; a long list is cut.
+ */
+function workerFlags(jobs: readonly JobData[]): string {
+  const dirs = [...new Set(jobs.filter((job) => !isUrl(job.input)).map((job) => dirname(job.input)))].sort();
+  const roots = dirs.filter((dir, i) => !dirs.slice(0, i).some((root) => inside(dir, root)));
+  const shared = roots.length > 2 ? roots.reduce(commonDir) : '/';
+  const hosts = [...new Set(jobs.filter((job) => isUrl(job.input)).map((job) => new URL(job.input).host))];
+  const models = [...new Set(jobs.map((job) => job.options.model).filter((model) => model !== undefined))];
+  const flags = [...(shared === '/' ? roots : [shared]).map((dir) => `--allow-dir ${dir}`), ...hosts.map((host) => `--allow-host ${host}`), ...models.map((model) => `--model ${model}`)];
+  return flags.length > 4 ? ` ${flags.slice(0, 4).join(' ')} (and ${flags.length - 4} more)` : flags.map((flag) => ` ${flag}`).join('');
+}
+
+/** The deepest folder that holds both (absolute, normalised) folders. */
+function commonDir(a: string, b: string): string {
+  const as = a.split(sep);
+  const bs = b.split(sep);
+  let n = 0;
+  while (n < as.length && as[n] === bs[n]) n++;
+  return as.slice(0, n).join(sep) || sep;
+}
+
 export interface QueueBatch {
   queue: QueueRef;
   jobs: JobData[];
@@ -133,7 +160,9 @@ export async function queueBatch(batch: QueueBatch, out: Output): Promise<number
     for (let start = 0; start < toAdd.length; start += 500) {
       await queue.addBulk(toAdd.slice(start, start + 500).map((data) => ({ name: data.task, data, opts: jobOptions(data, batch.attempts) })));
     }
-    process.stderr.write(`dl: batch: ${pending.size} jobs on ${batch.queue.url} queue ${queue.name}${skipped ? ` (${skipped} inputs already in ${batch.outFile})` : ''}; start dl worker --queue ${batch.queue.url} where the inputs are reachable\n`);
+    process.stderr.write(
+      `dl: batch: ${pending.size} jobs on ${batch.queue.url} queue ${queue.name}${skipped ? ` (${skipped} inputs already in ${batch.outFile})` : ''}; start dl worker --queue ${batch.queue.url}${workerFlags(toAdd)} where the inputs are reachable\n`,
+    );
     const progress = batchProgress(counts);
     const finished = new Set<string>();
     events.on('completed', ({ jobId: id }) => finished.add(id));
@@ -215,23 +244,19 @@ async function collect(queue: Queue<JobData, TaskResult>, ids: string[], pending
   return { lines, finished };
 }
 
-/** A job's data as read from Redis, checked: anything could have put it there. */
-function parseJobData(data: unknown): JobData {
-  const d = data as Partial<JobData> | null;
-  const options = d?.options as Record<string, unknown> | undefined;
-  const known: Record<string, string> = { model: 'string', topk: 'number', threshold: 'number', sentences: 'number', maxPixels: 'number' };
-  if (
-    typeof d?.input !== 'string' ||
-    typeof d.task !== 'string' ||
-    !isBatchTask(d.task) ||
-    typeof options !== 'object' ||
-    options === null ||
-    Object.entries(options).some(([key, value]) => known[key] !== typeof value)
-  ) {
-    // Not retried: no worker could do it.
-    throw new UnrecoverableError(`INVALID_ARGUMENT: not a dl batch job (tasks: ${BATCH_TASKS.join(', ')}): ${JSON.stringify(data).slice(0, 200)}`);
+/**
+ * The job to run, checked against this worker's allow-lists before anything reads a file, a URL or a model. A
+ * refusal that any worker with these flags would make fails the job at once (UnrecoverableError: not retried);
+ * a file not there yet (a slow mount) is retried as a task's own INPUT_NOT_FOUND is.
+ */
+async function admit(data: unknown, policy: JobPolicy): Promise<JobData> {
+  try {
+    return await admitJob(data, policy);
+  } catch (error) {
+    if (!(error instanceof DlError)) throw error;
+    const reason = `${error.code}: ${error.message}`;
+    throw FINAL_CODES.has(error.code) ? new UnrecoverableError(reason) : new Error(reason);
   }
-  return { task: d.task, options: options as TaskOptions, input: d.input };
 }
 
 export interface WorkerOptions {
@@ -239,6 +264,8 @@ export interface WorkerOptions {
   concurrency: number;
   /** How long a job's lock lasts without renewal; a killed worker's jobs go to another after about this long. */
   lockMs: number;
+  /** What jobs may read and load: the worker's --allow-dir, --allow-host and --model flags. */
+  policy: JobPolicy;
 }
 
 /**
@@ -254,7 +281,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const worker = new Worker<JobData, TaskResult>(
     options.queue.name ?? DEFAULT_QUEUE,
     async (job) => {
-      const data = parseJobData(job.data);
+      const data = await admit(job.data, options.policy);
       const [result] = await pool!.run(data.task, { ...data.options, threads }, [data.input]);
       // Thrown errors are retried with backoff, then the job fails with `CODE: message` as its reason.
       if (result && 'error' in result && !FINAL_CODES.has(result.error.code)) throw new Error(`${result.error.code}: ${result.error.message}`);
@@ -276,7 +303,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   worker.on('stalled', (id) => process.stderr.write(`dl worker: job ${id}: its worker stopped renewing its lock; queued again\n`));
   worker.on('failed', (job, error) => {
     failed++;
-    process.stderr.write(`dl worker: ${job?.data.input ?? job?.id}: ${errorMessage(error)}${job && job.attemptsMade < (job.opts.attempts ?? 1) ? ' (will retry)' : ''}\n`);
+    // The input is whatever the job said (it may have been refused): its control characters are shown, not obeyed.
+    process.stderr.write(`dl worker: ${printable(`${job?.data?.input ?? job?.id}: ${errorMessage(error)}`, { keepNewlines: false })}${job && error.name !== 'UnrecoverableError' && job.attemptsMade < (job.opts.attempts ?? 1) ? ' (will retry)' : ''}\n`);
   });
   let lastError = '';
   worker.on('error', (error) => {
@@ -300,6 +328,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   });
   process.stderr.write(`dl worker: ${options.concurrency} worker${options.concurrency === 1 ? '' : 's'} on ${options.queue.url} queue ${worker.name}\n`);
+  process.stderr.write(`dl worker: ${describePolicy(options.policy)}\n`);
   const started = performance.now();
   const report = setInterval(() => {
     const seconds = (performance.now() - started) / 1000;
@@ -327,6 +356,13 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   await pool!.close();
   process.stderr.write(`dl worker: stopped after ${done} jobs\n`);
   return 0;
+}
+
+/** What this worker takes, said at its start: a job outside it is refused. */
+function describePolicy({ dirs, hosts, models }: JobPolicy): string {
+  const list = (items: readonly string[]) => (items.length === 0 ? 'none' : items.join(', '));
+  const named = [...models.any, ...[...models.byTask].flatMap(([task, names]) => [...names].map((name) => `${task}=${name}`))];
+  return `inputs under ${list(dirs.map((dir) => dir.given))}; URLs on ${list([...hosts])}; models: the tasks' own${named.length ? ` and ${named.join(', ')}` : ''}`;
 }
 
 async function stateCounts(queue: Queue<JobData, TaskResult>) {

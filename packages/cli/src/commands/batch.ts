@@ -6,10 +6,11 @@ import { UsageError } from '../cli-error.js';
 import { createTaskPool, threadsPerWorker } from '../batch/pool.js';
 import { batchProgress, type BatchCounts } from '../batch/progress.js';
 import { openResults, readExistingResults } from '../batch/results-file.js';
+import { JOB_OPTIONS } from '../batch/job-schema.js';
 import { BATCH_TASKS, isBatchTask, type BatchTask, type TaskOptions } from '../batch/tasks.js';
 import { runLocal } from '../batch/local-run.js';
 import type { Output } from '../output.js';
-import { positiveInt } from './arguments.js';
+import { decimalNumber, positiveInt } from './arguments.js';
 
 export interface BatchArgs {
   /** The task, then its inputs. */
@@ -31,15 +32,11 @@ export interface BatchArgs {
   status: boolean;
 }
 
-/** The options each task takes; any other is a usage error rather than silently ignored. */
-const TASK_FLAGS: Record<BatchTask, ReadonlyArray<keyof BatchArgs>> = {
-  classify: ['model', 'topk', 'maxPixels', 'threads'],
-  detect: ['model', 'threshold', 'maxPixels'],
-  faces: ['maxPixels'],
-  sentiment: ['model'],
-  'summarize-extractive': ['sentences'],
-  transcribe: ['model'],
-};
+/**
+ * The options each task takes (those a queue job may carry, and --threads for a local classify); any other is a
+ * usage error rather than silently ignored.
+ */
+const taskFlags = (task: BatchTask): ReadonlyArray<keyof BatchArgs> => [...(Object.keys(JOB_OPTIONS[task].shape) as Array<keyof BatchArgs>), ...(task === 'classify' ? (['threads'] as const) : [])];
 const FLAG_NAMES: Partial<Record<keyof BatchArgs, string>> = { model: '--model', topk: '--topk', threshold: '--threshold', sentences: '--sentences', maxPixels: '--max-pixels', threads: '--threads' };
 
 const TEXT_EXTENSIONS = ['.txt', '.md'];
@@ -52,10 +49,9 @@ async function extensionsOf(task: BatchTask): Promise<readonly string[]> {
 
 function taskOptions(task: BatchTask, args: BatchArgs): TaskOptions {
   for (const [flag, name] of Object.entries(FLAG_NAMES) as Array<[keyof BatchArgs, string]>) {
-    if (args[flag] !== undefined && !TASK_FLAGS[task].includes(flag)) throw new UsageError(`${name} does not apply to batch ${task}`);
+    if (args[flag] !== undefined && !taskFlags(task).includes(flag)) throw new UsageError(`${name} does not apply to batch ${task}`);
   }
-  const threshold = args.threshold === undefined ? undefined : Number(args.threshold);
-  if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, got '${args.threshold}'`);
+  const threshold = decimalNumber('--threshold', args.threshold, { min: 0, max: 1 });
   const options: TaskOptions = {
     ...(args.model !== undefined ? { model: args.model } : {}),
     ...(args.topk !== undefined ? { topk: positiveInt('--topk', args.topk)! } : {}),
@@ -66,11 +62,20 @@ function taskOptions(task: BatchTask, args: BatchArgs): TaskOptions {
   return options;
 }
 
+/** With --queue, the options as a worker will check them: a job it would refuse is a usage error here instead. */
+function assertQueueable(task: BatchTask, options: TaskOptions): void {
+  const checked = JOB_OPTIONS[task].safeParse(options);
+  if (checked.success) return;
+  const issue = checked.error.issues[0]!;
+  const flag = FLAG_NAMES[issue.path[0] as keyof BatchArgs] ?? String(issue.path[0]);
+  throw new UsageError(`${flag} cannot go on the queue as given (dl worker would refuse the jobs): ${issue.message}`);
+}
+
 /**
  * The inputs of the batch, in order and without repeats: files, folders, globs and URLs from the command line,
  * then one per line of `--list` (`-`: standard input).
  */
-async function gatherInputs(args: BatchArgs, inputs: string[], extensions: readonly string[]): Promise<string[]> {
+async function gatherInputs(args: BatchArgs, inputs: string[], extensions: readonly string[], out: Output): Promise<string[]> {
   if (inputs.includes(STDIN)) throw new UsageError('batch reads no input from standard input; give a list of inputs with --list - instead');
   const listed =
     args.list === undefined
@@ -80,7 +85,7 @@ async function gatherInputs(args: BatchArgs, inputs: string[], extensions: reado
           .split(/\r?\n/)
           .map((line) => line.trim())
           .filter((line) => line !== '' && !line.startsWith('#'));
-  const all = await expandInputs([...inputs, ...listed], { extensions });
+  const all = await expandInputs([...inputs, ...listed], { extensions, onSkip: out.walkSkipped });
   return [...new Set(all)];
 }
 
@@ -104,8 +109,9 @@ export async function batch(args: BatchArgs, out: Output): Promise<number> {
   if (args.queue === undefined && (args.queueName !== undefined || args.attempts !== undefined)) throw new UsageError('--queue-name and --attempts need --queue');
   const workers = positiveInt('--workers', args.workers) ?? availableParallelism();
   if (args.queue !== undefined && (args.workers !== undefined || args.threads !== undefined)) throw new UsageError('--workers and --threads are for a local run; with --queue, start dl worker on each machine');
+  if (args.queue !== undefined) assertQueueable(task, options);
 
-  const inputs = await gatherInputs(args, rest, await extensionsOf(task));
+  const inputs = await gatherInputs(args, rest, await extensionsOf(task), out);
   const outFile = args.out;
   const jobs = () => inputs.map((input) => ({ input: inputReference(input), task, options }));
   if (args.status) {
