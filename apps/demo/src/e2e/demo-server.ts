@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -10,12 +11,17 @@ export interface RunningDemo {
   process: ChildProcess;
   /** Everything it wrote on stderr so far, for failure messages. */
   stderr(): string;
+  /** Peak resident memory of the server process so far, in MB (Linux: VmHWM). */
+  peakRssMB(): Promise<number>;
   stop(): Promise<number | null>;
 }
 
-/** Starts the built server the way `pnpm demo` does (from the repository root), on a free port. */
+/** The heap cap of `pnpm demo` (package.json at the root): tests must meet the limits the server really has. */
+const HEAP_MB = 256;
+
+/** Starts the built server the way `pnpm demo` does (from the repository root, with its heap cap), on a free port. */
 export async function startDemo(args: string[] = []): Promise<RunningDemo> {
-  const child = spawn(process.execPath, [MAIN, '--port', '0', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, MAIN, '--port', '0', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -31,6 +37,10 @@ export async function startDemo(args: string[] = []): Promise<RunningDemo> {
     url,
     process: child,
     stderr: () => stderr,
+    async peakRssMB() {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)![1]) / 1024;
+    },
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');

@@ -101,7 +101,7 @@ describe('demo HTTP API (real embedded models)', () => {
       [demo.app.request(`${URL_BASE}/api/nlp/sentiment`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text": ' }), 400, 'INVALID_ARGUMENT'],
       [demo.app.request(`${URL_BASE}/api/nope`), 404, 'NOT_FOUND'],
       [demo.app.request('http://evil.example/api/health'), 403, 'FORBIDDEN'],
-      [demo.app.request(`${URL_BASE}/api/train/stop`, { method: 'POST' }), 409, 'CONFLICT'],
+      [json('/api/train/stop', {}), 409, 'CONFLICT'],
     ];
     for (const [response, status, code] of cases) {
       const r = await response;

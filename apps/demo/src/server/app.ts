@@ -11,6 +11,7 @@ import { ApiError, errorResponse } from './api-error.js';
 import { Pipelines, TRAINED_DIGITS } from './pipelines.js';
 import { InferenceQueue, type QueueOptions } from './queue.js';
 import { nlpRoutes } from './routes/nlp.js';
+import { sameOriginOnly } from './same-origin.js';
 import { speechRoutes } from './routes/speech.js';
 import { trainRoutes } from './routes/train.js';
 import { visionRoutes } from './routes/vision.js';
@@ -72,6 +73,7 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<DemoApp>
     if (!isLocalHost(c.req.url)) return errorResponse(c, new ApiError(403, 'FORBIDDEN', 'This server answers only to localhost.'));
     await next();
   });
+  app.use('*', sameOriginOnly());
   app.use(
     '*',
     secureHeaders({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error.js';
-import { InferenceQueue } from './queue.js';
+import { InferenceQueue, nextSlice } from './queue.js';
 
 /** A job that ends when the test says so. */
 function gate<T>(value: T) {
@@ -34,7 +34,7 @@ describe('InferenceQueue', () => {
     expect(queue.stats()).toMatchObject({ running: 0, waiting: 0 });
   });
 
-  it('answers 504 at the deadline; a waiting job leaves the queue, a running one keeps its slot until it ends', async () => {
+  it('answers 504 at the deadline; a waiting job leaves the queue, a running one that never checks its signal keeps its slot', async () => {
     const queue = new InferenceQueue({ concurrency: 1, maxWaiting: 4, timeoutMs: 50 });
     const slow = gate('slow');
     const running = queue.run(slow.job);
@@ -52,6 +52,29 @@ describe('InferenceQueue', () => {
     await drain;
     expect(queue.stats()).toMatchObject({ running: 0, waiting: 0 });
     expect(ran).toBe(false);
+  });
+
+  it('a job that works in slices gives its slot back within one slice of the deadline, and the next job runs', async () => {
+    const queue = new InferenceQueue({ concurrency: 1, maxWaiting: 4, timeoutMs: 100 });
+    let slices = 0;
+    // Ten seconds of 20 ms slices of synchronous work, as a model call on the main thread is.
+    const stuck = queue.run(async (signal) => {
+      for (let i = 0; i < 500; i++) {
+        await nextSlice(signal);
+        const until = performance.now() + 20;
+        while (performance.now() < until) slices += 0;
+        slices++;
+      }
+    });
+    const began = performance.now();
+    await expect(stuck).rejects.toMatchObject({ status: 504, code: 'TIMEOUT' });
+    const next = await queue.run(async (signal) => (signal.aborted ? 'aborted' : 'ran'));
+    const took = performance.now() - began;
+    expect(next).toBe('ran');
+    expect(took).toBeLessThan(100 + 100);
+    expect(slices).toBeLessThan(20);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(queue.stats()).toMatchObject({ running: 0, waiting: 0 });
   });
 
   it('passes a job failure to its caller and goes on with the next', async () => {

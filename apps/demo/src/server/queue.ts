@@ -19,8 +19,9 @@ export interface QueueStats {
 /**
  * A bounded queue in front of the models. A request that would wait behind a full queue is refused at once
  * (429 with Retry-After), so a burst cannot pile up memory or minutes of latency. A job that passes its
- * deadline answers 504, but keeps its slot until the model call really ends: model calls cannot be
- * interrupted, and freeing the slot early would let more work run at once than the machine has cores for.
+ * deadline answers 504 and its signal aborts: jobs work in slices (a few texts, a second of audio, one word)
+ * and call `nextSlice` between them, so the slot comes back within one slice. The slot is held until the job
+ * has really returned: freeing it earlier would let more work run at once than the machine has cores for.
  */
 export class InferenceQueue {
   readonly concurrency: number;
@@ -58,14 +59,16 @@ export class InferenceQueue {
     }
   }
 
-  run<T>(job: () => Promise<T>): Promise<T> {
+  /** Runs `job` when a slot is free; its signal aborts at the deadline, with the 504 as its reason. */
+  run<T>(job: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.admit();
+    const controller = new AbortController();
     return new Promise<T>((resolve, reject) => {
       let answered = false;
       const start = () => {
         this.running++;
         const began = performance.now();
-        Promise.resolve()
+        Promise.resolve(controller.signal)
           .then(job)
           .then(
             (value) => answered || resolve(value),
@@ -84,10 +87,21 @@ export class InferenceQueue {
         answered = true;
         const queued = this.waiting.indexOf(start);
         if (queued >= 0) this.waiting.splice(queued, 1);
-        reject(new ApiError(504, 'TIMEOUT', `The request took over ${Math.round(this.timeoutMs / 1000)} s and was given up.`));
+        const timeout = new ApiError(504, 'TIMEOUT', `The request took over ${Math.round(this.timeoutMs / 1000)} s and was given up.`);
+        controller.abort(timeout);
+        reject(timeout);
       }, this.timeoutMs);
       if (this.running < this.concurrency) start();
       else this.waiting.push(start);
     });
   }
+}
+
+/**
+ * Where a job may be stopped: lets the event loop run (the deadline is a timer, and a job that only awaits
+ * promises that are already settled never lets it fire), then throws the signal's reason if it has aborted.
+ */
+export async function nextSlice(signal: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  signal.throwIfAborted();
 }

@@ -1,5 +1,7 @@
 import type { Context } from 'hono';
+import { z } from 'zod';
 import { ApiError } from './api-error.js';
+import { bodyError } from './params.js';
 
 /** What a route accepts: media types, and the word used in messages. */
 export interface MediaKind {
@@ -55,24 +57,74 @@ export async function readUpload(c: Context, kind: MediaKind): Promise<Upload> {
   return upload;
 }
 
-/** The parsed JSON body; one that does not parse is a 400. */
-export async function readJson(c: Context): Promise<unknown> {
+/** What one text request may carry: sized so that the 9 requests the queue holds fit the demo's 256 MB heap. */
+export const TEXT_LIMITS = {
+  /** Bytes of body, checked before it is read: 200,000 characters even if every one is a 6-byte JSON escape. */
+  bodyBytes: 2 * 1024 * 1024,
+  texts: 1000,
+  /** A long article; summarizing one this size takes ~5 s (TextRank's graph), scoring its sentiment ~1.5 s. */
+  charsPerText: 100_000,
+  charsPerRequest: 200_000,
+} as const;
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+const tooLarge = (what: string, limit: string) => new ApiError(413, 'INPUT_TOO_LARGE', `${what}; this server takes at most ${limit}.`);
+
+/** The 413 for a text body over `TEXT_LIMITS.bodyBytes`. */
+export const textBodyTooLarge = () => tooLarge('The body is too large', `${count(TEXT_LIMITS.bodyBytes)} bytes of text per request`);
+
+/** The parsed JSON body; one that does not parse is a 400, never `{}`. */
+async function readJson(c: Context): Promise<unknown> {
   return c.req.json().catch(() => {
     throw new ApiError(400, 'INVALID_ARGUMENT', 'The body is not valid JSON.');
   });
 }
 
-/** A JSON body `{text}` or a text/plain body; `texts` (an array) for several at once. */
-export async function readTexts(c: Context): Promise<{ texts: string[]; batch: boolean; body: Record<string, unknown> }> {
+/** A JSON body checked against `schema`: another content type is a 415 (a cross-site form cannot send JSON). */
+export async function readJsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
   const type = baseType(c.req.header('content-type'));
-  if (type === 'text/plain') return { texts: [await c.req.text()], batch: false, body: {} };
-  if (type !== 'application/json') throw new ApiError(415, 'INPUT_UNSUPPORTED', `The body is ${type || 'untyped'}; send JSON {"text": "..."} or text/plain.`);
-  const body = await readJson(c);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'INVALID_ARGUMENT', 'The body must be a JSON object: {"text": "..."}.');
-  const record = body as Record<string, unknown>;
-  if (typeof record.text === 'string') return { texts: [record.text], batch: false, body: record };
-  if (Array.isArray(record.texts) && record.texts.length > 0 && record.texts.every((t) => typeof t === 'string')) {
-    return { texts: record.texts as string[], batch: true, body: record };
+  if (type !== 'application/json') throw new ApiError(415, 'INPUT_UNSUPPORTED', `The body is ${type || 'untyped'}; this route takes application/json.`);
+  const parsed = schema.safeParse(await readJson(c));
+  if (!parsed.success) throw bodyError(parsed.error);
+  return parsed.data;
+}
+
+const textBody = z.object({
+  text: z.string().optional(),
+  texts: z.array(z.string()).min(1).optional(),
+  allScores: z.boolean().optional(),
+  method: z.string().optional(),
+  sentences: z.unknown().optional(),
+});
+
+export type TextOptions = Omit<z.infer<typeof textBody>, 'text' | 'texts'>;
+
+/** Refuses texts over TEXT_LIMITS before any model sees them. */
+function checkTextLimits(texts: string[], batch: boolean): void {
+  if (texts.length > TEXT_LIMITS.texts) throw tooLarge(`The request has ${count(texts.length)} texts`, `${count(TEXT_LIMITS.texts)} texts per request`);
+  let total = 0;
+  for (const [i, text] of texts.entries()) {
+    if (text.length > TEXT_LIMITS.charsPerText) {
+      throw tooLarge(`${batch ? `texts[${i}]` : 'The text'} is ${count(text.length)} characters`, `${count(TEXT_LIMITS.charsPerText)} characters per text`);
+    }
+    total += text.length;
   }
-  throw new ApiError(400, 'INVALID_ARGUMENT', 'The body needs "text" (a string) or "texts" (an array of strings).');
+  if (total > TEXT_LIMITS.charsPerRequest) throw tooLarge(`The request has ${count(total)} characters of text`, `${count(TEXT_LIMITS.charsPerRequest)} characters per request`);
+}
+
+/** A JSON body `{text}` or a text/plain body; `texts` (an array) for several at once; within TEXT_LIMITS. */
+export async function readTexts(c: Context): Promise<{ texts: string[]; batch: boolean; options: TextOptions }> {
+  const type = baseType(c.req.header('content-type'));
+  let read: { texts: string[]; batch: boolean; options: TextOptions };
+  if (type === 'text/plain') read = { texts: [await c.req.text()], batch: false, options: {} };
+  else if (type !== 'application/json') throw new ApiError(415, 'INPUT_UNSUPPORTED', `The body is ${type || 'untyped'}; send JSON {"text": "..."} or text/plain.`);
+  else {
+    const { text, texts, ...options } = await readJsonBody(c, textBody);
+    if (text !== undefined) read = { texts: [text], batch: false, options };
+    else if (texts !== undefined) read = { texts, batch: true, options };
+    else throw new ApiError(400, 'INVALID_ARGUMENT', 'The body needs "text" (a string) or "texts" (an array of strings).');
+  }
+  checkTextLimits(read.texts, read.batch);
+  return read;
 }

@@ -1,20 +1,19 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
 import { errorResponse } from '../api-error.js';
-import { intParam } from '../params.js';
+import { wholeNumber } from '../params.js';
 import type { ServerContext } from '../server-context.js';
-import { readJson } from '../upload.js';
-import type { TrainEvent } from '../train/digits-trainer.js';
+import { readJsonBody } from '../upload.js';
+import { MAX_EPOCHS, type TrainEvent } from '../train/digits-trainer.js';
 
 /** Seconds between SSE comments, so that proxies and browsers keep an idle stream open. */
 const HEARTBEAT_MS = 15_000;
 
-/** Options in a JSON body; none without one. */
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  if (!(c.req.header('content-type') ?? '').startsWith('application/json')) return {};
-  const body = await readJson(c);
-  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-}
+/** `fresh`: start over even though a stopped run could be resumed (its checkpoint is deleted). */
+const startBody = z.strictObject({ epochs: wholeNumber(1, MAX_EPOCHS).default(3), fresh: z.boolean().default(false) });
+/** Stop and resume take no options, but still a JSON body: no cross-site form or no-cors fetch can send one. */
+const noOptions = z.strictObject({});
 
 /** The Train page's API: state, start/stop/resume, and a server-sent event stream of the run. */
 export function trainRoutes({ trainer }: ServerContext): Hono {
@@ -24,9 +23,8 @@ export function trainRoutes({ trainer }: ServerContext): Hono {
 
   routes.post('/start', async (c) => {
     try {
-      const body = await jsonBody(c);
-      const epochs = intParam(body.epochs, 'epochs', { min: 1, max: 100, fallback: 3 });
-      await trainer.start(epochs);
+      const { epochs, fresh } = await readJsonBody(c, startBody);
+      await trainer.start(epochs, { fresh });
       return c.json(trainer.snapshot(), 202);
     } catch (error) {
       return errorResponse(c, error);
@@ -37,8 +35,9 @@ export function trainRoutes({ trainer }: ServerContext): Hono {
     ['stop', () => trainer.stop()],
     ['resume', () => trainer.resume()],
   ] as const) {
-    routes.post(`/${action}`, (c) => {
+    routes.post(`/${action}`, async (c) => {
       try {
+        await readJsonBody(c, noOptions);
         run();
         return c.json(trainer.snapshot(), 202);
       } catch (error) {

@@ -18,6 +18,9 @@ export interface DigitsTrainerOptions {
   modelName: string;
 }
 
+/** Epochs a run may ask for (the recipe trains 3): one request must not keep the machine's cores for a day. */
+export const MAX_EPOCHS = 50;
+
 const exists = (path: string) => access(path).then(() => true, () => false);
 
 /**
@@ -84,8 +87,12 @@ export class DigitsTrainer {
     if (this.status === 'running' || this.status === 'stopping') throw new ApiError(409, 'CONFLICT', 'A training run is already going; stop it first.');
   }
 
-  async start(epochs: number): Promise<void> {
+  /** A fresh run deletes the checkpoint of a stopped one: only when the caller says so (`fresh`). */
+  async start(epochs: number, { fresh = false } = {}): Promise<void> {
     this.assertIdle();
+    if (this.status === 'stopped' && !fresh) {
+      throw new ApiError(409, 'CONFLICT', 'A stopped run can be resumed; starting over would delete its checkpoint. Resume it, or start with {"fresh": true}.');
+    }
     await rm(this.checkpointDir, { recursive: true, force: true });
     this.epochs = epochs;
     this.batches = [];

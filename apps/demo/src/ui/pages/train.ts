@@ -16,7 +16,7 @@ const STATUS_TEXT: Record<TrainSnapshot['status'], string> = {
 /** Trains the digits CNN on the server; loss and accuracy arrive as server-sent events, step by step. */
 export const trainPage: Page = (root) => {
   const error = errorBox();
-  const epochs = h('input', { id: 'train-epochs', type: 'number', min: '1', max: '100', value: '3' });
+  const epochs = h('input', { id: 'train-epochs', type: 'number', min: '1', max: '50', value: '3' });
   const start = h('button', { type: 'button', id: 'train-start' }, 'Start');
   const stop = h('button', { type: 'button', id: 'train-stop' }, 'Stop');
   const resume = h('button', { type: 'button', id: 'train-resume' }, 'Resume');
@@ -82,7 +82,12 @@ export const trainPage: Page = (root) => {
       showError(error, failure);
     }
   };
-  start.addEventListener('click', act('/api/train/start', () => ({ epochs: Number(epochs.value) })));
+  const startRun = act('/api/train/start', () => ({ epochs: Number(epochs.value), fresh: state?.resumable === true }));
+  // Starting over deletes the stopped run's checkpoint: the server does that only when asked, so ask the user.
+  start.addEventListener('click', () => {
+    if (state?.resumable && !window.confirm('Start a new run? The stopped run and its checkpoint will be deleted; Resume goes on from it instead.')) return;
+    void startRun();
+  });
   stop.addEventListener('click', act('/api/train/stop'));
   resume.addEventListener('click', act('/api/train/resume'));
 
