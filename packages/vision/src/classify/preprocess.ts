@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DlError } from '@dlkit/core';
-import { decodeError, openImage, type DecodeOptions, type ImageInput } from '../image/decode.js';
+import { decodeError, openImage, openUpright, type DecodeOptions, type ImageInput } from '../image/decode.js';
 import { loadDigit } from './digit.js';
 
 /** ImageNet-style models: resize the shorter side, centre-crop, normalise RGB by mean/std. */
@@ -78,15 +78,28 @@ export async function loadResized(input: ImageInput, width: number, height: numb
 
 /** Decodes, resizes and centre-crops one image to the model's size: RGB bytes, HWC. */
 export async function loadForClassifier(input: ImageInput, spec: RgbCropSpec, options: DecodeOptions = {}) {
-  const image = await openImage(input, options);
+  const { image, width, height } = await openUpright(input, options);
   try {
     const shorter = spec.resizeShorterSide ?? Math.max(spec.width, spec.height);
-    const resized = image.resize({ width: shorter, height: shorter, fit: 'outside', kernel: 'lanczos3' });
+    const band = centralBand(width, height);
+    // Resizing the shorter side of a 1x3000 strip to 256 would make a 256x768,000 image (590 MB) to keep a
+    // 224x224 crop: cut the strip down to a 2:1 band around the centre first, which holds the crop and its margin.
+    const resized = (band ? image.extract(band) : image).resize({ width: shorter, height: shorter, fit: 'outside', kernel: 'lanczos3' });
     const { data: full, info } = await resized.removeAlpha().raw().toBuffer({ resolveWithObject: true });
     return centreCrop(full, info.width, info.height, spec.width, spec.height);
   } catch (error) {
     throw decodeError(input, error, options.maxPixels);
   }
+}
+
+/** The central 2:1 region of an image more elongated than that, or undefined when it is not. */
+export function centralBand(width: number, height: number): { left: number; top: number; width: number; height: number } | undefined {
+  const short = Math.min(width, height);
+  const long = Math.min(Math.max(width, height), 2 * short);
+  if (long === Math.max(width, height)) return undefined;
+  return width > height
+    ? { left: Math.floor((width - long) / 2), top: 0, width: long, height }
+    : { left: 0, top: Math.floor((height - long) / 2), width, height: long };
 }
 
 function centreCrop(rgb: Buffer, width: number, height: number, cropWidth: number, cropHeight: number): Uint8Array {
