@@ -7,9 +7,11 @@
 //   { error: [codes...] }  it must fail with one of these DlError codes (exit 1 in the CLI, one stderr line),
 //   'ok'                   it must give a result,
 //   'any'                  a result or a typed error, but never a crash or a hang (damage a decoder may survive).
-import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, readdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 import { crc32, gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 
@@ -284,6 +286,52 @@ export async function writeHostileCorpus(dir) {
   await add('table', 'duplicate-header.csv', Buffer.from('review,review\nGreat.,Bad.\n'), 'any', 'two columns named review');
   await add('table', 'bad-rows.jsonl', Buffer.from('{"review": "Great film."}\n{not json\n[1,2,3]\n{"review": 42}\n{"other": "x"}\n{"review": "Awful film."}\n'), 'any', 'JSONL with broken rows among good ones');
 
+  // ---- what is not a file: FIFOs, devices, sparse giants (each refused at once, without reading it) ----
+  const special = async (domain, name, make, expect, why) => {
+    await mkdir(join(dir, domain), { recursive: true });
+    const path = join(dir, domain, name);
+    await make(path);
+    cases.push({ path, domain, why, expect });
+  };
+  const notRegular = { error: ['INPUT_UNSUPPORTED', 'INPUT_UNREADABLE'] };
+  const mkfifo = (path) => {
+    const made = spawnSync('mkfifo', [path]);
+    if (made.status !== 0) throw new Error(`mkfifo ${path}: ${made.stderr}`);
+  };
+  /** A file of `bytes` then a hole up to `size`: gigabytes that take no disk and would take minutes to read. */
+  const sparse = (head, size) => async (path) => {
+    await writeFile(path, head);
+    await truncate(path, size);
+  };
+  const heads = { image: formats.jpg.subarray(0, 2000), audio: wavHeader({ dataBytes: 3 * 2 ** 30 }), text: Buffer.from(review), table: Buffer.from('id,review\n1,Great.\n') };
+  for (const [domain, ext] of [['image', 'jpg'], ['audio', 'wav'], ['text', 'txt'], ['table', 'csv']]) {
+    await special(domain, `fifo.${ext}`, mkfifo, notRegular, 'a FIFO nobody writes to (opening it blocks)');
+    await special(domain, `zero.${ext}`, (path) => symlink('/dev/zero', path), notRegular, 'a symlink to /dev/zero (endless zeros; its stat size is 0)');
+    await special(domain, `urandom.${ext}`, (path) => symlink('/dev/urandom', path), notRegular, 'a symlink to /dev/urandom');
+    await special(domain, `sparse-3gb.${ext}`, sparse(heads[domain], 3 * 2 ** 30), domain === 'audio' ? { error: ['INPUT_TOO_LARGE', 'INPUT_UNSUPPORTED'] } : tooLarge, 'a valid start and a 3 GB hole');
+  }
+  for (const domain of ['image', 'text']) cases.push({ path: '/dev/zero', domain, why: '/dev/zero itself', expect: notRegular });
+
+  // ---- audio headers that would allocate or run for ever ----
+  const headerBody = speech.subarray(44, 4044);
+  await add('audio', 'rate-4294967295.wav', Buffer.concat([wavHeader({ rate: 0xffffffff, byteRate: 0xffffffff, dataBytes: headerBody.length }), headerBody]), unreadable, 'a 4 KB file declaring 4,294,967,295 Hz');
+  await add('audio', 'rate-1-1mb.wav', Buffer.concat([wavHeader({ rate: 1, dataBytes: 2 ** 20 }), noise(2 ** 20, 4242)]), { error: ['INPUT_TOO_LARGE', 'INPUT_UNSUPPORTED'] }, '1 MB at 1 Hz: 145 hours once resampled');
+  await add('audio', 'channels-65535-real.wav', Buffer.concat([wavHeader({ channels: 65_535, bits: 8, dataBytes: 65_535 * 80 }), noise(65_535 * 80, 65_535)]), unreadable, '65,535 8-bit channels, consistent header, 5 MB of frames');
+  const emptyChunks = Buffer.alloc(3_000_000 * 8);
+  for (let at = 0; at < emptyChunks.length; at += 8) emptyChunks.write('junk', at, 'latin1');
+  const fmtOnly = wavHeader().subarray(0, 36);
+  await add('audio', 'empty-chunks-3m.wav', Buffer.concat([fmtOnly, emptyChunks, Buffer.from('data'), Buffer.from([0x40, 0x1f, 0, 0]), speech.subarray(44, 44 + 8000)]), 'any', '3,000,000 empty chunks before the data');
+
+  // ffmpeg reads other formats: a live playlist (no #EXT-X-ENDLIST) would be polled for ever, and its segments fetched.
+  await add('audio', 'live-playlist.mp3', Buffer.from('#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:1\n#EXTINF:2.0,\nhttp://127.0.0.1:9/segment-1.ts\n#EXTINF:2.0,\nhttp://127.0.0.1:9/segment-2.ts\n'), unreadable, 'a live HLS playlist named .mp3 that points at http segments');
+
+  // ---- text past every per-line and per-field bound ----
+  await add('text', 'line-200mb.txt', Buffer.alloc(200 * 2 ** 20, 'good film '), tooLarge, 'one 200 MB line');
+  await add('table', 'unclosed-quote-50mb.csv', Buffer.concat([Buffer.from('id,review\n1,"'), Buffer.alloc(50 * 2 ** 20, 'A line of a quote that never ends.\n'), Buffer.from('2,Dull.\n')]), { error: ['INPUT_TOO_LARGE', 'DATASET_INVALID', 'INPUT_UNREADABLE'] }, 'a quote opened and never closed, 50 MB before the end');
+
+  // ---- names a terminal would obey ----
+  await add('image', 'esc-\u001b[2J-cr-\r-bell-\u0007.jpg', formats.jpg, 'ok', 'a file name with ESC, CR and BEL');
+
   // ---- model folders ----
   const model = async (name, edit, expectCodes, why) => {
     const folder = join(dir, 'model', name);
@@ -311,10 +359,34 @@ export async function writeHostileCorpus(dir) {
   await model('no-sha', json((m) => ({ ...m, sha256: {} })), invalid, 'a manifest without sha256 entries');
   await model('wrong-task', json((m) => ({ ...m, task: 'object-detection' })), ['MODEL_INVALID', 'INPUT_UNSUPPORTED'], 'a detector manifest given to the classifier');
   await model('missing-file', (folder) => rm(join(folder, 'model.json')), ['MODEL_INVALID', 'MODEL_NOT_FOUND'], 'a manifest naming a file that is gone');
+  // A copy outside the folder, so the sha256 still matches: only where the file really lives gives it away.
+  const outside = join(dir, 'outside-model');
+  await cp(DIGITS_MODEL, outside, { recursive: true });
+  await model('symlinked-file-out', async (folder) => {
+    await rm(join(folder, 'weights.bin'));
+    await symlink(join(outside, 'weights.bin'), join(folder, 'weights.bin'));
+  }, invalid, 'weights.bin a symlink to an identical file outside the folder');
+  await model('symlinked-folder-out', async (folder) => {
+    await symlink(outside, join(folder, 'sub'));
+    await json((m) => ({ ...m, files: { ...m.files, weights: 'sub/weights.bin' }, sha256: { ...m.sha256, 'sub/weights.bin': m.sha256['weights.bin'] } }))(folder);
+  }, invalid, 'a sub-folder that is a symlink to a folder outside');
+  await model('fifo-weights', async (folder) => {
+    await rm(join(folder, 'weights.bin'));
+    mkfifo(join(folder, 'weights.bin'));
+  }, invalid, 'weights.bin a FIFO (hashing it would block for ever)');
+  await model('zero-weights', async (folder) => {
+    await rm(join(folder, 'weights.bin'));
+    await symlink('/dev/zero', join(folder, 'weights.bin'));
+  }, invalid, 'weights.bin a symlink to /dev/zero (hashing it would never end)');
+  await model('labels-wrong-length', async (folder) => {
+    const labels = JSON.stringify(Array.from({ length: 300 }, (_, i) => String(i)));
+    await writeFile(join(folder, 'labels.json'), labels);
+    await json((m) => ({ ...m, sha256: { ...m.sha256, 'labels.json': createHash('sha256').update(labels).digest('hex') } }))(folder);
+  }, invalid, '300 labels for a model with 10 outputs');
   await model('no-manifest', (folder) => rm(join(folder, 'dlkit.json')), ['MODEL_INVALID', 'MODEL_NOT_FOUND'], 'a folder without dlkit.json');
 
   // ---- references where a model *name* is expected (hub ids for `dl models pull`) ----
-  for (const reference of ['../../etc/passwd', '/etc/passwd', '..', '~/models/x', 'org/name/../../../etc', 'org/../name', '%2e%2e/%2e%2e/etc', 'C:\\Windows\\win.ini', 'org/name?revision=../../x']) {
+  for (const reference of ['../../etc/passwd', '/etc/passwd', '..', '~/models/x', 'org/name/../../../etc', 'org/../name', '%2e%2e/%2e%2e/etc', 'C:\\Windows\\win.ini', 'org/name?revision=../../x', 'org/..', 'org/.', 'a/.', './x', '.hidden/x']) {
     cases.push({ path: reference, domain: 'reference', why: `'${reference}' where a hub id is expected`, expect: { error: ['INVALID_ARGUMENT', 'MODEL_NOT_FOUND'] } });
   }
   return cases;

@@ -1,5 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +16,7 @@ import { writeHostileCorpus } from '../scripts/write-hostile-corpus.mjs';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const DIGIT = fileURLToPath(new URL('../../vision/samples/digit-7-mnist.png', import.meta.url));
+const CAT = fileURLToPath(new URL('../../vision/samples/cat.jpg', import.meta.url));
 
 type Expect = 'ok' | 'any' | { error: DlErrorCode[] };
 interface HostileCase {
@@ -25,6 +29,13 @@ type Outcome = { ok: true } | { ok: false; error: unknown };
 
 let dir: string;
 let cases: HostileCase[];
+/** Time and peak memory of each `dl` run over a domain, printed at the end (bench/RESULTS.md quotes them). */
+const measured: Array<{ command: string; inputs: number; seconds: number; peakRssMB: number }> = [];
+/**
+ * Peak RSS of one `dl` run over a whole domain: the models (~300 MB) and the largest good inputs (10 MB texts)
+ * fit well under it; a device read to the end or a header trusted for an allocation does not.
+ */
+const MAX_RSS_MB = 1500;
 const of = (domain: HostileCase['domain']) => cases.filter((c) => c.domain === domain);
 
 const named = (c: HostileCase) => `${c.path} (${c.why})`;
@@ -45,18 +56,42 @@ function broken(c: HostileCase, outcome: Outcome): string | undefined {
   return brokenCode(c, outcome.error);
 }
 
+interface DlRun {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** The child's peak resident memory (VmHWM), read every 100 ms while it runs. */
+  peakRssMB: number;
+}
+
+/** The kernel's high-water mark of a process's resident memory, in MB (0 once it is gone). */
+function peakRss(pid: number): number {
+  const status = (() => {
+    try {
+      return readFileSync(`/proc/${pid}/status`, 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024;
+}
+
 /** `dl` run to its end without blocking the test worker (a long blocked worker misses vitest's heartbeats). */
-function dlAsync(args: string[], timeoutMs: number): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function dlAsync(args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<DlRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args]);
+    const child = spawn(process.execPath, [BIN, ...args], { env });
     let stdout = '';
     let stderr = '';
+    let peakRssMB = 0;
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const poll = setInterval(() => (peakRssMB = Math.max(peakRssMB, peakRss(child.pid!))), 100);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', () => clearInterval(poll));
     child.on('close', (status, signal) => {
       clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr });
+      resolve({ status, signal, stdout, stderr, peakRssMB });
     });
   });
 }
@@ -66,7 +101,9 @@ async function dlBatch(args: string[], batch: HostileCase[], inputOf: (input: st
   const started = performance.now();
   const r = await dlAsync([...args, ...batch.map((c) => c.path), '--json'], timeoutMs);
   const seconds = (performance.now() - started) / 1000;
+  measured.push({ command: `dl ${args.join(' ')}`, inputs: batch.length, seconds, peakRssMB: r.peakRssMB });
   expect(r.signal, `dl ${args.join(' ')} was killed after ${seconds.toFixed(0)} s`).toBeNull();
+  expect(r.peakRssMB, `dl ${args.join(' ')}: peak RSS`).toBeLessThan(MAX_RSS_MB);
   const lines = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { input: string; output?: unknown; error?: { code: string; message: string } });
   const problems: string[] = [];
   let errors = 0;
@@ -86,7 +123,7 @@ async function dlBatch(args: string[], batch: HostileCase[], inputOf: (input: st
   const stderr = r.stderr.trim().split('\n').filter(Boolean);
   const errorLines = stderr.filter((l) => /^dl: [A-Z_]+: /.test(l));
   expect(errorLines.length, r.stderr.slice(0, 2000)).toBe(errors);
-  expect(stderr.filter((l) => !/^dl: [A-Z_]+: /.test(l) && !/^\r?\s*\S.*\[\d+\/\d+\]|^warning/i.test(l)), 'stray stderr lines').toEqual([]);
+  expect(stderr.filter((l) => !/^dl: [A-Z_]+: /.test(l) && !/^\r?\s*\S.*\[\d+\/\d+\]|^(dl: )?warning/i.test(l)), 'stray stderr lines').toEqual([]);
   expect(r.status).toBe(errors > 0 ? 1 : 0);
   return { problems, seconds, lines };
 }
@@ -102,7 +139,10 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
     dir = mkdtempSync(join(tmpdir(), 'dlkit-hostile-'));
     cases = await writeHostileCorpus(join(dir, 'corpus'));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    for (const m of measured) process.stderr.write(`hostile: ${m.command}: ${m.inputs} inputs, ${m.seconds.toFixed(1)} s, peak RSS ${m.peakRssMB.toFixed(0)} MB\n`);
+  });
 
   it('has at least 200 cases across every domain', () => {
     expect(cases.length).toBeGreaterThanOrEqual(200);
@@ -226,5 +266,77 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
       expect(r.stderr, c.path).toMatch(/^dl: (INVALID_ARGUMENT|MODEL_NOT_FOUND): [^\n]+\n$/);
     }
     expect(readdirSync(dir)).not.toContain('cache');
+  });
+
+  it('walked folders: a FIFO, a device link, a non-UTF-8 name and an outside symlink each get their own line; the photos beside them are classified', async () => {
+    const folder = join(dir, 'walked');
+    mkdirSync(folder);
+    const cat = readFileSync(CAT);
+    writeFileSync(join(folder, 'a-cat.jpg'), cat);
+    writeFileSync(join(dir, 'outside-cat.jpg'), cat);
+    symlinkSync(join(dir, 'outside-cat.jpg'), join(folder, 'b-link-to-cat.jpg'));
+    symlinkSync('/dev/zero', join(folder, 'c-zero.jpg'));
+    expect(spawnSync('mkfifo', [join(folder, 'd-fifo.jpg')]).status).toBe(0);
+    // A Latin-1 name: not valid UTF-8, so Node's string for it names no file.
+    writeFileSync(Buffer.concat([Buffer.from(`${folder}/e-caf`), Buffer.from([0xe9]), Buffer.from('.jpg')]), cat);
+    writeFileSync(join(folder, 'f-\u001b[31mred\r.jpg'), cat);
+    const started = performance.now();
+    const r = await dlAsync(['vision', 'classify', folder], 60_000);
+    expect((performance.now() - started) / 1000).toBeLessThan(30);
+    expect(r.signal).toBeNull();
+    expect(r.peakRssMB).toBeLessThan(MAX_RSS_MB);
+    expect(r.status).toBe(1);
+    // Human output: the ESC and CR of a name are shown, never sent to the terminal.
+    expect(r.stdout + r.stderr).not.toMatch(/[\u001b\r\u0007]/);
+    const labelled = r.stdout.split('\n').filter((l) => /^\S/.test(l));
+    expect(labelled.some((l) => l.endsWith('a-cat.jpg'))).toBe(true);
+    expect(labelled.some((l) => l.endsWith('b-link-to-cat.jpg'))).toBe(true);
+    expect(labelled.some((l) => l.includes('f-\\x1b[31mred\\x0d.jpg'))).toBe(true);
+    const errors = r.stderr.trim().split('\n').filter((l) => /^dl: [A-Z_]+: /.test(l));
+    expect(errors.find((l) => l.includes('c-zero.jpg'))).toMatch(/^dl: (INPUT_UNSUPPORTED|INPUT_UNREADABLE): /);
+    expect(errors.find((l) => l.includes('d-fifo.jpg'))).toMatch(/^dl: (INPUT_UNSUPPORTED|INPUT_UNREADABLE): /);
+    expect(errors.find((l) => l.includes('e-caf'))).toMatch(/^dl: (INPUT_UNSUPPORTED|INPUT_UNREADABLE): .*UTF-8/);
+    expect(errors).toHaveLength(3);
+  });
+
+  it('hub listings: a mirror whose listing names files outside the model folder makes dl models pull write nothing outside DL_CACHE/hub/<org>/<name>', async () => {
+    const escape = join(dir, 'escaped');
+    const cache = join(dir, 'hub-cache');
+    const onnx = Buffer.from('not really onnx, never loaded');
+    const listings: Record<string, string[]> = {
+      'evil/deep-traversal': ['config.json', 'onnx/model.onnx', `onnx/../../../../../../../../..${escape}/evil.onnx`],
+      'evil/into-hub-root': ['config.json', 'onnx/model.onnx', 'onnx/../../../evil.onnx'],
+      'evil/into-org': ['config.json', 'onnx/model.onnx', 'onnx/../../evil.onnx'],
+      'evil/backslash': ['config.json', 'onnx/model.onnx', 'onnx\\..\\..\\..\\evil.onnx'],
+      'evil/absolute': ['config.json', 'onnx/model.onnx', `onnx/${'../'.repeat(12)}${escape.slice(1)}/evil2.onnx`],
+      'evil/control': ['config.json', 'onnx/model.onnx', 'onnx/\u001b[2Jevil.onnx'],
+    };
+    const server = createServer((req, res) => {
+      const url = new URL(req.url!, 'http://x');
+      const api = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/main$/.exec(url.pathname);
+      const files = api && listings[api[1]!];
+      if (files) {
+        const siblings = files.map((rfilename) => ({ rfilename, size: onnx.length, lfs: { sha256: createHash('sha256').update(onnx).digest('hex'), size: onnx.length } }));
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ siblings }));
+      }
+      res.writeHead(200, { 'content-length': onnx.length }).end(onnx);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      for (const id of Object.keys(listings)) {
+        const r = await dlAsync(['models', 'pull', id, '--task', 'text-classification'], 30_000, { ...process.env, DL_CACHE: cache, DL_HUB_ENDPOINT: endpoint });
+        expect(r.status, `${id}: ${r.stderr}`).toBe(1);
+        expect(r.stderr, id).toMatch(/^dl: MODEL_INVALID: [^\n\u001b]+\n$/);
+      }
+    } finally {
+      server.close();
+    }
+    expect(existsSync(escape), 'a file written outside DL_CACHE').toBe(false);
+    const hub = join(cache, 'hub');
+    const stray = existsSync(hub) ? readdirSync(hub, { recursive: true, encoding: 'utf8' }).filter((f) => !/^evil(\/[a-z-]+)?$/.test(f) && !/^evil\/[a-z-]+\//.test(f)) : [];
+    expect(stray, 'files written outside DL_CACHE/hub/<org>/<name>').toEqual([]);
+    const onnxFiles = existsSync(hub) ? readdirSync(hub, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.onnx')) : [];
+    expect(onnxFiles, 'a listing with a bad entry is refused before anything is written').toEqual([]);
   });
 });
