@@ -82,8 +82,9 @@ const COMMANDS = {
     format: { type: 'string' },
     out: { type: 'string' },
     'skip-existing': { type: 'boolean' },
+    'max-seconds': { type: 'string' },
   },
-  'speech vad': {},
+  'speech vad': { 'max-seconds': { type: 'string' } },
   batch: {
     out: { type: 'string' },
     list: { type: 'string' },
@@ -249,13 +250,13 @@ export async function main(argv: string[]): Promise<number> {
         case 'speech transcribe': {
           const { speechTranscribe } = await import('./commands/speech.js');
           return await speechTranscribe(
-            { inputs: rest, model: flag('model'), language: flag('language'), task: flag('task'), format: flag('format'), out: flag('out'), skipExisting: values['skip-existing'] === true },
+            { inputs: rest, model: flag('model'), language: flag('language'), task: flag('task'), format: flag('format'), out: flag('out'), skipExisting: values['skip-existing'] === true, maxSeconds: flag('max-seconds') },
             out,
           );
         }
         case 'speech vad': {
           const { speechVad } = await import('./commands/speech.js');
-          return await speechVad({ inputs: rest }, out);
+          return await speechVad({ inputs: rest, maxSeconds: flag('max-seconds') }, out);
         }
         case 'batch': {
           const { batch } = await import('./commands/batch.js');

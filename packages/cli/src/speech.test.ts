@@ -32,6 +32,15 @@ describe('dl speech (spawned, embedded speech-digits model)', () => {
     expect(cues.every((c, i) => c.timestamp[1] > c.timestamp[0] && (i === 0 || c.timestamp[0] >= cues[i - 1]!.timestamp[1]))).toBe(true);
   });
 
+  it('--max-seconds refuses audio longer than it (the pin is 4.6 s) and lets the rest through; 0x10 is a usage error', () => {
+    const r = dl(['speech', 'transcribe', sequence, '--max-seconds', '3']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^dl: INPUT_TOO_LARGE: [^\n]*pin\.wav[^\n]*3 s[^\n]*\n$/);
+    expect(dl(['speech', 'transcribe', sequence, '--max-seconds', '10']).stdout).toMatch(/two seven three/);
+    expect(dl(['speech', 'vad', sequence, '--max-seconds', '3']).code).toBe(1);
+    expect(dl(['speech', 'transcribe', sequence, '--max-seconds', '0x10']).code).toBe(2);
+  });
+
   it('--json gives the HF shape per input; a bad file fails alone with nothing written for it; vad lists segments', () => {
     const bad = join(dir, 'broken.wav');
     writeFileSync(bad, 'RIFF....WAVEfmt nope');

@@ -58,9 +58,10 @@ Commands:
       --out FILE|DIR            write there (a file for one input, a folder for several)
       --skip-existing           with --out: leave inputs whose output is already there (a rerun goes on)
       --language L --task T     Whisper: spoken language; transcribe or translate (to English)
+      --max-seconds N           longest audio taken (default 14400: 4 h; a header declaring more is refused)
                                 Audio: WAV read directly (any bit depth, rate, channels); MP3, OGG, FLAC, M4A,
                                 WebM through ffmpeg (on the PATH, DL_FFMPEG, or npm @ffmpeg-installer/ffmpeg)
-  speech vad <audio...>         Speech segments (start-end, seconds) by Silero VAD
+  speech vad <audio...>         Speech segments (start-end, seconds) by Silero VAD (--max-seconds N, as above)
   batch <task> <inputs...>      Run a task over many inputs on every core: one JSON line per input in --out
                                 (tasks: classify, detect, faces, sentiment, summarize-extractive, transcribe;
                                 inputs: files, folders, globs, URLs; text tasks read .txt/.md files whole)

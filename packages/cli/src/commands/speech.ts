@@ -3,7 +3,7 @@ import { expandInputs, writeFileAtomic } from '@dlkit/core';
 import { AUDIO_EXTENSIONS, audioStream, createTranscriber, createVad, toSrt, toVtt, type Transcript } from '@dlkit/speech';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { alreadyDone, assertStdinOnce, outputPaths } from './arguments.js';
+import { alreadyDone, assertStdinOnce, outputPaths, positiveInt } from './arguments.js';
 
 export interface TranscribeArgs {
   inputs: string[];
@@ -13,6 +13,7 @@ export interface TranscribeArgs {
   format?: string;
   out?: string;
   skipExisting?: boolean;
+  maxSeconds?: string;
 }
 
 const FORMATS = ['text', 'json', 'srt', 'vtt'] as const;
@@ -45,6 +46,7 @@ export async function speechTranscribe(args: TranscribeArgs, out: Output): Promi
   const format = (args.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (args.task !== undefined && args.task !== 'transcribe' && args.task !== 'translate') throw new UsageError('--task must be transcribe or translate');
+  const maxSeconds = positiveInt('--max-seconds', args.maxSeconds);
   const inputs = await expandInputs(args.inputs, { extensions: AUDIO_EXTENSIONS, onSkip: out.walkSkipped });
   if (args.skipExisting && args.out === undefined) throw new UsageError('--skip-existing needs --out');
   const targets = args.out === undefined ? undefined : outputPaths(inputs, args.out, { extension: `.${format === 'text' ? 'txt' : format}`, single: /\.(txt|json|srt|vtt)$/i, stem: 'audio' });
@@ -64,7 +66,7 @@ export async function speechTranscribe(args: TranscribeArgs, out: Output): Promi
       }
       const progress = progressLine(input, out.json);
       try {
-        const transcript = await transcriber.transcribe(input, { onProgress: progress.update });
+        const transcript = await transcriber.transcribe(input, { onProgress: progress.update, ...(maxSeconds !== undefined ? { maxSeconds } : {}) });
         progress.done();
         if (targets) await writeFileAtomic(targets[i]!, render(transcript, format));
         const human = targets ? `${input}: ${transcript.text} -> ${targets[i]}` : format === 'text' ? `${input}: ${transcript.text}` : render(transcript, format).trimEnd();
@@ -82,9 +84,10 @@ export async function speechTranscribe(args: TranscribeArgs, out: Output): Promi
 }
 
 /** `dl speech vad <audio...>`: the speech segments of each input, in seconds. */
-export async function speechVad(args: { inputs: string[] }, out: Output): Promise<number> {
+export async function speechVad(args: { inputs: string[]; maxSeconds?: string }, out: Output): Promise<number> {
   if (args.inputs.length === 0) throw new UsageError('speech vad needs audio files, folders, globs or -');
   assertStdinOnce(args.inputs);
+  const maxSeconds = positiveInt('--max-seconds', args.maxSeconds);
   const inputs = await expandInputs(args.inputs, { extensions: AUDIO_EXTENSIONS, onSkip: out.walkSkipped });
   const vad = await createVad();
   let failed = 0;
@@ -92,7 +95,7 @@ export async function speechVad(args: { inputs: string[] }, out: Output): Promis
     for (const input of inputs) {
       try {
         const segments: Array<{ start: number; end: number }> = [];
-        for await (const s of vad.segments(audioStream(input))) segments.push({ start: s.start, end: s.end });
+        for await (const s of vad.segments(audioStream(input, maxSeconds !== undefined ? { maxSeconds } : {}))) segments.push({ start: s.start, end: s.end });
         out.result(input, segments, `${input}: ${segments.map((s) => `${s.start.toFixed(2)}-${s.end.toFixed(2)}`).join(' ') || 'no speech'}`);
       } catch (error) {
         failed++;
