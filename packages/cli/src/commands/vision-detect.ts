@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import { expandInputs, writeFileAtomic } from '@dlkit/core';
-import { createDetector, drawDetections, IMAGE_EXTENSIONS } from '@dlkit/vision';
+import { expandInputs, isDlError, writeFileAtomic } from '@dlkit/core';
+import { createDetector, drawDetections, IMAGE_EXTENSIONS, resolveClasses, type Detector } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
 import { alreadyDone, assertStdinOnce, decimalNumber, maxPixelsOption, outputPaths, positiveInt } from './arguments.js';
@@ -15,6 +15,19 @@ export interface DetectArgs {
   out?: string;
   maxPixels?: string;
   skipExisting?: boolean;
+  agnostic?: boolean;
+}
+
+/** `--classes a,b` in the model's spelling; an unknown name is a usage error naming the nearest label. */
+function checkedClasses(list: string, detector: Detector): string[] {
+  const names = list.split(',').map((c) => c.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError('--classes needs at least one label');
+  try {
+    return resolveClasses(names, detector.labels);
+  } catch (error) {
+    if (isDlError(error, 'INVALID_ARGUMENT')) throw new UsageError(`--classes: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Returns the exit code: 1 if any image failed, after detecting in all the others. */
@@ -25,7 +38,7 @@ export async function visionDetect(args: DetectArgs, out: Output): Promise<numbe
     ...(args.threshold !== undefined ? { threshold: decimalNumber('--threshold', args.threshold, { min: 0, max: 1 })! } : {}),
     ...(args.iou !== undefined ? { iou: decimalNumber('--iou', args.iou, { min: 0, max: 1 })! } : {}),
     ...(args.max !== undefined ? { maxDetections: positiveInt('--max', args.max)! } : {}),
-    ...(args.classes !== undefined ? { classes: args.classes.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+    ...(args.agnostic ? { agnostic: true } : {}),
   };
   const images = await expandInputs(args.images, { extensions: IMAGE_EXTENSIONS, onSkip: out.walkSkipped });
   if (args.skipExisting && args.out === undefined) throw new UsageError('--skip-existing needs --out');
@@ -33,6 +46,8 @@ export async function visionDetect(args: DetectArgs, out: Output): Promise<numbe
   if (targets && targets.length > 1) await mkdir(args.out!, { recursive: true });
   const detector = await createDetector({ ...maxPixelsOption(args.maxPixels), ...(args.model !== undefined ? { model: args.model } : {}) });
   try {
+    // Checked against the loaded model's own labels, so a hub model's classes are accepted too.
+    const classes = args.classes === undefined ? {} : { classes: checkedClasses(args.classes, detector) };
     let failed = 0;
     for (const [i, input] of images.entries()) {
       const done = alreadyDone(targets, i, args.skipExisting);
@@ -40,7 +55,7 @@ export async function visionDetect(args: DetectArgs, out: Output): Promise<numbe
         out.skipped(input, done);
         continue;
       }
-      const [result] = await detector.detectEach([input], { ...options, keepImage: targets !== undefined });
+      const [result] = await detector.detectEach([input], { ...options, ...classes, keepImage: targets !== undefined });
       if (!result!.ok) {
         failed++;
         out.inputError(input, result!.error);

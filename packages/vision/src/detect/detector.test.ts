@@ -7,6 +7,7 @@ import '../embedded.js';
 import { decodeImage } from '../image/decode.js';
 import { colourFor, drawDetections } from '../image/draw.js';
 import { createDetector, type Detector } from './detector.js';
+import { iou, SAME_BOX_IOU } from './postprocess.js';
 
 // Real photos beside the repository (../shared/data/images), read in place.
 const IMAGES = fileURLToPath(new URL('../../../../../shared/data/images/', import.meta.url));
@@ -42,6 +43,31 @@ describe('detect with the embedded CenterNet (real model, real photos)', () => {
     expect(horses.every((d) => d.label === 'horse')).toBe(true);
     const people = await detector.detect(join(IMAGES, 'person.jpg'));
     expect(people.map((d) => d.label)).toContain('person');
+  });
+
+  it('gives one box one label: car 56% / truck 32% on the same box in dog.jpg is the car alone', async () => {
+    const found = await detector.detect(join(IMAGES, 'dog.jpg'));
+    const labels = found.map((d) => d.label);
+    expect(labels).toContain('car');
+    expect(labels).not.toContain('truck');
+    for (const [i, a] of found.entries()) {
+      for (const b of found.slice(i + 1)) if (a.label !== b.label) expect(iou(a.box, b.box)).toBeLessThanOrEqual(SAME_BOX_IOU);
+    }
+    // Chelsea (a cat) comes with dog, bed, person and cat on one box at 20%: one box, one label, whichever it is.
+    expect(await detector.detect(join(IMAGES, 'chelsea.png'), { threshold: 0.2 })).toHaveLength(1);
+    // Agnostic: no two kept boxes overlap more than --iou (0.5), whatever their labels.
+    const agnostic = await detector.detect(join(IMAGES, 'dog.jpg'), { agnostic: true, threshold: 0.1 });
+    for (const [i, a] of agnostic.entries()) for (const b of agnostic.slice(i + 1)) expect(iou(a.box, b.box)).toBeLessThanOrEqual(0.5);
+  });
+
+  it('matches --classes in any case, and refuses an unknown class before reading any image', async () => {
+    const dogs = await detector.detect(join(IMAGES, 'dog.jpg'), { classes: ['DOG', 'Bicycle'] });
+    expect(new Set(dogs.map((d) => d.label))).toEqual(new Set(['dog', 'bicycle']));
+    expect(detector.labels).toHaveLength(80);
+    await expect(detector.detectEach([join(IMAGES, 'missing.jpg')], { classes: ['persn'] })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: "unknown class 'persn' (did you mean 'person'?)",
+    });
   });
 
   it('leaks no tensors, and fails a bad input alone', async () => {

@@ -1,6 +1,7 @@
 import { DlError, isTransformersFolder, loadGraphModel, loadLabels, loadLocalModel, parseModelReference, selectTfjsBackend, type Tf } from '@dlkit/core';
 import { asDlError, firstOrThrow, type Settled } from '../settled.js';
 import { decodeError, openUpright, type DecodeOptions, type ImageInput, type RgbImage } from '../image/decode.js';
+import { checkDetectOptions } from './options.js';
 import { decodeDetections, type Detection, type DetectOptions } from './postprocess.js';
 
 type Tensor = ReturnType<Tf['tensor']>;
@@ -23,6 +24,9 @@ export interface Detector {
   readonly model: string;
   /** The tfjs backend it runs on. */
   readonly backend: string;
+  /** The labels the model can give, in its order (empty when a hub model does not list them). */
+  readonly labels: readonly string[];
+  /** `classes` are matched case-insensitively; an unknown one is `INVALID_ARGUMENT` naming the nearest label. */
   detect(image: ImageInput, options?: DetectOptions): Promise<Detection[]>;
   /** Each image on its own; a bad image fails alone. `keepImage` also returns the decoded image, for drawing. */
   detectEach(images: ImageInput[], options?: DetectOptions & { keepImage?: boolean }): Promise<Array<Settled<DetectionResult>>>;
@@ -76,8 +80,10 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
     }
   };
 
-  const detectEach = async (images: ImageInput[], opts: DetectOptions & { keepImage?: boolean } = {}): Promise<Array<Settled<DetectionResult>>> => {
+  const detectEach = async (images: ImageInput[], given: DetectOptions & { keepImage?: boolean } = {}): Promise<Array<Settled<DetectionResult>>> => {
     if (disposed) throw new DlError('INVALID_ARGUMENT', 'This detector has been disposed');
+    // A bad option is the caller's mistake, not one image's: it throws before any image is read.
+    const opts = checkDetectOptions(given, labels);
     const results: Array<Settled<DetectionResult>> = [];
     for (const input of images) {
       try {
@@ -92,6 +98,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
   return {
     model: manifest.name,
     backend,
+    labels,
     detectEach,
     detect: async (image, opts) => firstOrThrow(await detectEach([image], opts)).detections,
     async dispose() {

@@ -18,7 +18,10 @@ describe('transformers.js detectors (tiny hand-set fixture, wiring only)', () =>
       expect(found).toHaveLength(1);
       expect(found[0]).toMatchObject({ label: 'square', box: { xmin: 100, ymin: 50, xmax: 300, ymax: 150 } });
       expect(await detector.detect(await solid('#000000', 100, 100))).toEqual([]);
-      expect(await detector.detect(await solid('#ffffff', 100, 100), { classes: ['circle'] })).toEqual([]);
+      expect(await detector.detect(await solid('#ffffff', 100, 100), { classes: ['Circle'] })).toEqual([]);
+      // The labels come from the folder's config.json (id2label), and --classes is checked against them.
+      expect(detector.labels).toEqual(['square', 'circle']);
+      await expect(detector.detect(await solid('#ffffff', 100, 100), { classes: ['sqare'] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: "unknown class 'sqare' (did you mean 'square'?)" });
     } finally {
       await detector.dispose();
     }

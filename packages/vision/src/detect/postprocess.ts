@@ -10,6 +10,12 @@ export interface DetectOptions {
   threshold?: number;
   /** Boxes of one class overlapping more than this (IoU) with a better one are dropped (default 0.5). */
   iou?: number;
+  /**
+   * Suppress across classes too: a box overlapping a better one by more than `iou` is dropped whatever its label
+   * (default false). Without it, boxes of different labels are still merged when they share one box (IoU more
+   * than `SAME_BOX_IOU`, or than `iou` where that is higher).
+   */
+  agnostic?: boolean;
   /** Keep only these labels. */
   classes?: readonly string[];
   /** At most this many, best first (default 100). */
@@ -25,12 +31,24 @@ export function iou(a: Detection['box'], b: Detection['box']): number {
   return inter / (area(a) + area(b) - inter);
 }
 
-/** Greedy non-maximum suppression within each class (a dog box never hides a bicycle box). */
-export function nonMaxSuppression(detections: Detection[], threshold: number): Detection[] {
+/**
+ * Overlap above which two boxes of different labels are one object seen twice: CenterNet scores every class at
+ * each centre, so a car and a truck (or a cat and a dog) often come with the very same box, and one object must
+ * not get two contradicting labels. Below it, a dog beside a bicycle keeps both boxes.
+ */
+export const SAME_BOX_IOU = 0.7;
+
+/**
+ * Greedy non-maximum suppression, best score first. Within a class a box hides weaker ones overlapping it more
+ * than `threshold`; across classes only more than max(threshold, SAME_BOX_IOU), never more eagerly than within
+ * one, unless `agnostic` makes every label one pool at `threshold`.
+ */
+export function nonMaxSuppression(detections: Detection[], threshold: number, options: { agnostic?: boolean } = {}): Detection[] {
+  const across = options.agnostic ? threshold : Math.max(threshold, SAME_BOX_IOU);
   const sorted = [...detections].sort((a, b) => b.score - a.score);
   const kept: Detection[] = [];
   for (const d of sorted) {
-    if (!kept.some((k) => k.label === d.label && iou(k.box, d.box) > threshold)) kept.push(d);
+    if (!kept.some((k) => iou(k.box, d.box) > (k.label === d.label ? threshold : across))) kept.push(d);
   }
   return kept;
 }
@@ -43,7 +61,8 @@ export function clipBox(box: Detection['box'], width: number, height: number): D
 
 /**
  * What every detector does with its raw boxes (pixels of the original width x height image): threshold, class
- * filter, clipping to the image, dropping empty boxes, NMS and the cap on count.
+ * filter (names already resolved to the model's spelling), clipping to the image, dropping empty boxes, NMS (one
+ * label per box) and the cap on count.
  */
 export function finishDetections(candidates: readonly Detection[], width: number, height: number, options: DetectOptions = {}): Detection[] {
   const threshold = options.threshold ?? 0.3;
@@ -55,7 +74,7 @@ export function finishDetections(candidates: readonly Detection[], width: number
     if (clipped.xmax <= clipped.xmin || clipped.ymax <= clipped.ymin) continue;
     kept.push({ label, score, box: clipped });
   }
-  return nonMaxSuppression(kept, options.iou ?? 0.5).slice(0, options.maxDetections ?? 100);
+  return nonMaxSuppression(kept, options.iou ?? 0.5, { agnostic: options.agnostic ?? false }).slice(0, options.maxDetections ?? 100);
 }
 
 /** CenterNet's rows `[x1, y1, x2, y2, score, class]` (pixels of its square input) to detections in the original image's pixels. */

@@ -13,11 +13,15 @@ export function colourFor(label: string): string {
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The image with each detection drawn as a box and a "label score" tag, as JPEG or PNG bytes. */
+/**
+ * The image with each detection drawn as a box and a "label score" tag, as JPEG or PNG bytes. Weakest first, so
+ * where boxes or tags overlap the strongest is on top, whatever order the detections come in.
+ */
 export async function drawDetections(image: RgbImage, detections: readonly Detection[], format: 'jpeg' | 'png' = 'jpeg'): Promise<Buffer> {
   const stroke = Math.max(2, Math.round(Math.min(image.width, image.height) / 200));
   const font = Math.max(12, Math.round(Math.min(image.width, image.height) / 30));
-  const shapes = detections.map(({ label, score, box }) => {
+  const weakestFirst = [...detections].sort((a, b) => a.score - b.score);
+  const shapes = weakestFirst.map(({ label, score, box }) => {
     const colour = colourFor(label);
     const text = `${label} ${(score * 100).toFixed(0)}%`;
     const tagWidth = Math.round(text.length * font * 0.6 + 8);

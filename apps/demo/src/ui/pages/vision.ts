@@ -63,7 +63,9 @@ export const visionPage: Page = (root) => {
       const found = await postFile<Result<Detection[]> & { size: { width: number } }>('/api/vision/detect', file, file.name);
       if (mine !== run) return;
       const boxScale = canvas.width / found.size.width;
-      for (const d of found.output) drawBox(ctx, boxScale, d.box, colourFor(d.label), `${d.label} ${(d.score * 100).toFixed(0)}%`);
+      // Weakest first, so that where boxes overlap the strongest label is the one on top.
+      const byScore = [...found.output].sort((a, b) => a.score - b.score);
+      for (const d of byScore) drawBox(ctx, boxScale, d.box, colourFor(d.label), `${d.label} ${(d.score * 100).toFixed(0)}%`);
       objects.replaceChildren(...found.output.map((d) => h('li', {}, `${d.label} ${(d.score * 100).toFixed(0)}%`)));
       if (found.output.length === 0) objects.append(h('li', { className: 'muted' }, 'nothing found'));
       status.textContent = 'Looking for faces…';
