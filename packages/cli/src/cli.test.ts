@@ -117,6 +117,11 @@ describe('dl (spawned)', () => {
       expect(readdirSync(dir).sort()).toEqual(['dog.jpg', 'horses.jpg']);
       const only = dl(['vision', 'detect', '--json', '--classes', 'dog', join(images, 'dog.jpg')]);
       expect(JSON.parse(only.stdout).output.map((d: { label: string }) => d.label)).toEqual(['dog']);
+      // Classes in any case; car 56% and truck 32% share one box in dog.jpg: the car alone (with --agnostic too).
+      const cased = dl(['vision', 'detect', '--json', '--agnostic', '--classes', 'Car,TRUCK', join(images, 'dog.jpg')]);
+      expect(JSON.parse(cased.stdout).output.map((d: { label: string }) => d.label)).toEqual(['car']);
+      const typo = dl(['vision', 'detect', '--classes', 'dog,persn', join(images, 'dog.jpg')]);
+      expect([typo.code, typo.stderr.split('\n')[0]]).toEqual([2, "dl: --classes: unknown class 'persn' (did you mean 'person'?)"]);
       expect(dl(['vision', 'detect', '--threshold', '2', join(images, 'dog.jpg')]).code).toBe(2);
       const bomb = dl(['vision', 'detect', '--max-pixels', '1000', join(images, 'dog.jpg')]);
       expect([bomb.code, bomb.stderr.trim()]).toEqual([1, `dl: INPUT_TOO_LARGE: ${join(images, 'dog.jpg')}: image is over the 1000-pixel limit`]);
@@ -142,21 +147,33 @@ describe('dl (spawned)', () => {
     expect(dl(['models', 'pull', 'Xenova/vit-base-patch16-224']).code).toBe(2); // --task missing
   });
 
-  it('vision faces finds the three faces and --match says the same person is in a smaller copy', async () => {
+  // Changed on purpose (issue 18 item 6): the cat now has no face, --match names the faces that matched, and the
+  // human lines number the faces (#1 = largest) as --out draws them.
+  it('vision faces: three faces, none on the cat, --match names the matching faces, --out draws them', async () => {
     const photo = fileURLToPath(new URL('../../vision/samples/faces.jpg', import.meta.url));
+    const cat = fileURLToPath(new URL('../../vision/samples/cat.jpg', import.meta.url));
     const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-faces-'));
     try {
       const copy = join(dir, 'copy.jpg');
       await sharp(photo).resize({ width: 900 }).jpeg({ quality: 75 }).toFile(copy);
-      const r = dl(['vision', 'faces', '--json', photo, '--match', copy]);
+      const r = dl(['vision', 'faces', '--json', photo, cat, '--match', copy, '--out', join(dir, 'drawn')]);
       expect(r.code, r.stderr).toBe(0);
-      const { output } = JSON.parse(r.stdout);
-      expect(output.faces).toHaveLength(3);
-      expect(output.faces[0]).toMatchObject({ gender: expect.stringMatching(/male|female/), landmarks: expect.any(Array), descriptor: expect.any(Array) });
-      expect(output.match).toMatchObject({ samePerson: true, threshold: 0.6 });
-      expect(output.match.distance).toBeLessThan(0.4);
-      const human = dl(['vision', 'faces', photo]);
-      expect(human.stdout).toMatch(/3 faces\n {2}face \d+% {2}\[\d+, \d+, \d+, \d+\] {2}(male|female) ~\d+ {2}\w+/);
+      const [people, animal] = r.stdout.trim().split('\n').map((l) => JSON.parse(l).output);
+      expect(people.faces).toHaveLength(3);
+      expect(people.faces[0]).toMatchObject({ gender: expect.stringMatching(/male|female/), landmarks: expect.any(Array), descriptor: expect.any(Array) });
+      expect(people.match).toMatchObject({ samePerson: true, threshold: 0.6, face: expect.any(Number), referenceFace: expect.any(Number) });
+      expect(people.match.box).toEqual(people.faces[people.match.face].box);
+      expect(people.match.distance).toBeLessThan(0.4);
+      expect(animal).toEqual({ faces: [], match: null });
+      const drawn = await sharp(join(dir, 'drawn', 'faces.jpg')).metadata();
+      expect([drawn.width, drawn.height]).toEqual([(await sharp(photo).metadata()).width, (await sharp(photo).metadata()).height]);
+      expect(readdirSync(join(dir, 'drawn')).sort()).toEqual(['cat.jpg', 'faces.jpg']); // no temp files left
+      const human = dl(['vision', 'faces', photo, '--match', copy]);
+      expect(human.stdout).toMatch(/3 faces\n {2}#1 face \d+% {2}\[\d+, \d+, \d+, \d+\] {2}(male|female) ~\d+ {2}\w+/);
+      expect(human.stdout).toMatch(/match .*copy\.jpg: same person: face #\d \[\d+, \d+, \d+, \d+\] and its face #\d \[\d+, \d+, \d+, \d+\] \(distance 0\.\d+/);
+      const bad = dl(['vision', 'faces', photo, '--min-confidence', '1.5']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--min-confidence must be between 0 and 1/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -32,8 +32,9 @@ const COMMANDS = {
     max: { type: 'string' },
     out: { type: 'string' },
     'skip-existing': { type: 'boolean' },
+    agnostic: { type: 'boolean' },
   },
-  'vision faces': { match: { type: 'string' }, 'max-pixels': { type: 'string' } },
+  'vision faces': { match: { type: 'string' }, 'max-pixels': { type: 'string' }, 'min-confidence': { type: 'string' }, out: { type: 'string' } },
   'vision fine-tune': {
     val: { type: 'string' },
     out: { type: 'string' },
@@ -166,13 +167,13 @@ export async function main(argv: string[]): Promise<number> {
         case 'vision detect': {
           const { visionDetect } = await import('./commands/vision-detect.js');
           return await visionDetect(
-            { images: rest, model: flag('model'), threshold: flag('threshold'), iou: flag('iou'), classes: flag('classes'), max: flag('max'), out: flag('out'), maxPixels: flag('max-pixels'), skipExisting: values['skip-existing'] === true },
+            { images: rest, model: flag('model'), threshold: flag('threshold'), iou: flag('iou'), classes: flag('classes'), max: flag('max'), out: flag('out'), maxPixels: flag('max-pixels'), skipExisting: values['skip-existing'] === true, agnostic: values.agnostic === true },
             out,
           );
         }
         case 'vision faces': {
           const { visionFaces } = await import('./commands/vision-faces.js');
-          return await visionFaces({ images: rest, match: values.match as string | undefined, maxPixels: values['max-pixels'] as string | undefined }, out);
+          return await visionFaces({ images: rest, match: flag('match'), maxPixels: flag('max-pixels'), minConfidence: flag('min-confidence'), out: flag('out') }, out);
         }
         case 'vision fine-tune': {
           const { visionFineTune } = await import('./commands/vision-fine-tune.js');

@@ -14,11 +14,19 @@ Commands:
       --threads N               onnxruntime threads
   vision detect <images...>     Objects (COCO, 80 classes) with boxes in image pixels (embedded CenterNet)
       --threshold F --iou F     lowest score kept (0.3); overlap that suppresses a box of the same class (0.5)
-      --classes a,b  --max N    keep only these labels; at most N per image (100)
+                                (boxes of different labels overlapping more than 0.7 are one object: the
+                                better label is kept)
+      --agnostic                suppress across labels too, at --iou
+      --model NAME|DIR|ID       centernet, a model folder, or a hub DETR/YOLOS id (Xenova/detr-resnet-50)
+                                run by transformers.js (downloaded once; larger and slower)
+      --classes a,b  --max N    keep only these labels (any case; checked against the model's); at most N
+                                per image (100)
       --out FILE|DIR            write annotated images (a file for one image, a folder for several)
       --skip-existing           with --out: leave inputs whose output is already there (a rerun goes on)
   vision faces <images...>      Faces: boxes, 68 landmarks, age, gender, expression (embedded face-api)
       --match FILE              also say whether each image shows the same person as FILE
+      --min-confidence N        lowest face score kept, 0-1 (default 0.5)
+      --out FILE|DIR            write each image with its faces boxed (#1 is the largest)
   vision fine-tune <dir>        Train a classifier on your photos (<dir>/<class>/*.jpg) on the embedded
                                 Darknet backbone; the result loads with vision classify --model DIR
       --out DIR  --val DIR      model folder (required); validation folder (default: 20% of <dir>)
