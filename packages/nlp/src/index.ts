@@ -10,6 +10,8 @@ export { createTextClassifier, type ClassifyOptions, type TextClassifier, type T
 export { createSentimentAnalyzer, DEFAULT_SENTIMENT_MODEL } from './sentiment/sentiment.js';
 export { loadPolarityData, SENTIMENT_RECIPE, SENTIMENT_VECTORS, trainSentiment, type TrainSentimentOptions } from './sentiment/train-sentiment.js';
 export { fineTuneTextClassifier, type FineTuneTextOptions, type FineTuneTextResult } from './fine-tune/fine-tune.js';
+export { CNN_MIN_ROWS, type FineTuneModelKind, type FineTuneSummary } from './fine-tune/fine-tune.js';
+export type { LinearConfig, LinearSelection } from './fine-tune/linear-text.js';
 export { readLabelledTexts, type LabelledTexts } from './fine-tune/labelled-texts.js';
 export { readWordVectors, type WordVectors } from './text-model/word-vectors.js';
 export { trainTextClassifier, type TrainTextOptions, type TrainTextResult } from './text-model/train.js';

@@ -1,9 +1,9 @@
 import { progressBar } from '@dlkit/core';
-import { fineTuneTextClassifier } from '@dlkit/nlp';
+import { fineTuneTextClassifier, type FineTuneSummary } from '@dlkit/nlp';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
 import { nonNegativeInt, positiveInt } from './arguments.js';
-import { interruptible, MAX_EPOCHS, reportTextTraining, workerBound } from './train.js';
+import { interruptible, MAX_EPOCHS, workerBound } from './train.js';
 
 export interface NlpFineTuneArgs {
   files: string[];
@@ -43,8 +43,28 @@ export async function nlpFineTune(args: NlpFineTuneArgs, out: Output): Promise<n
     });
     for (const row of skipped.slice(0, 5)) process.stderr.write(`dl: skipped ${row.input}: ${row.error.message}\n`);
     if (skipped.length > 5) process.stderr.write(`dl: skipped ${skipped.length - 5} more rows\n`);
-    return reportTextTraining(result, saved.dir, args.files[0]!, out);
+    return report(result, saved.dir, args.files[0]!, out);
   } finally {
     release();
   }
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
+
+/** What was chosen and why, the held-out figures of both kinds, where the model went. */
+function report(result: FineTuneSummary, saved: string, input: string, out: Output): number {
+  const { validation: v, split, linear, cnn } = result;
+  const chosen = linear.selection.chosen;
+  const human = [
+    `trained in ${result.seconds.toFixed(0)} s on ${split.train} texts; ${split.validation} held out (seed ${split.seed})`,
+    `  model: ${result.chosen} (${result.reason})`,
+    `  validation accuracy ${pct(v.accuracy)}, macro F1 ${v.macroF1.toFixed(4)} (linear ${pct(linear.validation.accuracy)}${cnn ? `, CNN ${pct(cnn.validation.accuracy)}` : ''})`,
+    ...(result.chosen === 'linear'
+      ? [`  linear: C ${chosen.c}, word vectors x${chosen.vectors}, temperature ${linear.selection.temperature.toFixed(2)} (${linear.selection.folds}-fold cross-validation)`]
+      : []),
+    `  per class F1: ${v.perClass.map((c) => `${c.label} ${c.f1.toFixed(3)}`).join(', ')}`,
+    `  model saved to ${saved}`,
+  ].join('\n');
+  out.result(input, { ...result, model: saved }, human);
+  return 0;
 }

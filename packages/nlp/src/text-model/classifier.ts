@@ -1,6 +1,7 @@
 import { DlError, errorMessage, loadLabels, loadLayersModel, readModelFile, selectTfjsBackend, type LoadedManifest, type Tf } from '@dlkit/core';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { encodeLinearWindow, indexLinearVocabulary, isLinearVocabulary, linearFeatureLength, parseLinearVocabulary, type LinearIndex } from './linear-features.js';
 import { encodeWindow, featureLength, indexVocabulary, parseVocabulary, tokenWindows, type VocabularyIndex } from './vocabulary.js';
 
 /** One label, in the shape of Hugging Face's text-classification pipeline. */
@@ -15,8 +16,23 @@ export const VOCABULARY_FILE = 'vocabulary.json';
 export interface LocalTextModel {
   tf: Tf;
   model: LayersModel;
-  index: VocabularyIndex;
+  /** The CNN + n-gram ensemble's vocabulary, or the linear model's (`kind: "linear"`, see linear-features.ts). */
+  index: VocabularyIndex | LinearIndex;
   classes: string[];
+}
+
+export function isLinearIndex(index: VocabularyIndex | LinearIndex): index is LinearIndex {
+  return 'featureIds' in index;
+}
+
+/** Either vocabulary kind, checked, with the input width its network must have. */
+function readIndex(raw: unknown, path: string): { index: VocabularyIndex | LinearIndex; width: number } {
+  if (isLinearVocabulary(raw)) {
+    const vocabulary = parseLinearVocabulary(raw, path);
+    return { index: indexLinearVocabulary(vocabulary), width: linearFeatureLength(vocabulary) };
+  }
+  const vocabulary = parseVocabulary(raw, path);
+  return { index: indexVocabulary(vocabulary), width: featureLength(vocabulary) };
 }
 
 export async function loadTextModel(loaded: LoadedManifest): Promise<LocalTextModel> {
@@ -28,13 +44,13 @@ export async function loadTextModel(loaded: LoadedManifest): Promise<LocalTextMo
   } catch (error) {
     throw new DlError('MODEL_INVALID', `Unreadable ${path}: ${errorMessage(error)}`, { cause: error });
   }
-  const index = indexVocabulary(parseVocabulary(raw, path));
+  const { index, width } = readIndex(raw, path);
   const { tf } = await selectTfjsBackend();
   const model = await loadLayersModel(loaded);
   const input = model.inputs[0]?.shape[1];
   const output = model.outputs[0]?.shape[1];
   const classes = await loadLabels(loaded, undefined);
-  if (input !== featureLength(index.vocabulary) || output !== classes.length) {
+  if (input !== width || output !== classes.length) {
     model.dispose();
     throw new DlError('MODEL_INVALID', `${loaded.dir}: the network (${input} inputs, ${output} outputs) does not match its vocabulary and labels`);
   }
@@ -55,11 +71,16 @@ function sampleWindows(windows: string[][]): string[][] {
 }
 
 /** A text as the network's input: one row per window, and each window's token count (its weight). */
-export function preprocessText(index: VocabularyIndex, text: string): { features: Float32Array; weights: number[] } {
+export function preprocessText(index: VocabularyIndex | LinearIndex, text: string): { features: Float32Array; weights: number[] } {
   const windows = sampleWindows(tokenWindows(text, index.vocabulary.window));
-  const width = featureLength(index.vocabulary);
+  const linear = isLinearIndex(index);
+  const width = linear ? linearFeatureLength(index.vocabulary) : featureLength(index.vocabulary);
   const features = new Float32Array(windows.length * width);
-  windows.forEach((tokens, i) => encodeWindow(index, tokens, features.subarray(i * width, (i + 1) * width)));
+  windows.forEach((tokens, i) => {
+    const row = features.subarray(i * width, (i + 1) * width);
+    if (linear) encodeLinearWindow(index, tokens, row);
+    else encodeWindow(index, tokens, row);
+  });
   return { features, weights: windows.map((w) => w.length) };
 }
 
