@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { DlError, hostAllowed, isUrl, parseAllowedHost } from '@dlkit/core';
+import { isAbsolute, resolve } from 'node:path';
+import { DlError, hostAllowed, isInside, isUrl, parseAllowedHost } from '@dlkit/core';
 import { parseJob } from './job-schema.js';
 import type { JobData } from './queue.js';
 import { isBatchTask, type BatchTask } from './tasks.js';
@@ -83,18 +83,13 @@ function admitUrl(input: string, hosts: ReadonlySet<string>): string {
   return input;
 }
 
-/** Whether `path` is strictly inside `root` (both absolute and normalised). */
-export function inside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}
 
 async function admitPath(input: string, dirs: JobPolicy['dirs']): Promise<string> {
   if (!isAbsolute(input)) throw refuse('the input must be an absolute path or an http(s) URL');
   // By name first (`..` folded), so a path outside every root is refused without the file system being asked:
   // whether it exists is none of the job's business.
   const named = resolve(input);
-  if (!dirs.some((dir) => inside(named, dir.given) || inside(named, dir.real))) throw refuse('the input is outside its --allow-dir roots');
+  if (!dirs.some((dir) => isInside(named, dir.given) || isInside(named, dir.real))) throw refuse('the input is outside its --allow-dir roots');
   let real: string;
   try {
     real = await realpath(input);
@@ -104,6 +99,6 @@ async function admitPath(input: string, dirs: JobPolicy['dirs']): Promise<string
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new DlError('INPUT_NOT_FOUND', `${input}: no such file`);
     throw new DlError('INPUT_UNREADABLE', `${input}: ${code ?? 'cannot be resolved'}`);
   }
-  if (!dirs.some((dir) => inside(real, dir.real))) throw refuse('the input resolves (through a symbolic link) outside its --allow-dir roots');
+  if (!dirs.some((dir) => isInside(real, dir.real))) throw refuse('the input resolves (through a symbolic link) outside its --allow-dir roots');
   return real;
 }

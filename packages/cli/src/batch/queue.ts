@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, sep } from 'node:path';
 import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { DlError, errorMessage, isUrl } from '@dlkit/core';
+import { DlError, errorMessage, isInside, isUrl } from '@dlkit/core';
 import type { Output } from '../output.js';
 import { createTaskPool, TASKS_PER_WORKER, threadsPerWorker, type TaskPool } from './pool.js';
 import { batchProgress, type BatchCounts } from './progress.js';
 import { openResults, type ResultLine } from './results-file.js';
 import { printable } from '../terminal/printable.js';
-import { admitJob, inside, type JobPolicy } from './job-policy.js';
+import { admitJob, type JobPolicy } from './job-policy.js';
 import type { BatchTask, TaskOptions, TaskResult } from './tasks.js';
 
 /** Where the jobs are: a Redis URL and the queue's name there. */
@@ -108,7 +108,7 @@ const jobOptions = (data: JobData, attempts: number) => ({
  */
 function workerFlags(jobs: readonly JobData[]): string {
   const dirs = [...new Set(jobs.filter((job) => !isUrl(job.input)).map((job) => dirname(job.input)))].sort();
-  const roots = dirs.filter((dir, i) => !dirs.slice(0, i).some((root) => inside(dir, root)));
+  const roots = dirs.filter((dir, i) => !dirs.slice(0, i).some((root) => isInside(dir, root)));
   const shared = roots.length > 2 ? roots.reduce(commonDir) : '/';
   const hosts = [...new Set(jobs.filter((job) => isUrl(job.input)).map((job) => new URL(job.input).host))];
   const models = [...new Set(jobs.map((job) => job.options.model).filter((model) => model !== undefined))];

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { DlError } from '../errors.js';
+import { isInside } from '../io/path-inside.js';
 
 /**
  * Bound on one model file. A single ONNX protobuf cannot exceed 2 GiB (larger models keep their weights in
@@ -26,8 +27,7 @@ export async function resolveInside(root: string, file: string, shown: string): 
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new DlError('MODEL_INVALID', `Model file ${shown} cannot be resolved (${code ?? 'error'})`, { cause: error });
   }
-  const inside = relative(root, real);
-  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+  if (!isInside(real, root)) {
     throw new DlError('MODEL_INVALID', `Model file ${shown} resolves to ${real}, outside the model folder ${root}: links out of a model folder are refused`);
   }
   return real;
