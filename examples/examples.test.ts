@@ -70,10 +70,10 @@ describe('examples/ (smoke: each runs as written)', () => {
     const folder = join(work, 'calls');
     mkdirSync(folder);
     for (const f of ['2_jackson_0.wav', '6_theo_1.wav', '9_lucas_2.wav']) copyFileSync(join(DATA, 'fsdd/recordings', f), join(folder, f));
-    const out = await example('transcribe-folder-to-subtitles.mjs', folder);
+    const out = await example('transcribe-folder-to-subtitles.mjs', folder, '--model', 'speech-digits');
     expect(out.trim().split('\n').sort()).toEqual([`${join(folder, '2_jackson_0.wav')}: two`, `${join(folder, '6_theo_1.wav')}: six`, `${join(folder, '9_lucas_2.wav')}: nine`]);
     expect(readdirSync(folder).filter((f) => f.endsWith('.srt'))).toHaveLength(3);
     expect(existsSync(join(folder, '6_theo_1.srt'))).toBe(true);
-    expect(await example('transcribe-folder-to-subtitles.mjs', folder)).toBe('');
+    expect(await example('transcribe-folder-to-subtitles.mjs', folder, '--model', 'speech-digits')).toBe('');
   });
 });

@@ -1,5 +1,6 @@
 // Transcribes every recording in a folder and writes an .srt beside each one (skips those already done).
-// Usage: node examples/transcribe-folder-to-subtitles.mjs <folder> [--model onnx-community/whisper-tiny.en]
+// Usage: node examples/transcribe-folder-to-subtitles.mjs <folder> [--model speech-digits]
+// (default: Whisper, onnx-community/whisper-tiny.en, fetched from the hub once; speech-digits is embedded, offline)
 import { existsSync } from 'node:fs';
 import { expandInputs, writeFileAtomic } from '@dlkit/core';
 import { AUDIO_EXTENSIONS, createTranscriber, toSrt } from '@dlkit/speech';

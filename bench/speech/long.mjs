@@ -32,7 +32,7 @@ for (let b = 0; b < blocks; b++) {
 await new Promise((resolve) => out.end(resolve));
 
 const start = performance.now();
-const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'speech', 'transcribe', '--json', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'speech', 'transcribe', '--model', 'speech-digits', '--json', path], { stdio: ['ignore', 'pipe', 'pipe'] });
 let stdout = '';
 let stderr = '';
 child.stdout.on('data', (d) => (stdout += d));

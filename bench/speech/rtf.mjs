@@ -27,7 +27,7 @@ const seconds = all.length / SAMPLE_RATE;
 const { resample } = await import('@dlkit/speech');
 const wav = encodeWav(resample(all, SAMPLE_RATE, 44_100), { sampleRate: 44_100 });
 
-const transcriber = await createTranscriber();
+const transcriber = await createTranscriber({ model: 'speech-digits' });
 await transcriber.transcribe(encodeWav(all.subarray(0, 2 * SAMPLE_RATE), { sampleRate: SAMPLE_RATE })); // warm-up: first-call compilation
 const timed = async (fn) => {
   const start = performance.now();

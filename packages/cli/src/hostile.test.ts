@@ -188,7 +188,7 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
 
   it('audio: the transcriber and dl speech transcribe --out answer each as its case says', async () => {
     const audio = of('audio');
-    const transcriber = await createTranscriber();
+    const transcriber = await createTranscriber({ model: 'speech-digits' });
     const problems: string[] = [];
     try {
       for (const c of audio) {
@@ -204,7 +204,7 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
     }
     expect(problems).toEqual([]);
     const out = join(dir, 'subtitles');
-    const spawned = await dlBatch(['speech', 'transcribe', '--format', 'srt', '--out', out], audio);
+    const spawned = await dlBatch(['speech', 'transcribe', '--model', 'speech-digits', '--format', 'srt', '--out', out], audio);
     expect(spawned.problems).toEqual([]);
     const written = readdirSync(out);
     expect(written.length).toBe(spawned.lines.filter((l) => l.output !== undefined).length);

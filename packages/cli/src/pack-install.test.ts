@@ -134,7 +134,7 @@ console.log(summarizeExtractive(text, { sentences: 1 })[0].summary_text);
       await speech.script(
         'transcribe.mjs',
         `import { createTranscriber } from '@dlkit/speech';
-const transcriber = await createTranscriber();
+const transcriber = await createTranscriber({ model: 'speech-digits' });
 console.log((await transcriber.transcribe(process.argv[2])).text);
 await transcriber.dispose();
 `,

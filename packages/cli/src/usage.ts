@@ -59,13 +59,14 @@ Commands:
                                 or extractive (TextRank over the document's sentences, offline)
       --sentences N --ratio R   extractive: how many sentences to keep (3), or what fraction
       --max-length N --min-length N --beams N   abstractive generation (142, 30, 1 = greedy)
-  speech transcribe <audio...>  Transcript with timestamps: embedded speech-digits (offline: Silero VAD
-                                + a digit recognizer, "four one five"), or --model a Whisper hub id
-                                (onnx-community/whisper-tiny.en) run by transformers.js in 30 s windows
+  speech transcribe <audio...>  Transcript with timestamps: Whisper by transformers.js in 30 s windows
+                                (default onnx-community/whisper-tiny.en, fetched from the hub and cached on
+                                first use; offline: dl models pull it first), or --model speech-digits
+                                (embedded, offline: Silero VAD + a digit recognizer, "four one five")
       --format F                text (default), json ({text, chunks}), srt or vtt
       --out FILE|DIR            write there (a file for one input, a folder for several)
       --skip-existing           with --out: leave inputs whose output is already there (a rerun goes on)
-      --language L --task T     Whisper: spoken language; transcribe or translate (to English)
+      --language L --task T     Whisper only: spoken language; transcribe or translate (to English)
       --max-seconds N           longest audio taken (default 14400: 4 h; a header declaring more is refused)
                                 Audio: WAV read directly (any bit depth, rate, channels); MP3, OGG, FLAC, M4A,
                                 WebM through ffmpeg (on the PATH, DL_FFMPEG, or npm @ffmpeg-installer/ffmpeg)

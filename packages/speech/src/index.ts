@@ -13,6 +13,8 @@ export {
   createTranscriber,
   DEFAULT_SPEECH_MODEL,
   DEFAULT_WHISPER,
+  isWhisperModel,
+  SPEECH_DIGITS_MODEL,
   type Transcriber,
   type TranscriberOptions,
   type TranscribeOptions,

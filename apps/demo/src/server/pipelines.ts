@@ -1,6 +1,6 @@
 import { listEmbeddedModels } from '@dlkit/core';
 import { createSentimentAnalyzer, createSummarizer, type Summarizer, type TextClassifier } from '@dlkit/nlp';
-import { createTranscriber, type Transcriber } from '@dlkit/speech';
+import { createTranscriber, SPEECH_DIGITS_MODEL, type Transcriber } from '@dlkit/speech';
 import { createClassifier, createDetector, createFaceAnalyzer, type Classifier, type Detector, type FaceAnalyzer } from '@dlkit/vision';
 import { ApiError } from './api-error.js';
 
@@ -68,8 +68,9 @@ export class Pipelines {
     return this.get('summarize', () => createSummarizer());
   }
 
+  /** The embedded digits model, not the default Whisper: the page is about spoken digits, and works offline. */
   transcriber(): Promise<Transcriber> {
-    return this.get('transcribe', () => createTranscriber());
+    return this.get('transcribe', () => createTranscriber({ model: SPEECH_DIGITS_MODEL }));
   }
 
   /** A freshly trained digits model replaces the one loaded before. */

@@ -117,7 +117,7 @@ describe('dl batch (local worker threads, real models and data)', () => {
       ],
       [['summarize-extractive', join(text, 'good.txt'), '--sentences', '1'], (l) => expect((l.get(join(text, 'good.txt'))!.output as Array<{ summary_text: string }>)[0]!.summary_text.split('. ')).toHaveLength(1)],
       [
-        ['transcribe', join(fsdd, '3_jackson_0.wav'), join(fsdd, '8_nicolas_1.wav')],
+        ['transcribe', join(fsdd, '3_jackson_0.wav'), join(fsdd, '8_nicolas_1.wav'), '--model', 'speech-digits'],
         (l) => {
           expect((l.get(join(fsdd, '3_jackson_0.wav'))!.output as { text: string }).text).toBe('three');
           expect((l.get(join(fsdd, '8_nicolas_1.wav'))!.output as { text: string }).text).toBe('eight');

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { expandInputs, writeFileAtomic } from '@dlkit/core';
-import { AUDIO_EXTENSIONS, audioStream, createTranscriber, createVad, toSrt, toVtt, type Transcript } from '@dlkit/speech';
+import { AUDIO_EXTENSIONS, audioStream, createTranscriber, createVad, isWhisperModel, toSrt, toVtt, type Transcript } from '@dlkit/speech';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
 import { alreadyDone, assertStdinOnce, outputPaths, positiveInt } from './arguments.js';
@@ -46,6 +46,9 @@ export async function speechTranscribe(args: TranscribeArgs, out: Output): Promi
   const format = (args.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (args.task !== undefined && args.task !== 'transcribe' && args.task !== 'translate') throw new UsageError('--task must be transcribe or translate');
+  if ((args.language !== undefined || args.task !== undefined) && !isWhisperModel(args.model)) {
+    throw new UsageError(`--language and --task are Whisper options: ${args.model} reads English spoken digits only`);
+  }
   const maxSeconds = positiveInt('--max-seconds', args.maxSeconds);
   const inputs = await expandInputs(args.inputs, { extensions: AUDIO_EXTENSIONS, onSkip: out.walkSkipped });
   if (args.skipExisting && args.out === undefined) throw new UsageError('--skip-existing needs --out');

@@ -22,7 +22,7 @@ describe('no leaks over many transcriptions', () => {
     const { tf } = await selectTfjsBackend();
     const tensors = tf.memory().numTensors;
     const sessions = openOnnxSessions();
-    const own = await createTranscriber();
+    const own = await createTranscriber({ model: 'speech-digits' });
     expect(openOnnxSessions()).toBeGreaterThan(sessions);
     const takes = await Promise.all(['3_theo_0.wav', '8_lucas_1.wav', '0_george_2.wav'].map((f) => readAudio(join(FSDD, f))));
     const clip = (i: number) => encodeWav(takes[i % takes.length]!, { sampleRate: SAMPLE_RATE });
@@ -42,7 +42,7 @@ describe('no leaks over many transcriptions', () => {
 describe('spoken digits with the embedded model (trained here on FSDD) and Silero VAD', () => {
   let transcriber: Transcriber;
   beforeAll(async () => {
-    transcriber = await createTranscriber();
+    transcriber = await createTranscriber({ model: 'speech-digits' });
   });
   afterAll(async () => {
     await transcriber.dispose();
@@ -157,12 +157,18 @@ describe('Whisper through transformers.js', () => {
     }
   });
 
-  it('offline without the model cached: MODEL_OFFLINE naming dl models pull and the offline model', async () => {
+  it('the default model is Whisper: offline without it cached, MODEL_OFFLINE naming dl models pull and the offline model', async () => {
     process.env.DL_OFFLINE = '1';
     process.env.DL_CACHE = dir;
-    await expect(createTranscriber({ model: DEFAULT_WHISPER })).rejects.toMatchObject({
+    expect(DEFAULT_WHISPER).toBe('onnx-community/whisper-tiny.en');
+    await expect(createTranscriber()).rejects.toMatchObject({
       code: 'MODEL_OFFLINE',
-      message: expect.stringMatching(/dl models pull onnx-community\/whisper-tiny.en --task automatic-speech-recognition.*speech-digits/),
+      message: expect.stringMatching(/dl models pull onnx-community\/whisper-tiny.en --task automatic-speech-recognition.*--model speech-digits/),
     });
+  });
+
+  it('language and task are refused for the digits model (INVALID_ARGUMENT), not ignored', async () => {
+    await expect(createTranscriber({ model: 'speech-digits', language: 'french' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/Whisper options/) });
+    await expect(createTranscriber({ model: 'speech-digits', task: 'translate' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

@@ -1,14 +1,18 @@
-import { DlError, isDlError, isTransformersFolder, loadHubPipeline, parseModelReference, type HubPipeline } from '@dlkit/core';
+import { DlError, isDlError, isTransformersFolder, loadHubPipeline, parseModelReference, type HubPipeline, type ModelReference } from '@dlkit/core';
 import { audioStream, SAMPLE_RATE, type AudioInput, type AudioStreamOptions } from '../audio/read-audio.js';
 import { createVad, type Vad } from '../vad/silero.js';
 import { DIGIT_VAD } from '../digits/features.js';
 import { loadDigitRecognizer, type DigitRecognizer } from './digit-recognizer.js';
 import { mergeWindows, slidingWindows, type WindowResult } from './windows.js';
 
-/** One word or phrase with its time in seconds, in the shape of transformers.js's ASR output. */
+/**
+ * One word or phrase with its time in seconds, in the shape of transformers.js's ASR output. The speech-digits
+ * model gives each chunk its `score`, and `text: ''` for a segment it cannot read as a digit.
+ */
 export interface TranscriptChunk {
   timestamp: [number, number];
   text: string;
+  score?: number;
 }
 
 export interface Transcript {
@@ -16,11 +20,14 @@ export interface Transcript {
   chunks: TranscriptChunk[];
 }
 
-export const DEFAULT_SPEECH_MODEL = 'speech-digits';
 export const DEFAULT_WHISPER = 'onnx-community/whisper-tiny.en';
+/** Whisper, fetched from the hub and cached on first use: the embedded digits model would read any speech as digits. */
+export const DEFAULT_SPEECH_MODEL = DEFAULT_WHISPER;
+/** The embedded model (offline): English spoken digits, one word per speech segment. */
+export const SPEECH_DIGITS_MODEL = 'speech-digits';
 
 export interface TranscriberOptions {
-  /** `speech-digits` (embedded, offline: spoken digits), a model folder, or a Whisper hub id / folder. */
+  /** A Whisper hub id or folder (default `onnx-community/whisper-tiny.en`), or `speech-digits` / a digits model folder. */
   model?: string;
   /** Whisper: spoken language (e.g. "french"); multilingual models only. */
   language?: string;
@@ -43,7 +50,13 @@ export interface Transcriber {
   dispose(): Promise<void>;
 }
 
-const join = (chunks: TranscriptChunk[]) => chunks.map((c) => c.text).join(' ');
+const join = (chunks: TranscriptChunk[]) => chunks.flatMap((c) => (c.text ? [c.text] : [])).join(' ');
+
+/** Whether `model` is run by Whisper (a hub id or a transformers.js folder) rather than by the digits recogniser. */
+export function isWhisperModel(model: string = DEFAULT_SPEECH_MODEL): boolean {
+  const reference = parseModelReference(model);
+  return reference.kind === 'hub' || isTransformersFolder(reference);
+}
 
 /**
  * Speech to text with timestamps. The embedded `speech-digits` model: voice activity detection (Silero) cuts the
@@ -51,9 +64,16 @@ const join = (chunks: TranscriptChunk[]) => chunks.map((c) => c.text).join(' ');
  * overlap by 5 s, merged on the overlap's middle. Both stream the audio: hours of it keep memory flat.
  */
 export async function createTranscriber(options: TranscriberOptions = {}): Promise<Transcriber> {
-  const id = options.model ?? DEFAULT_SPEECH_MODEL;
-  const reference = parseModelReference(id);
+  const reference = parseModelReference(options.model ?? DEFAULT_SPEECH_MODEL);
   if (reference.kind === 'hub' || isTransformersFolder(reference)) return whisperTranscriber(reference, options);
+  // Refused rather than ignored: a caller asking for French or a translation would get English digits.
+  if (options.language !== undefined || options.task !== undefined) {
+    throw new DlError('INVALID_ARGUMENT', `language and task are Whisper options; ${options.model} reads English spoken digits only`);
+  }
+  return digitsTranscriber(reference);
+}
+
+async function digitsTranscriber(reference: Exclude<ModelReference, { kind: 'hub' }>): Promise<Transcriber> {
   const recognizer: DigitRecognizer = await loadDigitRecognizer(reference);
   let vad: Vad;
   try {
@@ -67,7 +87,7 @@ export async function createTranscriber(options: TranscriberOptions = {}): Promi
       const chunks: TranscriptChunk[] = [];
       for await (const segment of vad.segments(audioStream(input, streamOptions(opts)), { ...DIGIT_VAD, withAudio: true })) {
         const [word] = recognizer.recognize([segment.audio!]);
-        chunks.push({ timestamp: [round(segment.start), round(segment.end)], text: word!.text });
+        chunks.push({ timestamp: [round(segment.start), round(segment.end)], text: word!.text, score: round(word!.score) });
         opts.onProgress?.(segment.end);
       }
       return { text: join(chunks), chunks };
@@ -89,7 +109,7 @@ async function whisperTranscriber(reference: Parameters<typeof loadHubPipeline>[
   try {
     pipeline = await loadHubPipeline('automatic-speech-recognition', reference);
   } catch (error) {
-    if (isDlError(error, 'MODEL_OFFLINE')) throw new DlError('MODEL_OFFLINE', `${error.message}; the embedded speech-digits model works offline`, { cause: error });
+    if (isDlError(error, 'MODEL_OFFLINE')) throw new DlError('MODEL_OFFLINE', `${error.message}; for English spoken digits offline, use the embedded model (--model speech-digits)`, { cause: error });
     throw error;
   }
   const size = WINDOW_SECONDS * SAMPLE_RATE;
