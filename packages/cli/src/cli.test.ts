@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,43 +7,78 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { BIN, runDl } from './run-dl.test-helpers.js';
 
 // Runs the built CLI as a user would (the test script builds first).
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const SAMPLE = fileURLToPath(new URL('../../vision/samples/cat.jpg', import.meta.url));
 
-function dl(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const dl = (args: string[], env: Record<string, string> = {}) => runDl(args, { env, timeoutMs: 280_000 });
 
 describe('dl (spawned)', () => {
-  it('prints help and version', () => {
-    const help = dl(['--help']);
+  it('prints help and version', async () => {
+    const help = await dl(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^dl: deep learning/);
     expect(help.stdout).toContain('vision classify');
-    const version = dl(['--version']);
+    const version = await dl(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('answers an unknown command or flag with usage on stderr and exit 2', () => {
-    for (const args of [['bogus'], ['vision', 'classify', '--frobnicate', SAMPLE], ['vision', 'classify'], ['vision', 'classify', '--topk', 'x', SAMPLE]]) {
-      const r = dl(args);
+  it('answers a usage mistake in two stderr lines (what, and which --help), exit 2, with the nearest command or flag', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['bogus'], /^dl: unknown command 'bogus'\nsee dl --help\n$/],
+      [['vision', 'clasify', SAMPLE], /^dl: unknown command 'vision clasify' \(did you mean 'vision classify'\?\)\nsee dl --help\n$/],
+      [['visoin', 'classify', SAMPLE], /did you mean 'vision'\?/],
+      [['vision', 'classify', '--tpok', '3', SAMPLE], /^dl: unknown option '--tpok' \(did you mean '--topk'\?\)\nsee dl vision classify --help\n$/],
+      [['vision', 'classify', '--frobnicate', SAMPLE], /^dl: unknown option '--frobnicate'\nsee dl vision classify --help\n$/],
+      [['vision', 'classify'], /^dl: .*\nsee dl vision classify --help\n$/],
+      [['vision', 'classify', '--topk', 'x', SAMPLE], /^dl: .*topk.*\nsee dl vision classify --help\n$/],
+    ];
+    for (const [args, stderr] of cases) {
+      const r = await dl(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toContain('Usage: dl');
+      expect(r.stderr).toMatch(stderr);
     }
   });
 
-  it('classifies the sample photo: top-5 ImageNet labels, human and --json', () => {
-    const human = dl(['vision', 'classify', SAMPLE]);
+  it('dl <command> --help prints that command and the common options, not the whole help', async () => {
+    const faces = await dl(['vision', 'faces', '--help']);
+    expect(faces.code).toBe(0);
+    expect(faces.stdout).toMatch(/^Usage: dl vision faces/);
+    expect(faces.stdout).toContain('--min-confidence');
+    expect(faces.stdout).toContain('--json');
+    expect(faces.stdout).not.toContain('vision classify');
+    expect((await dl(['train', '--help'])).stdout).toMatch(/train digits[\s\S]*train <config.json>/);
+  });
+
+  it('a reader that goes away (dl ... | head -1) ends dl quietly: exit 0, no EPIPE trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-pipe-'));
+    try {
+      const texts = join(dir, 'texts.txt');
+      writeFileSync(texts, 'A wonderful film.\n'.repeat(3_000));
+      const piped = spawn('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" nlp sentiment --json "${texts}" | head -1`]);
+      let stdout = '';
+      let stderr = '';
+      piped.stdout.on('data', (d: Buffer) => (stdout += d));
+      piped.stderr.on('data', (d: Buffer) => (stderr += d));
+      const code = await new Promise((resolve) => piped.on('close', resolve));
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout.trim().split('\n')).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('classifies the sample photo: top-5 ImageNet labels, human and --json', async () => {
+    const human = await dl(['vision', 'classify', SAMPLE]);
     expect(human.code).toBe(0);
     expect(human.stdout.trim().split('\n')).toHaveLength(6);
     expect(human.stdout).toMatch(/%\s+(Egyptian Mau|tabby cat|tiger cat)/);
 
-    const json = dl(['vision', 'classify', '--json', '--topk', '3', SAMPLE, SAMPLE]);
+    const json = await dl(['vision', 'classify', '--json', '--topk', '3', SAMPLE, SAMPLE]);
     expect(json.code).toBe(0);
     const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
@@ -52,8 +87,8 @@ describe('dl (spawned)', () => {
     expect(lines[0].output[0]).toEqual({ label: expect.any(String), score: expect.any(Number) });
   });
 
-  it('reports a missing image in one line with its code, exit 1, and still processes the others', () => {
-    const r = dl(['vision', 'classify', '--json', '/no/such/photo.jpg', SAMPLE]);
+  it('reports a missing image in one line with its code, exit 1, and still processes the others', async () => {
+    const r = await dl(['vision', 'classify', '--json', '/no/such/photo.jpg', SAMPLE]);
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines[0]).toEqual({ input: '/no/such/photo.jpg', error: { code: 'INPUT_NOT_FOUND', message: expect.stringContaining('/no/such/photo.jpg') } });
@@ -69,15 +104,15 @@ describe('dl (spawned)', () => {
       copyFileSync(SAMPLE, join(dir, 'nested', 'cat.jpg'));
       copyFileSync(SAMPLE, join(dir, 'b.jpg'));
       writeFileSync(join(dir, 'notes.txt'), 'not an image');
-      const fromDir = dl(['vision', 'classify', '--json', '--topk', '1', dir]);
+      const fromDir = await dl(['vision', 'classify', '--json', '--topk', '1', dir]);
       expect(fromDir.code, fromDir.stderr).toBe(0);
       expect(fromDir.stdout.trim().split('\n').map((l) => JSON.parse(l).input)).toEqual([join(dir, 'b.jpg'), join(dir, 'nested', 'cat.jpg')]);
-      const fromGlob = dl(['vision', 'classify', '--json', '--topk', '1', `${dir}/**/*.jpg`]);
+      const fromGlob = await dl(['vision', 'classify', '--json', '--topk', '1', `${dir}/**/*.jpg`]);
       expect(fromGlob.stdout.trim().split('\n')).toHaveLength(2);
-      const stdin = spawnSync(process.execPath, [BIN, 'vision', 'classify', '--json', '--topk', '1', '-'], { input: readFileSync(SAMPLE), encoding: 'utf8' });
-      expect(stdin.status, stdin.stderr).toBe(0);
+      const stdin = await runDl(['vision', 'classify', '--json', '--topk', '1', '-'], { input: readFileSync(SAMPLE) });
+      expect(stdin.code, stdin.stderr).toBe(0);
       expect(JSON.parse(stdin.stdout).output[0].label).toMatch(/cat|Mau/);
-      const empty = dl(['vision', 'classify', `${dir}/*.gif`]);
+      const empty = await dl(['vision', 'classify', `${dir}/*.gif`]);
       expect(empty.code).toBe(1);
       expect(empty.stderr).toMatch(/^dl: INPUT_NOT_FOUND: .*matches no/);
     } finally {
@@ -105,7 +140,7 @@ describe('dl (spawned)', () => {
     const images = fileURLToPath(new URL('../../../../shared/data/images/', import.meta.url));
     const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-detect-'));
     try {
-      const r = dl(['vision', 'detect', '--json', '--out', dir, join(images, 'dog.jpg'), join(images, 'horses.jpg'), '/no/such.jpg']);
+      const r = await dl(['vision', 'detect', '--json', '--out', dir, join(images, 'dog.jpg'), join(images, 'horses.jpg'), '/no/such.jpg']);
       expect(r.code).toBe(1);
       const [dog, horses, missing] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
       expect(dog.output.map((d: { label: string }) => d.label)).toEqual(expect.arrayContaining(['dog', 'bicycle']));
@@ -115,36 +150,36 @@ describe('dl (spawned)', () => {
       const meta = await sharp(join(dir, 'dog.jpg')).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 768, 576]);
       expect(readdirSync(dir).sort()).toEqual(['dog.jpg', 'horses.jpg']);
-      const only = dl(['vision', 'detect', '--json', '--classes', 'dog', join(images, 'dog.jpg')]);
+      const only = await dl(['vision', 'detect', '--json', '--classes', 'dog', join(images, 'dog.jpg')]);
       expect(JSON.parse(only.stdout).output.map((d: { label: string }) => d.label)).toEqual(['dog']);
       // Classes in any case; car 56% and truck 32% share one box in dog.jpg: the car alone (with --agnostic too).
-      const cased = dl(['vision', 'detect', '--json', '--agnostic', '--classes', 'Car,TRUCK', join(images, 'dog.jpg')]);
+      const cased = await dl(['vision', 'detect', '--json', '--agnostic', '--classes', 'Car,TRUCK', join(images, 'dog.jpg')]);
       expect(JSON.parse(cased.stdout).output.map((d: { label: string }) => d.label)).toEqual(['car']);
-      const typo = dl(['vision', 'detect', '--classes', 'dog,persn', join(images, 'dog.jpg')]);
+      const typo = await dl(['vision', 'detect', '--classes', 'dog,persn', join(images, 'dog.jpg')]);
       expect([typo.code, typo.stderr.split('\n')[0]]).toEqual([2, "dl: --classes: unknown class 'persn' (did you mean 'person'?)"]);
-      expect(dl(['vision', 'detect', '--threshold', '2', join(images, 'dog.jpg')]).code).toBe(2);
-      const bomb = dl(['vision', 'detect', '--max-pixels', '1000', join(images, 'dog.jpg')]);
+      expect((await dl(['vision', 'detect', '--threshold', '2', join(images, 'dog.jpg')])).code).toBe(2);
+      const bomb = await dl(['vision', 'detect', '--max-pixels', '1000', join(images, 'dog.jpg')]);
       expect([bomb.code, bomb.stderr.trim()]).toEqual([1, `dl: INPUT_TOO_LARGE: ${join(images, 'dog.jpg')}: image is over the 1000-pixel limit`]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('reads a handwritten digit with --model digits, from an MNIST image and from a photo of paper', () => {
+  it('reads a handwritten digit with --model digits, from an MNIST image and from a photo of paper', async () => {
     const samples = fileURLToPath(new URL('../../vision/samples/', import.meta.url));
-    const r = dl(['vision', 'classify', '--json', '--model', 'digits', '--topk', '1', join(samples, 'digit-7-mnist.png'), join(samples, 'digit-7-paper.jpg')]);
+    const r = await dl(['vision', 'classify', '--json', '--model', 'digits', '--topk', '1', join(samples, 'digit-7-mnist.png'), join(samples, 'digit-7-paper.jpg')]);
     expect(r.code, r.stderr).toBe(0);
     const outputs = r.stdout.trim().split('\n').map((l) => JSON.parse(l).output[0]);
     expect(outputs.map((o: { label: string }) => o.label)).toEqual(['7', '7']);
     expect(outputs.every((o: { score: number }) => o.score > 0.9)).toBe(true);
   });
 
-  it('a hub model offline and not cached is one MODEL_OFFLINE line naming dl models pull, exit 1', () => {
-    const r = dl(['vision', 'classify', '--model', 'Xenova/vit-base-patch16-224', SAMPLE], { DL_OFFLINE: '1', DL_CACHE: tmpdir() });
+  it('a hub model offline and not cached is one MODEL_OFFLINE line naming dl models pull, exit 1', async () => {
+    const r = await dl(['vision', 'classify', '--model', 'Xenova/vit-base-patch16-224', SAMPLE], { DL_OFFLINE: '1', DL_CACHE: tmpdir() });
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/^dl: MODEL_OFFLINE: Hub model Xenova\/vit-base-patch16-224 is not in the cache .* run `dl models pull Xenova\/vit-base-patch16-224 --task image-classification`/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(dl(['models', 'pull', 'Xenova/vit-base-patch16-224']).code).toBe(2); // --task missing
+    expect((await dl(['models', 'pull', 'Xenova/vit-base-patch16-224'])).code).toBe(2); // --task missing
   });
 
   // Changed on purpose (issue 18 item 6): the cat now has no face, --match names the faces that matched, and the
@@ -156,7 +191,7 @@ describe('dl (spawned)', () => {
     try {
       const copy = join(dir, 'copy.jpg');
       await sharp(photo).resize({ width: 900 }).jpeg({ quality: 75 }).toFile(copy);
-      const r = dl(['vision', 'faces', '--json', photo, cat, '--match', copy, '--out', join(dir, 'drawn')]);
+      const r = await dl(['vision', 'faces', '--json', photo, cat, '--match', copy, '--out', join(dir, 'drawn')]);
       expect(r.code, r.stderr).toBe(0);
       const [people, animal] = r.stdout.trim().split('\n').map((l) => JSON.parse(l).output);
       expect(people.faces).toHaveLength(3);
@@ -168,10 +203,10 @@ describe('dl (spawned)', () => {
       const drawn = await sharp(join(dir, 'drawn', 'faces.jpg')).metadata();
       expect([drawn.width, drawn.height]).toEqual([(await sharp(photo).metadata()).width, (await sharp(photo).metadata()).height]);
       expect(readdirSync(join(dir, 'drawn')).sort()).toEqual(['cat.jpg', 'faces.jpg']); // no temp files left
-      const human = dl(['vision', 'faces', photo, '--match', copy]);
+      const human = await dl(['vision', 'faces', photo, '--match', copy]);
       expect(human.stdout).toMatch(/3 faces\n {2}#1 face \d+% {2}\[\d+, \d+, \d+, \d+\] {2}(male|female) ~\d+ {2}\w+/);
       expect(human.stdout).toMatch(/match .*copy\.jpg: same person: face #\d \[\d+, \d+, \d+, \d+\] and its face #\d \[\d+, \d+, \d+, \d+\] \(distance 0\.\d+/);
-      const bad = dl(['vision', 'faces', photo, '--min-confidence', '1.5']);
+      const bad = await dl(['vision', 'faces', photo, '--min-confidence', '1.5']);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/--min-confidence must be between 0 and 1/);
     } finally {
@@ -179,9 +214,9 @@ describe('dl (spawned)', () => {
     }
   });
 
-  it('nlp summarize: extractive offline per file, abstractive offline is one MODEL_OFFLINE line', () => {
+  it('nlp summarize: extractive offline per file, abstractive offline is one MODEL_OFFLINE line', async () => {
     const doc = fileURLToPath(new URL('../../../../shared/data/rt-polarity/SOURCE.md', import.meta.url));
-    const r = dl(['nlp', 'summarize', '--json', '--method', 'extractive', '--sentences', '2', doc, '/no/such.txt']);
+    const r = await dl(['nlp', 'summarize', '--json', '--method', 'extractive', '--sentences', '2', doc, '/no/such.txt']);
     expect(r.code).toBe(1);
     const [ok, missing] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(ok.input).toBe(doc);
@@ -189,18 +224,18 @@ describe('dl (spawned)', () => {
     const source = readFileSync(doc, 'utf8');
     for (const word of ok.output[0].summary_text.split(/\s+/)) expect(source).toContain(word); // extracted, not written
     expect(missing.error.code).toBe('INPUT_NOT_FOUND');
-    const offline = dl(['nlp', 'summarize', doc], { DL_OFFLINE: '1', DL_CACHE: tmpdir() });
+    const offline = await dl(['nlp', 'summarize', doc], { DL_OFFLINE: '1', DL_CACHE: tmpdir() });
     expect(offline.code).toBe(1);
     expect(offline.stderr.trim()).toMatch(/^dl: MODEL_OFFLINE: .*dl models pull Xenova\/distilbart-cnn-6-6 --task summarization.*--method extractive$/);
-    expect(dl(['nlp', 'summarize', '--method', 'magic', doc]).code).toBe(2);
+    expect((await dl(['nlp', 'summarize', '--method', 'magic', doc])).code).toBe(2);
   });
 
-  it('nlp classify runs a transformers.js text classifier (tiny hand-set fixture, wiring only) on lines, stdin and --text', () => {
+  it('nlp classify runs a transformers.js text classifier (tiny hand-set fixture, wiring only) on lines, stdin and --text', async () => {
     const model = fileURLToPath(new URL('../../nlp/src/classify/fixtures/tiny-bert', import.meta.url));
     const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-text-'));
     try {
       writeFileSync(join(dir, 'reviews.txt'), 'a great movie\r\n\r\nbad, awful\r\n');
-      const r = dl(['nlp', 'classify', '--json', '--model', model, join(dir, 'reviews.txt'), '--text', 'good']);
+      const r = await dl(['nlp', 'classify', '--json', '--model', model, join(dir, 'reviews.txt'), '--text', 'good']);
       expect(r.code, r.stderr).toBe(0);
       const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
       expect(lines.map((l) => [l.input, l.output[0].label])).toEqual([
@@ -208,20 +243,20 @@ describe('dl (spawned)', () => {
         [`${join(dir, 'reviews.txt')}:1`, 'POSITIVE'],
         [`${join(dir, 'reviews.txt')}:3`, 'NEGATIVE'],
       ]);
-      const stdin = spawnSync(process.execPath, [BIN, 'nlp', 'classify', '--json', '--all-scores', '--model', model, '-'], { input: 'awful\n', encoding: 'utf8' });
+      const stdin = await runDl(['nlp', 'classify', '--json', '--all-scores', '--model', model, '-'], { input: 'awful\n' });
       expect(JSON.parse(stdin.stdout).output.map((l: { label: string }) => l.label)).toEqual(['NEGATIVE', 'POSITIVE']);
-      expect(dl(['nlp', 'classify', join(dir, 'reviews.txt')]).code).toBe(2); // --model missing
+      expect((await dl(['nlp', 'classify', join(dir, 'reviews.txt')])).code).toBe(2); // --model missing
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('nlp sentiment: the embedded model offline on lines, a JSONL column and --text; a broken row fails alone', () => {
+  it('nlp sentiment: the embedded model offline on lines, a JSONL column and --text; a broken row fails alone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-sentiment-'));
     try {
       writeFileSync(join(dir, 'reviews.txt'), 'The food was delicious and the staff were lovely.\n\nA tedious, badly written film.\n');
       writeFileSync(join(dir, 'rows.jsonl'), '{"t":"great value, works perfectly"}\nnot json\n{"t":"broke after a day"}\n');
-      const r = dl(['nlp', 'sentiment', '--json', join(dir, 'reviews.txt'), join(dir, 'rows.jsonl'), '--column', 't', '--text', 'what a joy'], { DL_OFFLINE: '1' });
+      const r = await dl(['nlp', 'sentiment', '--json', join(dir, 'reviews.txt'), join(dir, 'rows.jsonl'), '--column', 't', '--text', 'what a joy'], { DL_OFFLINE: '1' });
       expect(r.code, r.stderr).toBe(1);
       const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
       expect(lines.filter((l) => l.output).map((l) => [l.input, l.output[0].label])).toEqual([
@@ -233,13 +268,13 @@ describe('dl (spawned)', () => {
       ]);
       expect(lines.find((l) => l.error)).toMatchObject({ input: `${join(dir, 'rows.jsonl')}:2`, error: { code: 'INPUT_UNREADABLE' } });
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(dl(['nlp', 'sentiment']).code).toBe(2);
+      expect((await dl(['nlp', 'sentiment'])).code).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('nlp fine-tune trains on a CSV and nlp sentiment --model loads the result', () => {
+  it('nlp fine-tune trains on a CSV and nlp sentiment --model loads the result', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-nlp-ft-'));
     try {
       const polarity = fileURLToPath(new URL('../../../../shared/data/rt-polarity/', import.meta.url));
@@ -247,21 +282,21 @@ describe('dl (spawned)', () => {
       const rows = [...read('rt-polarity.pos').map((t) => [t, 'pos']), ...read('rt-polarity.neg').map((t) => [t, 'neg'])];
       writeFileSync(join(dir, 'data.csv'), `text,y\n${rows.map(([t, y]) => `"${t!.replace(/"/g, '""')}",${y}`).join('\n')}\n`);
       const out = join(dir, 'model');
-      const r = dl(['nlp', 'fine-tune', '--json', join(dir, 'data.csv'), '--text-column', 'text', '--label-column', 'y', '--out', out, '--epochs', '2']);
+      const r = await dl(['nlp', 'fine-tune', '--json', join(dir, 'data.csv'), '--text-column', 'text', '--label-column', 'y', '--out', out, '--epochs', '2']);
       expect(r.code, r.stderr).toBe(0);
       const trained = JSON.parse(r.stdout).output;
       expect(trained).toMatchObject({ classes: ['neg', 'pos'], model: out, split: { train: 270, validation: 30 } });
-      const s = dl(['nlp', 'sentiment', '--json', '--all-scores', '--model', out, '--text', 'a wonderful, moving film']);
+      const s = await dl(['nlp', 'sentiment', '--json', '--all-scores', '--model', out, '--text', 'a wonderful, moving film']);
       expect(s.code, s.stderr).toBe(0);
       expect(JSON.parse(s.stdout).output.map((l: { label: string }) => l.label).sort()).toEqual(['neg', 'pos']);
-      expect(dl(['nlp', 'fine-tune', join(dir, 'data.csv'), '--text-column', 'text', '--label-column', 'y']).code).toBe(2); // no --out
+      expect((await dl(['nlp', 'fine-tune', join(dir, 'data.csv'), '--text-column', 'text', '--label-column', 'y'])).code).toBe(2); // no --out
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+   }, 300_000); // 5-fold cross-validation of 9 linear models in plain JS: ~25 s alone, minutes on a loaded machine
 
-  it('doctor --json reports wasm chosen and tfjs-node unavailable with the reason', () => {
-    const r = dl(['doctor', '--json'], { DL_BACKEND: '' });
+  it('doctor --json reports wasm chosen and tfjs-node unavailable with the reason', async () => {
+    const r = await dl(['doctor', '--json'], { DL_BACKEND: '' });
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.tfjs.backend).toBe('wasm');
@@ -272,14 +307,14 @@ describe('dl (spawned)', () => {
     expect(report.ffmpeg).toMatch(/ffmpeg$/); // the optional npm binary, installed for the tests
   });
 
-  it('doctor with a forced backend that cannot load exits 1 with BACKEND_UNAVAILABLE', () => {
-    const r = dl(['doctor', '--json', '--backend', 'node']);
+  it('doctor with a forced backend that cannot load exits 1 with BACKEND_UNAVAILABLE', async () => {
+    const r = await dl(['doctor', '--json', '--backend', 'node']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).tfjs.error).toContain('@tensorflow/tfjs-node is not installed');
   });
 
-  it('models list shows the embedded models', () => {
-    const r = dl(['models', 'list', '--json']);
+  it('models list shows the embedded models', async () => {
+    const r = await dl(['models', 'list', '--json']);
     expect(r.code).toBe(0);
     const models = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(models).toContainEqual(expect.objectContaining({ name: 'mobilenetv2', task: 'image-classification' }));
@@ -289,8 +324,8 @@ describe('dl (spawned)', () => {
     expect(models).toContainEqual(expect.objectContaining({ name: 'speech-digits', task: 'speech-digits', package: '@dlkit/speech' }));
   });
 
-  it('a --model that is neither an embedded name nor a model folder is MODEL_NOT_FOUND, exit 1', () => {
-    const r = dl(['vision', 'classify', '--model', '../../etc', SAMPLE]);
+  it('a --model that is neither an embedded name nor a model folder is MODEL_NOT_FOUND, exit 1', async () => {
+    const r = await dl(['vision', 'classify', '--model', '../../etc', SAMPLE]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^dl: MODEL_NOT_FOUND: /);
   });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -7,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDl } from './run-dl.test-helpers.js';
 
 // The hub path, tested for real on loopback: an HTTP server with the Hugging Face hub's file layout
 // (/api/models/<id>/revision/<rev>?blobs=true and /<id>/resolve/<rev>/<file>) serving the tiny random-weight
 // fixtures in transformers.js's layout. Wiring only: the models know nothing.
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const REPOS: Record<string, string> = {
   'dlkit-test/tiny-bert': fileURLToPath(new URL('../../nlp/src/classify/fixtures/tiny-bert', import.meta.url)),
   'dlkit-test/tiny-bart': fileURLToPath(new URL('../../nlp/src/summarize/fixtures/tiny-bart', import.meta.url)),
@@ -75,17 +74,7 @@ async function startHub(): Promise<Hub> {
 }
 
 /** The CLI, spawned without blocking: the hub answers from this process's event loop. */
-function dl(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
-    child.stdin.end(stdin);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const dl = (args: string[], env: Record<string, string>, input = '') => runDl(args, { env, input, timeoutMs: 60_000 });
 
 describe('hub models over a loopback hub (tiny random-weight fixtures, wiring only)', () => {
   let hub: Hub;

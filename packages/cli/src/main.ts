@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-error.js';
 import { printable } from './terminal/printable.js';
-import { USAGE } from './usage.js';
+import { commandUsage, USAGE } from './usage.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -119,16 +119,66 @@ const COMMANDS = {
 
 type CommandName = keyof typeof COMMANDS;
 
-function findCommand(positionals: string[]): { name: CommandName; rest: string[] } {
-  for (const name of Object.keys(COMMANDS) as CommandName[]) {
+const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+
+function matchCommand(positionals: string[]): { name: CommandName; rest: string[] } | undefined {
+  for (const name of COMMAND_NAMES) {
     const words = name.split(' ');
     if (words.every((w, i) => positionals[i] === w)) return { name, rest: positionals.slice(words.length) };
   }
-  throw new UsageError(positionals.length === 0 ? 'no command given' : `unknown command '${positionals.join(' ')}'`);
+  return undefined;
+}
+
+/** A mistyped command or flag, answered with the nearest one (worked out only then: core is slow to load). */
+class Mistyped extends UsageError {
+  constructor(
+    readonly what: 'command' | 'option',
+    readonly given: string,
+    readonly candidates: readonly string[],
+  ) {
+    super(`unknown ${what} '${given}'`);
+  }
+
+  async withSuggestion(): Promise<string> {
+    const { nearestName } = await import('@dlkit/core');
+    const nearest = nearestName(this.given, this.candidates, 3);
+    return nearest === undefined ? this.message : `${this.message} (did you mean '${nearest}'?)`;
+  }
+}
+
+function findCommand(positionals: string[]): { name: CommandName; rest: string[] } {
+  const found = matchCommand(positionals);
+  if (found) return found;
+  const [first, second] = positionals;
+  if (first === undefined) throw new UsageError('no command given');
+  // "vision clasify" is compared with the vision commands; "visoin classify" with the first words.
+  const inDomain = COMMAND_NAMES.filter((n) => n.startsWith(`${first} `));
+  if (inDomain.length > 0) throw new Mistyped('command', `${first} ${second ?? ''}`.trim(), inDomain);
+  throw new Mistyped('command', first, [...new Set(COMMAND_NAMES.map((n) => n.split(' ')[0]!))]);
+}
+
+/** The flags of a command, as `--name`, for suggestions. */
+const flagsOf = (name: CommandName) => Object.keys({ ...COMMON, ...COMMANDS[name] }).map((f) => `--${f}`);
+
+/** parseArgs's own message for an unknown flag is a paragraph; ours is one line with the nearest flag. */
+function unknownOption(error: unknown, name: CommandName): Mistyped | undefined {
+  const e = error as { code?: string; message?: string };
+  if (e.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return undefined;
+  const given = /'(-[^']*)'/.exec(e.message ?? '')?.[1];
+  return given === undefined ? undefined : new Mistyped('option', given, flagsOf(name));
+}
+
+/** One or two lines: what was wrong, and where the command's help is (not the whole help below it). */
+async function usageLines(error: Error, name: CommandName | undefined): Promise<string> {
+  const message = error instanceof Mistyped ? await error.withSuggestion() : error.message;
+  return `dl: ${printable(message, { keepNewlines: false })}
+see dl ${name === undefined ? '' : `${name} `}--help
+`;
 }
 
 /** Runs the CLI; resolves to the exit code. Runtimes load only once a command needs them. */
 export async function main(argv: string[]): Promise<number> {
+  let name: CommandName | undefined;
   try {
     // First pass without a command's own flags: enough for --help and --version and to find the command.
     const loose = parseArgs({ args: argv, options: COMMON, allowPositionals: true, strict: false });
@@ -137,11 +187,19 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (loose.values.help === true || argv.length === 0) {
-      process.stdout.write(USAGE);
+      const asked = matchCommand(loose.positionals);
+      process.stdout.write(asked ? commandUsage(asked.name) : USAGE);
       return 0;
     }
-    const { name } = findCommand(loose.positionals);
-    const parsed = parseArgs({ args: argv, options: { ...COMMON, ...COMMANDS[name] }, allowPositionals: true, strict: true });
+    const command = findCommand(loose.positionals).name;
+    name = command;
+    const parsed = (() => {
+      try {
+        return parseArgs({ args: argv, options: { ...COMMON, ...COMMANDS[command] }, allowPositionals: true, strict: true });
+      } catch (error) {
+        throw unknownOption(error, command) ?? error;
+      }
+    })();
     const { rest } = findCommand(parsed.positionals);
     const values = parsed.values as Record<string, string | boolean | undefined>;
     if (typeof values.backend === 'string') process.env.DL_BACKEND = values.backend;
@@ -319,7 +377,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`dl: ${printable((error as Error).message, { keepNewlines: false })}\n\n${USAGE}`);
+      process.stderr.write(await usageLines(error as Error, name));
       return 2;
     }
     process.stderr.write(`dl: INTERNAL: ${printable(error instanceof Error ? error.message : String(error), { keepNewlines: false })}\n`);

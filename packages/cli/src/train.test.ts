@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -6,26 +6,23 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, runDl } from './run-dl.test-helpers.js';
 
 // Spawns the built CLI on small subsets of the real MNIST digits.
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const DIGITS = fileURLToPath(new URL('../../../../shared/data/mnist/cazala-json', import.meta.url));
 const PER_DIGIT = 40;
 let dir: string;
 let pixels: number[][][]; // [digit][sample][784]
 
 /** The CLI under /usr/bin/time: exit code, stderr without time's line, peak RSS in MB and seconds. */
-function measured(args: string[]) {
+async function measured(args: string[]) {
   const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'rss_kb=%M', process.execPath, BIN, ...args], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
+  const r = await runDl(args, { cwd: dir, timeoutMs: 120_000, prefix: ['/usr/bin/time', '-f', 'rss_kb=%M'] });
   const rss = Number(/rss_kb=(\d+)/.exec(r.stderr)?.[1]) / 1024;
-  return { code: r.status, stderr: r.stderr.replace(/rss_kb=\d+\n/, '').replace(/^Command exited with non-zero status \d+\n/m, ''), rssMb: rss, seconds: (performance.now() - started) / 1000 };
+  return { code: r.code, stderr: r.stderr.replace(/rss_kb=\d+\n/, '').replace(/^Command exited with non-zero status \d+\n/m, ''), rssMb: rss, seconds: (performance.now() - started) / 1000 };
 }
 
-function dl(args: string[], cwd = dir) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const dl = (args: string[], cwd = dir) => runDl(args, { cwd, timeoutMs: 180_000 });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dlkit-cli-train-'));
@@ -65,7 +62,7 @@ describe('dl train', () => {
         out: 'model',
       }),
     );
-    const r = dl(['train', 'train.json', '--json']);
+    const r = await dl(['train', 'train.json', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const { output } = JSON.parse(r.stdout) as { output: { stopReason: string; validation: { accuracy: number }; model: string } };
     expect(output.stopReason).toBe('completed');
@@ -74,7 +71,7 @@ describe('dl train', () => {
     expect((await readFile(join(dir, 'log.csv'), 'utf8')).trim().split('\n')).toHaveLength(7);
     const manifest = JSON.parse(await readFile(join(dir, 'model', 'dlkit.json'), 'utf8'));
     expect(manifest).toMatchObject({ name: 'zero-one-seven', runtime: 'tfjs-layers', input: { kind: 'image', width: 28, height: 28, channels: 1 } });
-    const c = dl(['vision', 'classify', '--json', '--topk', '1', '--model', 'model', 'unseen-0.png', 'unseen-1.png', 'unseen-7.png']);
+    const c = await dl(['vision', 'classify', '--json', '--topk', '1', '--model', 'model', 'unseen-0.png', 'unseen-1.png', 'unseen-7.png']);
     expect(c.code, c.stderr).toBe(0);
     const labels = c.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { output: Array<{ label: string }> }).output[0]!.label);
     expect(labels.filter((l, i) => l === ['0', '1', '7'][i]).length).toBeGreaterThanOrEqual(2);
@@ -96,16 +93,16 @@ describe('dl train', () => {
     }
     await writeFile(join(dir, 'digits.csv'), rows.join('\n'));
     await writeFile(join(dir, 'csv.json'), JSON.stringify({ data: { type: 'csv', path: 'digits.csv', label: 'label' }, model: { architecture: 'mlp', hidden: [64] }, epochs: 15, seed: 3, schedule: { type: 'cosine' } }));
-    const r = dl(['train', 'csv.json', '--json']);
+    const r = await dl(['train', 'csv.json', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).output.validation.accuracy).toBeGreaterThan(0.5);
 
     await writeFile(join(dir, 'bad.json'), JSON.stringify({ data: { type: 'csv', path: 'digits.csv', label: 'label' }, model: { architecture: 'resnet9000' } }));
-    const bad = dl(['train', 'bad.json']);
+    const bad = await dl(['train', 'bad.json']);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim()).toMatch(/^dl: INVALID_ARGUMENT: .*model.*architecture.*use one of mlp, cnn-small, cnn$/);
     await writeFile(join(dir, 'nolabel.json'), JSON.stringify({ data: { type: 'csv', path: 'digits.csv', label: 'digit' }, model: { architecture: 'mlp' } }));
-    const missing = dl(['train', 'nolabel.json']);
+    const missing = await dl(['train', 'nolabel.json']);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(`dl: DATASET_INVALID: ${join(dir, 'digits.csv')}:1: no label column 'digit' in the header (${rows[0]!.split(',').join(', ')})`);
   });
@@ -125,7 +122,7 @@ describe('dl train', () => {
     expect(existsSync(join(checkpoint, 'checkpoint.json'))).toBe(true);
     expect(existsSync(join(dir, 'digits-model'))).toBe(false);
 
-    const resumed = dl([...args, '--resume', checkpoint]);
+    const resumed = await dl([...args, '--resume', checkpoint]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain('epoch 3/3');
     expect(resumed.stderr).not.toContain('epoch 1/3');
@@ -135,27 +132,27 @@ describe('dl train', () => {
   });
 
   it('refuses an unknown target, bad numbers and missing data with exit 2 or a typed error', async () => {
-    expect(dl(['train']).code).toBe(2);
-    expect(dl(['train', 'cats']).code).toBe(2);
-    expect(dl(['train', 'digits', '--epochs', '0', '--data', 'subset']).code).toBe(2);
-    const r = dl(['train', 'digits', '--data', 'nowhere']);
+    expect((await dl(['train'])).code).toBe(2);
+    expect((await dl(['train', 'cats'])).code).toBe(2);
+    expect((await dl(['train', 'digits', '--epochs', '0', '--data', 'subset'])).code).toBe(2);
+    const r = await dl(['train', 'digits', '--data', 'nowhere']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^dl: DATASET_INVALID: nowhere holds neither/);
   });
 
   it('parses numbers strictly and bounds the knobs by the machine and the data, refusing fast and small', async () => {
     for (const epochs of ['0x10', '1e3', ' 5', '+5', '5.0', '-1', '']) {
-      const r = dl(['train', 'digits', '--data', 'subset', '--epochs', epochs]);
+      const r = await dl(['train', 'digits', '--data', 'subset', '--epochs', epochs]);
       expect(r.code, `--epochs '${epochs}': ${r.stderr}`).toBe(2);
       // `-1` is taken for an option by the argument parser: a usage error too, in its words.
       if (!epochs.startsWith('-')) expect(r.stderr).toContain('--epochs must be a positive integer in decimal digits');
     }
-    expect(dl(['train', 'digits', '--data', 'subset', '--batch-size', '1e12']).code).toBe(2);
-    const workers = dl(['train', 'digits', '--data', 'subset', '--workers', '64']);
+    expect((await dl(['train', 'digits', '--data', 'subset', '--batch-size', '1e12'])).code).toBe(2);
+    const workers = await dl(['train', 'digits', '--data', 'subset', '--workers', '64']);
     expect(workers.code).toBe(2);
     expect(workers.stderr).toContain(`--workers must be at most ${availableParallelism()} (this machine has ${availableParallelism()} cores), got 64`);
-    expect(dl(['nlp', 'fine-tune', 'x.csv', '--text-column', 't', '--label-column', 'y', '--out', 'o', '--epochs', '0x10']).code).toBe(2);
-    expect(dl(['vision', 'fine-tune', 'images', '--out', 'o', '--epochs', '1e3']).code).toBe(2);
+    expect((await dl(['nlp', 'fine-tune', 'x.csv', '--text-column', 't', '--label-column', 'y', '--out', 'o', '--epochs', '0x10'])).code).toBe(2);
+    expect((await dl(['vision', 'fine-tune', 'images', '--out', 'o', '--epochs', '1e3'])).code).toBe(2);
 
     // A config: 10,000 workers, a 1e10-weight MLP, a layers file that is a zip: typed one-liners, before any work.
     await writeFile(join(dir, 'small.csv'), ['a,b,y', ...Array.from({ length: 30 }, (_, i) => `${i % 5},${i % 3},${i % 2}`)].join('\n'));
@@ -169,28 +166,30 @@ describe('dl train', () => {
     ];
     for (const [extra, expected] of cases) {
       await writeFile(join(dir, 'knobs.json'), config(extra));
-      const r = measured(['train', 'knobs.json']);
+      const r = await measured(['train', 'knobs.json']);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr.trim()).toMatch(expected);
-      expect(r.seconds).toBeLessThan(5);
+      // Peak memory shows that no training started; the time bound only catches a hang (a loaded CI machine
+      // takes seconds just to start node and load tfjs).
       expect(r.rssMb).toBeLessThan(500);
+      expect(r.seconds).toBeLessThan(30);
     }
     // --batch-size above the data trains as one batch of all of it, with a warning.
     await writeFile(join(dir, 'knobs.json'), config({}));
-    const clamped = dl(['train', 'knobs.json', '--batch-size', '100000']);
+    const clamped = await dl(['train', 'knobs.json', '--batch-size', '100000']);
     expect(clamped.code, clamped.stderr).toBe(0);
     expect(clamped.stderr).toMatch(/^dl: warning: batch size 100000 is more than the (\d+) training examples; training with batches of \1$/m);
   });
 
   it('refuses to resume a checkpoint edited to epoch 1e9 instead of saving an untrained model', async () => {
     await writeFile(join(dir, 'resume.json'), JSON.stringify({ data: { type: 'csv', path: 'small.csv', label: 'y' }, model: { architecture: 'mlp', hidden: [4] }, epochs: 1, out: 'resumed' }));
-    expect(dl(['train', 'resume.json']).code).toBe(0);
+    expect((await dl(['train', 'resume.json'])).code).toBe(0);
     const file = join(dir, 'resumed.checkpoint', 'checkpoint.json');
     const header = JSON.parse(await readFile(file, 'utf8')) as { data: { epoch: number } };
     header.data.epoch = 1e9;
     await writeFile(file, JSON.stringify(header));
     await rm(join(dir, 'resumed'), { recursive: true });
-    const r = dl(['train', 'resume.json', '--epochs', '3', '--resume', join(dir, 'resumed.checkpoint')]);
+    const r = await dl(['train', 'resume.json', '--epochs', '3', '--resume', join(dir, 'resumed.checkpoint')]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/^dl: CHECKPOINT_INVALID: Checkpoint .* cannot be resumed: epoch is 1000000000, more than the 3 epochs of this run$/);
     expect(existsSync(join(dir, 'resumed'))).toBe(false);

@@ -110,3 +110,17 @@ Options for every command:
 Environment: DL_BACKEND, DL_CACHE (default ~/.cache/dlkit), DL_OFFLINE=1, DL_DEBUG=1 (stack traces),
 DL_HUB_ENDPOINT or HF_ENDPOINT (a hub mirror; default https://huggingface.co)
 `;
+
+/** The part of USAGE about one command (all its entries: `train` has several), under the options every command takes. */
+export function commandUsage(name: string): string {
+  const lines = USAGE.split('\n');
+  const blocks: string[] = [];
+  let inBlock = false;
+  for (const line of lines) {
+    if (/^ {2}\S/.test(line)) inBlock = line.startsWith(`  ${name} `) || line === `  ${name}`;
+    else if (!/^ {3}/.test(line)) inBlock = false;
+    if (inBlock) blocks.push(line);
+  }
+  const common = USAGE.slice(USAGE.indexOf('Options for every command:'));
+  return `Usage: dl ${name} [options]\n\n${blocks.join('\n')}\n\n${common}`;
+}

@@ -40,6 +40,7 @@ export { DEFAULT_MAX_FIELD_BYTES, parseCsv, readCsv, type CsvOptions, type CsvRe
 export { readLines, type Line, type LineOptions } from './io/lines.js';
 export { hostAllowed, MAX_REDIRECTS, parseAllowedHost } from './io/url-hosts.js';
 export { isInside } from './io/path-inside.js';
+export { nearestName } from './names/nearest-name.js';
 export { expandInputs, isUrl, readInput, readInputStream, STDIN, type ExpandOptions, type ReadInputOptions } from './io/inputs.js';
 export { saveLayersModel, loadLayersModel, type SaveModelOptions } from './models/layers-model.js';
 export { loadGraphModel, type GraphModel } from './models/graph-model.js';

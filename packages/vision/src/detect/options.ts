@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DlError } from '@dlkit/core';
+import { DlError, nearestName } from '@dlkit/core';
 import type { DetectOptions } from './postprocess.js';
 
 // What a caller may pass to detect(): checked once per call, before any image is decoded.
@@ -14,29 +14,6 @@ const detectOptionsSchema = z
   })
   .partial();
 
-/** Levenshtein distance, for suggesting the label a mistyped class name meant. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-/** The label nearest to `name` by edit distance (the first of equals, in the model's order). */
-export function nearestLabel(name: string, labels: readonly string[]): string | undefined {
-  let best: { label: string; distance: number } | undefined;
-  for (const label of labels) {
-    const distance = editDistance(name.toLowerCase(), label.toLowerCase());
-    if (!best || distance < best.distance) best = { label, distance };
-  }
-  return best?.label;
-}
-
 /**
  * Class names as the model spells them, matched case-insensitively. An unknown name is `INVALID_ARGUMENT` that
  * names the nearest label: a typo must not silently filter everything out. With no labels known (a hub model
@@ -49,7 +26,7 @@ export function resolveClasses(requested: readonly string[], labels: readonly st
   return requested.map((name) => {
     const label = byLower.get(name.trim().toLowerCase());
     if (label !== undefined) return label;
-    const nearest = nearestLabel(name.trim(), labels);
+    const nearest = nearestName(name.trim(), labels);
     throw new DlError('INVALID_ARGUMENT', `unknown class '${name}'${nearest ? ` (did you mean '${nearest}'?)` : ''}`);
   });
 }
