@@ -100,41 +100,53 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-/** L-BFGS (two-loop recursion, 6 pairs) with a backtracking Armijo line search. */
+interface Pair {
+  s: Float64Array;
+  y: Float64Array;
+  rho: number;
+}
+
+const MEMORY = 6;
+
+/** The L-BFGS direction -H grad (two-loop recursion) into `direction`. */
+function lbfgsDirection(grad: Float64Array, pairs: readonly Pair[], direction: Float64Array): void {
+  const n = grad.length;
+  for (let i = 0; i < n; i++) direction[i] = -grad[i]!;
+  const alphas = new Float64Array(pairs.length);
+  for (let k = pairs.length - 1; k >= 0; k--) {
+    const { s, y, rho } = pairs[k]!;
+    const a = (alphas[k] = rho * dot(s, direction));
+    for (let i = 0; i < n; i++) direction[i]! -= a * y[i]!;
+  }
+  const last = pairs.at(-1);
+  const scale = last ? dot(last.s, last.y) / dot(last.y, last.y) : 1 / (Math.sqrt(dot(grad, grad)) || 1);
+  for (let i = 0; i < n; i++) direction[i]! *= scale;
+  for (let k = 0; k < pairs.length; k++) {
+    const { s, y, rho } = pairs[k]!;
+    const b = alphas[k]! - rho * dot(y, direction);
+    for (let i = 0; i < n; i++) direction[i]! += s[i]! * b;
+  }
+}
+
+/**
+ * L-BFGS (two-loop recursion, 6 pairs) with a backtracking Armijo line search. The weight-sized buffers are
+ * allocated once and recycled: with few rows and many n-grams the time is in passes over the weights, not the rows.
+ */
 export function fitLogistic(rows: LinearRows, subset: Int32Array, lambda: number, start?: Float64Array, maxIterations = 150): LinearFit {
   const n = parameterCount(rows);
-  const theta = start ? Float64Array.from(start) : new Float64Array(n);
+  let theta = start ? Float64Array.from(start) : new Float64Array(n);
   let grad = new Float64Array(n);
   let loss = lossAndGradient(rows, subset, theta, lambda, grad);
-  const pairs: Array<{ s: Float64Array; y: Float64Array; rho: number }> = [];
+  let next = new Float64Array(n);
+  let nextGrad = new Float64Array(n);
+  const direction = new Float64Array(n);
+  const pairs: Pair[] = [];
   let iterations = 0;
   for (; iterations < maxIterations; iterations++) {
-    const direction = Float64Array.from(grad, (g) => -g);
-    const alphas: number[] = [];
-    for (let k = pairs.length - 1; k >= 0; k--) {
-      const { s, y, rho } = pairs[k]!;
-      const a = rho * dot(s, direction);
-      alphas[k] = a;
-      for (let i = 0; i < n; i++) direction[i]! -= a * y[i]!;
-    }
-    if (pairs.length > 0) {
-      const { s, y } = pairs.at(-1)!;
-      const gamma = dot(s, y) / dot(y, y);
-      for (let i = 0; i < n; i++) direction[i]! *= gamma;
-    } else {
-      const norm = Math.sqrt(dot(grad, grad)) || 1;
-      for (let i = 0; i < n; i++) direction[i]! /= norm;
-    }
-    for (let k = 0; k < pairs.length; k++) {
-      const { s, y, rho } = pairs[k]!;
-      const b = rho * dot(y, direction);
-      for (let i = 0; i < n; i++) direction[i]! += s[i]! * (alphas[k]! - b);
-    }
+    lbfgsDirection(grad, pairs, direction);
     const slope = dot(grad, direction);
     if (!(slope < 0)) break;
     let step = 1;
-    const next = new Float64Array(n);
-    const nextGrad = new Float64Array(n);
     let nextLoss = Infinity;
     for (let tries = 0; tries < 30; tries++, step /= 2) {
       for (let i = 0; i < n; i++) next[i] = theta[i]! + step * direction[i]!;
@@ -142,16 +154,21 @@ export function fitLogistic(rows: LinearRows, subset: Int32Array, lambda: number
       if (nextLoss <= loss + 1e-4 * step * slope) break;
     }
     if (!(nextLoss < loss)) break;
-    const s = Float64Array.from(next, (v, i) => v - theta[i]!);
-    const y = Float64Array.from(nextGrad, (v, i) => v - grad[i]!);
-    const sy = dot(s, y);
+    let sy = 0;
+    for (let i = 0; i < n; i++) sy += (next[i]! - theta[i]!) * (nextGrad[i]! - grad[i]!);
     if (sy > 1e-12) {
-      pairs.push({ s, y, rho: 1 / sy });
-      if (pairs.length > 6) pairs.shift();
+      // The oldest pair's buffers take the new one once the memory is full.
+      const pair = pairs.length >= MEMORY ? pairs.shift()! : { s: new Float64Array(n), y: new Float64Array(n), rho: 0 };
+      for (let i = 0; i < n; i++) {
+        pair.s[i] = next[i]! - theta[i]!;
+        pair.y[i] = nextGrad[i]! - grad[i]!;
+      }
+      pair.rho = 1 / sy;
+      pairs.push(pair);
     }
     const improvement = (loss - nextLoss) / Math.max(1, Math.abs(loss));
-    theta.set(next);
-    grad = nextGrad;
+    [theta, next] = [next, theta];
+    [grad, nextGrad] = [nextGrad, grad];
     loss = nextLoss;
     // Accuracy and calibration settle long before the optimum's last digits: 1e-6 halves the iterations.
     if (improvement < 1e-6) break;
