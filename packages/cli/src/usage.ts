@@ -55,7 +55,8 @@ Commands:
       --base NAME|DIR|none      model to start from (sentiment); --vectors FILE with --base none
       --epochs N --seed N       CNN epochs (6; the n-gram part gets 2/3 of them); seed (42)
   nlp summarize <files...|->    One summary per file (or per CSV/JSONL row with --column NAME)
-      --method M                abstractive (default; transformers.js, Xenova/distilbart-cnn-6-6 or --model)
+      --method M                abstractive (default; transformers.js, Xenova/distilbart-cnn-6-6 or --model,
+                                fetched from the hub and cached on first use; offline: dl models pull it first)
                                 or extractive (TextRank over the document's sentences, offline)
       --sentences N --ratio R   extractive: how many sentences to keep (3), or what fraction
       --max-length N --min-length N --beams N   abstractive generation (142, 30, 1 = greedy)
