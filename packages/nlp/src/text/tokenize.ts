@@ -6,7 +6,14 @@ const CLITIC = /^(.+?)(n't|'s|'re|'ve|'ll|'d|'m)$/;
 /** Segmenting one long string takes time quadratic in its length in V8; pieces cut at whitespace give the same words. */
 const PIECE = 2000;
 
-function* segments(text: string): Generator<Intl.SegmentData> {
+/**
+ * What Intl.Segmenter calls a word in ASCII text without `_` (its rules for `_` are irregular), and the `!` and `?`
+ * marks: ten times faster, and most text is this. text.test.ts checks it against the segmenter.
+ */
+const ASCII_WORD = /[A-Za-z0-9]+(?:(?:(?<=[A-Za-z])[:.'](?=[A-Za-z])|(?<=[0-9])[,;.'](?=[0-9]))[A-Za-z0-9]+)*|[!?]/g;
+const PLAIN_ASCII = /^[\t\n\r\x20-\x5e\x60-\x7e]*$/;
+
+function* pieces(text: string): Generator<string> {
   for (let start = 0; start < text.length; ) {
     let end = Math.min(text.length, start + PIECE);
     if (end < text.length) {
@@ -17,8 +24,20 @@ function* segments(text: string): Generator<Intl.SegmentData> {
       if (space > 0) end = start + space;
       else if (/[\uDC00-\uDFFF]/.test(text[end]!)) end--;
     }
-    yield* words.segment(text.slice(start, end));
+    yield text.slice(start, end);
     start = end;
+  }
+}
+
+/** The words of a piece of text, and each `!` or `?` outside them (punctuation that carries sentiment). */
+function* wordsAndMarks(piece: string): Generator<string> {
+  if (PLAIN_ASCII.test(piece)) {
+    yield* piece.match(ASCII_WORD) ?? [];
+    return;
+  }
+  for (const { segment, isWordLike } of words.segment(piece)) {
+    if (isWordLike) yield segment;
+    else if (/^[!?]+$/.test(segment.trim())) yield* segment.trim();
   }
 }
 
@@ -35,13 +54,11 @@ export function tokenize(text: string): string[] {
     .replace(/[’‘`]/g, "'")
     .toLowerCase()
     .replace(/(\p{L}) (n't|'s|'re|'ve|'ll|'d|'m)(?!\p{L})/gu, '$1$2');
-  for (const { segment, isWordLike } of segments(normalised)) {
-    if (isWordLike) {
-      const clitic = CLITIC.exec(segment);
+  for (const piece of pieces(normalised)) {
+    for (const token of wordsAndMarks(piece)) {
+      const clitic = CLITIC.exec(token);
       if (clitic) tokens.push(clitic[1]!, clitic[2]!);
-      else tokens.push(segment);
-    } else if (/^[!?]+$/.test(segment.trim())) {
-      tokens.push(...segment.trim());
+      else tokens.push(token);
     }
   }
   return tokens;
