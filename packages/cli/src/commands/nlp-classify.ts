@@ -35,8 +35,11 @@ export async function nlpClassify(args: ClassifyTextArgs, out: Output, command: 
         out.inputError(source.source, source.error);
       }
     }
-    const show = (item: TextItem, labels: TextLabel[]) =>
-      out.result(item.input, labels, `${item.input}: ${labels.map((l) => `${l.label} ${(l.score * 100).toFixed(1)}%`).join(', ')}`);
+    // A text with no word the model knows gets even scores flagged `unknown` (--json keeps the flag): said in words.
+    const show = (item: TextItem, labels: TextLabel[]) => {
+      const scores = labels.map((l) => `${l.label} ${(l.score * 100).toFixed(1)}%`).join(', ');
+      out.result(item.input, labels, `${item.input}: ${labels[0]?.unknown ? `unknown: no word the model knows (${scores})` : scores}`);
+    };
     for (let start = 0; start < items.length; start += BATCH) {
       const batch = items.slice(start, start + BATCH);
       const labels = await classifier.classifyBatch(batch.map((item) => item.text), { allScores: args.allScores }).catch(() => undefined);

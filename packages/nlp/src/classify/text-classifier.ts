@@ -1,6 +1,6 @@
 import { DlError, isTransformersFolder, loadHubPipeline, loadLocalModel, parseModelReference, type ModelReference } from '@dlkit/core';
 import { groupSentences } from '../text/sentences.js';
-import { combineWindows, loadTextModel, preprocessText, runTextModel, type TextLabel } from '../text-model/classifier.js';
+import { combineWindows, loadTextModel, postprocessText, preprocessText, runTextModel, type TextLabel } from '../text-model/classifier.js';
 
 export type { TextLabel };
 
@@ -51,7 +51,7 @@ async function localClassifier(reference: Exclude<ModelReference, { kind: 'hub' 
   const classifyBatch = async (texts: readonly string[], opts: ClassifyOptions = {}) => {
     if (disposed) throw new DlError('INVALID_ARGUMENT', 'This text classifier has been disposed');
     texts.forEach(assertText);
-    const inputs = texts.map((t) => preprocessText(text.index, t));
+    const inputs = texts.map((t) => preprocessText(text.index, t, text.lexicon));
     for (const [i, input] of inputs.entries()) {
       if (input.weights.length === 0) throw new DlError('INPUT_UNSUPPORTED', `Nothing to classify: text ${texts.length > 1 ? `${i + 1} ` : ''}has no words`);
     }
@@ -68,7 +68,7 @@ async function localClassifier(reference: Exclude<ModelReference, { kind: 'hub' 
     return inputs.map((input) => {
       const own = probabilities.subarray(row * classes, (row + input.weights.length) * classes);
       row += input.weights.length;
-      return pick(combineWindows(own, input.weights, text.classes), opts);
+      return pick(postprocessText(text, own, input), opts);
     });
   };
   return {

@@ -12,6 +12,10 @@ export interface SaveTextModelOptions {
   command: string;
   /** Where the word embeddings started from. */
   embeddings: string;
+  /** The lexicon saved with the model (lexicon.json), if any: what it is and how it is combined. */
+  lexicon?: string;
+  /** Figures measured by the caller on the whole pipeline (e.g. with the lexicon), beside the network's own. */
+  metrics?: Record<string, number>;
   extraFiles?: Record<string, string>;
 }
 
@@ -35,6 +39,7 @@ export async function saveTextModel(result: TrainTextResult, dir: string, option
       cnnTrainAccuracy: last(result.cnn)?.accuracy,
       ngramTrainAccuracy: last(result.bag)?.accuracy,
       seconds: Math.round(result.seconds),
+      ...options.metrics,
     },
     training: {
       data: `${options.data}; split ${1 - split.fraction}/${split.fraction} stratified by seed ${split.seed}: ${split.train} train, ${split.validation} held out`,
@@ -42,6 +47,7 @@ export async function saveTextModel(result: TrainTextResult, dir: string, option
       epochs: { cnn: result.cnn.epochs, ngrams: result.bag.epochs },
       architecture: `ensemble (mean of probabilities): CNN over ${vocabulary.window}-token windows (embeddings ${vocabulary.words.length + 2} words, dropout 0.25, conv1d ${NETWORK_DEFAULTS.filters} x widths ${NETWORK_DEFAULTS.widths.join('/')} relu, max over time, dropout 0.5, softmax) + NB-weighted logistic regression on ${vocabulary.ngrams.length} uni/bi/tri-grams`,
       embeddings: options.embeddings,
+      ...(options.lexicon ? { lexicon: options.lexicon } : {}),
       command: options.command,
     },
     extraFiles: { [VOCABULARY_FILE]: JSON.stringify(vocabulary), ...options.extraFiles },

@@ -51,6 +51,8 @@ export interface TrainTextOptions {
   /** How many of the vectors' most frequent words join the vocabulary unseen (default 0). */
   extraWords?: number;
   base?: BaseTextModel;
+  /** Labelled texts added to the training side only (never held out, so the split of `texts` is unchanged). */
+  augment?: { texts: readonly string[]; labels: readonly string[] };
   /** Epochs of the convolutional branch, then of the n-gram branch. */
   epochs?: { cnn: number; bag: number };
   batchSize?: number;
@@ -97,18 +99,22 @@ export async function trainTextClassifier(options: TrainTextOptions): Promise<Tr
   const classes = [...(options.classes ?? classesOf(options.labels))];
   const seed = options.seed ?? TEXT_TRAINING_DEFAULTS.seed;
   const fraction = options.validation ?? TEXT_TRAINING_DEFAULTS.validation;
-  const labelIds = options.labels.map((label, i) => {
-    const id = classes.indexOf(label);
-    if (id < 0) throw new DlError('DATASET_INVALID', `Text ${i + 1} has label '${label}', not one of ${classes.join(', ')}`);
-    return id;
-  });
+  const idsOf = (labels: readonly string[], what: string) =>
+    labels.map((label, i) => {
+      const id = classes.indexOf(label);
+      if (id < 0) throw new DlError('DATASET_INVALID', `${what} ${i + 1} has label '${label}', not one of ${classes.join(', ')}`);
+      return id;
+    });
+  const labelIds = idsOf(options.labels, 'Text');
   if (classes.length < 2) throw new DlError('DATASET_INVALID', `A classifier needs at least two classes; the data has ${classes.join(', ') || 'none'}`);
   const window = options.window ?? options.base?.vocabulary.window ?? DEFAULT_WINDOW;
   const windows = options.texts.map((text) => tokenWindows(text, window));
   const split = splitIndices(labelIds, classes.length, { validation: fraction, seed }, 'texts');
   const examples = (indices: number[]) =>
     indices.flatMap((i) => windows[i]!.map((tokens) => ({ tokens, label: labelIds[i]! })));
-  const trainExamples = examples(split.train);
+  const augmentIds = options.augment ? idsOf(options.augment.labels, 'Augmenting text') : [];
+  const augmented = (options.augment?.texts ?? []).flatMap((text, i) => tokenWindows(text, window).map((tokens) => ({ tokens, label: augmentIds[i]! })));
+  const trainExamples = [...examples(split.train), ...augmented];
   const validationExamples = examples(split.validation);
   if (trainExamples.length === 0 || validationExamples.length === 0) {
     throw new DlError('DATASET_INVALID', 'The texts have no words to learn from (every text is empty or punctuation)');
