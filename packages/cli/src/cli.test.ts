@@ -274,6 +274,16 @@ describe('dl (spawned)', () => {
     }
   });
 
+  it('nlp sentiment on a text with no word the model knows says so: even scores, unknown, never a confident label', async () => {
+    const r = await dl(['nlp', 'sentiment', '--text', '这部电影让我很开心', '--text', 'zxqv blorf wuggle']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(/unknown: no word the model knows \(\w+ 50\.0%, \w+ 50\.0%\)|unknown: no word the model knows \(\w+ 50\.0%\)/);
+    const json = await dl(['nlp', 'sentiment', '--json', '--text', 'zxqv blorf wuggle']);
+    expect(JSON.parse(json.stdout).output[0]).toMatchObject({ score: 0.5, unknown: true });
+  });
+
   it('nlp fine-tune trains on a CSV and nlp sentiment --model loads the result', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-nlp-ft-'));
     try {
