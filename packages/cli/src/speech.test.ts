@@ -57,6 +57,16 @@ describe('dl speech (spawned, embedded speech-digits model)', () => {
     expect((await dl(['speech', 'transcribe', '--model', 'speech-digits', sequence, '--format', 'doc'])).code).toBe(2);
   });
 
+  it('speech that is not digits (an unseen voice speaking English) is said in words, not read as digits', async () => {
+    const english = fileURLToPath(new URL('../../speech/src/digits/fixtures/english-festival-slt.wav', import.meta.url));
+    const r = await dl(['speech', 'transcribe', '--model', 'speech-digits', english]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/: \(nothing read: \d+ speech segments? the model could not read\)\n$/);
+    const json = JSON.parse((await dl(['speech', 'transcribe', '--model', 'speech-digits', '--json', english])).stdout);
+    expect(json.output.text).toBe('');
+    for (const chunk of json.output.chunks) expect(chunk).toMatchObject({ text: '', score: expect.any(Number) });
+  });
+
   it('--language and --task with the digits model are a usage error (exit 2), not ignored', async () => {
     for (const flags of [['--language', 'french'], ['--task', 'translate']]) {
       const r = await dl(['speech', 'transcribe', '--model', 'speech-digits', ...flags, sequence]);

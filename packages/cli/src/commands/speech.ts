@@ -19,6 +19,13 @@ export interface TranscribeArgs {
 const FORMATS = ['text', 'json', 'srt', 'vtt'] as const;
 type Format = (typeof FORMATS)[number];
 
+/** The text for people: an empty transcript says why (no speech, or speech the model could not read). */
+function spoken({ text, chunks }: Transcript): string {
+  if (text !== '') return text;
+  if (chunks.length === 0) return '(no speech found)';
+  return `(nothing read: ${chunks.length} speech segment${chunks.length === 1 ? '' : 's'} the model could not read)`;
+}
+
 function render(transcript: Transcript, format: Format): string {
   if (format === 'srt') return toSrt(transcript.chunks);
   if (format === 'vtt') return toVtt(transcript.chunks);
@@ -72,7 +79,7 @@ export async function speechTranscribe(args: TranscribeArgs, out: Output): Promi
         const transcript = await transcriber.transcribe(input, { onProgress: progress.update, ...(maxSeconds !== undefined ? { maxSeconds } : {}) });
         progress.done();
         if (targets) await writeFileAtomic(targets[i]!, render(transcript, format));
-        const human = targets ? `${input}: ${transcript.text} -> ${targets[i]}` : format === 'text' ? `${input}: ${transcript.text}` : render(transcript, format).trimEnd();
+        const human = targets ? `${input}: ${spoken(transcript)} -> ${targets[i]}` : format === 'text' ? `${input}: ${spoken(transcript)}` : render(transcript, format).trimEnd();
         out.result(input, { ...transcript, ...(targets ? { file: targets[i] } : {}) }, human);
       } catch (error) {
         progress.done();

@@ -12,6 +12,10 @@ export const DIGIT_VAD = { padMs: 50 } as const;
 
 export const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
 
+/** The model's 11th class: speech that is not a digit, and noise. The recogniser answers it as `text: ''`. */
+export const UNKNOWN_LABEL = 'unknown';
+export const DIGIT_LABELS = [...DIGIT_WORDS, UNKNOWN_LABEL] as const;
+
 const logMel = new LogMel(DIGIT_FEATURES);
 
 /**

@@ -28,13 +28,6 @@ export async function listFsdd(dir: string): Promise<FsddRecording[]> {
 
 export const isTestTake = (r: FsddRecording) => r.take <= 4;
 
-/** The recordings' audio at 16 kHz. */
-export async function readRecordings(recordings: readonly FsddRecording[]): Promise<Float32Array[]> {
-  const out: Float32Array[] = [];
-  for (const r of recordings) out.push(await readAudio(r.path));
-  return out;
-}
-
 /**
  * Recordings of a folder (by name, without .wav) joined with `gapSeconds` of silence before, between and after:
  * a test utterance whose words and times are known.

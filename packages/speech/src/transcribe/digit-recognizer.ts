@@ -2,8 +2,12 @@ import { loadLabels, loadLayersModel, loadLocalModel, selectTfjsBackend, type Mo
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DIGIT_FEATURES, digitFeatures } from '../digits/features.js';
+import { readDigit } from '../digits/rejection.js';
 
-/** The embedded spoken-digit model, loaded: one word per call. */
+/**
+ * The embedded spoken-digit model, loaded: one answer per segment, `text: ''` for a segment that is not a digit
+ * (the model's "unknown", or no digit it is sure of), always with a score (see readDigit).
+ */
 export interface DigitRecognizer {
   recognize(segments: readonly Float32Array[]): Array<{ text: string; score: number }>;
   dispose(): void;
@@ -21,12 +25,7 @@ export async function loadDigitRecognizer(reference: Exclude<ModelReference, { k
       const features = new Float32Array(segments.length * size);
       segments.forEach((s, i) => features.set(digitFeatures(s), i * size));
       const probabilities = tf.tidy(() => (model.predict(tf.tensor4d(features, [segments.length, DIGIT_FEATURES.frames, DIGIT_FEATURES.mels, 1])) as tfc.Tensor).dataSync() as Float32Array);
-      return segments.map((_, i) => {
-        const row = probabilities.subarray(i * labels.length, (i + 1) * labels.length);
-        let best = 0;
-        for (let k = 1; k < row.length; k++) if (row[k]! > row[best]!) best = k;
-        return { text: labels[best]!, score: row[best]! };
-      });
+      return segments.map((_, i) => readDigit(probabilities.subarray(i * labels.length, (i + 1) * labels.length), labels));
     },
     dispose: () => model.dispose(),
   };
