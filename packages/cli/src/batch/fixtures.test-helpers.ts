@@ -1,26 +1,15 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { BIN } from '../run-dl.test-helpers.js';
 
 // Shared by the batch and queue tests (not itself a test file, and not built into dist).
-export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+export { BIN, runDl as dl } from '../run-dl.test-helpers.js';
 export const DATA = fileURLToPath(new URL('../../../../../shared/data', import.meta.url));
 const VISION_SAMPLES = fileURLToPath(new URL('../../../vision/samples', import.meta.url));
 const IMAGES = ['chelsea.png', 'coffee.png', 'dog.jpg', 'horses.jpg', 'person.jpg'].map((f) => join(DATA, 'images', f));
-
-/** The built `dl`, spawned without blocking the test's event loop. */
-export async function dl(args: string[], options: { cwd?: string } = {}) {
-  try {
-    const r = await promisify(execFile)(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 180_000, maxBuffer: 64 * 1024 * 1024, ...options });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 export type Line = { input: string; output?: unknown; error?: { code: string; message: string } };
 export const readLines = (file: string): Line[] =>
