@@ -1,4 +1,23 @@
-export { DlError, DL_ERROR_CODES, errorMessage, isDlError, isDlErrorCode, type DlErrorCode } from './errors.js';
+export { DlError, DL_ERROR_CODES, errorMessage, isDlError, isDlErrorCode, modelRuntimeError, type DlErrorCode, type DlErrorOptions, type DlHint } from './errors.js';
+export {
+  createPipeline,
+  defineTask,
+  DOMAINS,
+  findTask,
+  INPUT_KINDS,
+  oneAtATime,
+  parseOptions,
+  pipelineFactory,
+  type AnyTaskDefinition,
+  type Domain,
+  type InputKind,
+  type Pipeline,
+  type PipelineFactory,
+  type PipelineOf,
+  type Settled,
+  type TaskDefinition,
+  type TaskRunner,
+} from './pipeline/index.js';
 export {
   probeTfjsBackends,
   selectTfjsBackend,

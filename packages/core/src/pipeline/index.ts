@@ -1,0 +1,7 @@
+// The light entry `@dlkit/core/pipeline`: the task contract without the runtimes, so a CLI can read every
+// domain's `TASKS` table (for its commands and help) before loading any model code.
+export { createPipeline, oneAtATime, type Pipeline, type PipelineOf } from './pipeline.js';
+export { defineTask, findTask, pipelineFactory, type PipelineFactory } from './registry.js';
+export { parseOptions } from './options.js';
+export { DOMAINS, INPUT_KINDS, type AnyTaskDefinition, type Domain, type InputKind, type Settled, type TaskDefinition, type TaskRunner } from './task.js';
+export { DlError, DL_ERROR_CODES, errorMessage, isDlError, isDlErrorCode, modelRuntimeError, type DlErrorCode, type DlErrorOptions, type DlHint } from '../errors.js';
