@@ -117,6 +117,12 @@ export interface ReadInputOptions {
   timeoutMs?: number;
   /** Take a FIFO (named pipe, or `<(command)` in a shell) as a stream instead of refusing it. */
   allowFifo?: boolean;
+  /** Fetch http(s) URLs (default false: a library never reaches the network because a string looked like a URL). */
+  allowUrls?: boolean;
+  /** Read standard input for `-` (default false: a library never reads its host's stdin unless asked). */
+  allowStdin?: boolean;
+  /** Fetch URLs whose host resolves to a loopback, private or link-local address (default false). */
+  allowPrivateHosts?: boolean;
 }
 
 /** Standard input's chunks, within the deadline when one is given. */
