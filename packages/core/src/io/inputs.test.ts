@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDlError } from '../errors.js';
 import { expandInputs, readInput } from './inputs.js';
@@ -42,30 +44,33 @@ afterAll(async () => {
 });
 
 const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: Error) => e);
+// This file's server is on loopback: reading it takes both opt-ins (the policy itself is tested in url-input.test.ts).
+const web = { allowUrls: true, allowPrivateHosts: true };
 
 describe('inputs', () => {
-  it('expands directories recursively and globs by extension; keeps URLs, - and plain paths', async () => {
+  it('expands directories recursively and globs by extension; keeps URLs, - (with allowStdin) and plain paths', async () => {
     const ext = ['.jpg', '.png'];
     expect(await expandInputs([join(dir, 'a')], { extensions: ext })).toEqual([join(dir, 'a/1.jpg'), join(dir, 'a/b/2.PNG')]);
     expect(await expandInputs([`${dir}/**/*.jpg`], { extensions: ext })).toEqual([join(dir, 'a/1.jpg'), join(dir, 'x.jpg')]);
-    expect(await expandInputs(['-', 'https://example.com/a.jpg', 'missing.jpg'], { extensions: ext })).toEqual(['-', 'https://example.com/a.jpg', 'missing.jpg']);
+    expect(await expandInputs(['-', 'https://example.com/a.jpg?size=2', 'missing.jpg'], { extensions: ext, allowStdin: true })).toEqual(['-', 'https://example.com/a.jpg?size=2', 'missing.jpg']);
     const none = await failure(expandInputs([`${dir}/*.gif`], { extensions: ext }));
     expect(isDlError(none, 'INPUT_NOT_FOUND')).toBe(true);
   });
 
   it('follows a redirect, and refuses a redirect loop, a redirect to file: and, with DL_ALLOW_HOSTS, a hop to another host', async () => {
-    expect(await readInput(`${base}/moved`)).toEqual(body);
-    const loop = await failure(readInput(`${base}/loop`));
+    expect(await readInput(`${base}/moved`, web)).toEqual(body);
+    const loop = await failure(readInput(`${base}/loop`, web));
     expect(isDlError(loop, 'INPUT_UNREADABLE')).toBe(true);
     expect(loop!.message).toMatch(/more than 5 redirects/);
-    expect((await failure(readInput(`${base}/to-file`)))!.message).toMatch(/redirects to file: URL, not http\(s\)/);
+    expect((await failure(readInput(`${base}/to-file`, web)))!.message).toMatch(/redirects to file: URL, not http\(s\)/);
     process.env.DL_ALLOW_HOSTS = '127.0.0.1';
     try {
-      expect(await readInput(`${base}/moved`)).toEqual(body);
-      const away = await failure(readInput(`${base}/elsewhere`));
+      // A host on DL_ALLOW_HOSTS was listed on purpose: it is read although it is loopback.
+      expect(await readInput(`${base}/moved`, { allowUrls: true })).toEqual(body);
+      const away = await failure(readInput(`${base}/elsewhere`, web));
       expect(isDlError(away, 'INVALID_ARGUMENT')).toBe(true);
       expect(away!.message).toMatch(/redirects to host localhost:9, which is not an allowed host/);
-      expect(isDlError(await failure(readInput('http://localhost:9/x')), 'INVALID_ARGUMENT')).toBe(true);
+      expect(isDlError(await failure(readInput('http://localhost:9/x', web)), 'INVALID_ARGUMENT')).toBe(true);
     } finally {
       delete process.env.DL_ALLOW_HOSTS;
     }
@@ -101,23 +106,65 @@ describe('inputs', () => {
   });
 
   it('downloads a URL, and answers 404, a silent server and an endless body with typed errors', async () => {
-    expect(await readInput(`${base}/photo.jpg`)).toEqual(body);
-    const missing = await failure(readInput(`${base}/nope.jpg`));
+    expect(await readInput(`${base}/photo.jpg`, web)).toEqual(body);
+    const missing = await failure(readInput(`${base}/nope.jpg`, web));
     expect(isDlError(missing, 'INPUT_NOT_FOUND')).toBe(true);
     expect(missing!.message).toContain('HTTP 404');
     const started = Date.now();
-    const slow = await failure(readInput(`${base}/slow`, { timeoutMs: 300 }));
+    const slow = await failure(readInput(`${base}/slow`, { ...web, timeoutMs: 300 }));
     expect(isDlError(slow, 'INPUT_UNREADABLE')).toBe(true);
     expect(slow!.message).toMatch(/no complete answer within 0.3 s/);
     expect(Date.now() - started).toBeLessThan(3000);
-    const endless = await failure(readInput(`${base}/endless`, { maxBytes: 1_000_000 }));
+    const endless = await failure(readInput(`${base}/endless`, { ...web, maxBytes: 1_000_000 }));
     expect(isDlError(endless, 'INPUT_TOO_LARGE')).toBe(true);
     const closed = createServer();
     await new Promise<void>((ready) => closed.listen(0, '127.0.0.1', ready));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((done) => closed.close(done));
-    const refused = await failure(readInput(`http://127.0.0.1:${port}/x.jpg`));
+    const refused = await failure(readInput(`http://127.0.0.1:${port}/x.jpg`, web));
     expect(isDlError(refused, 'INPUT_UNREADABLE')).toBe(true);
     expect(refused!.message).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('- is standard input only for a caller that asks', () => {
+  it('without allowStdin, - is a path: no stdin read (a pipe that never closes), INPUT_NOT_FOUND with a hint, a file or folder named - is taken', async () => {
+    // A child process with this test holding its stdin open and silent: reading stdin would never finish.
+    const cwd = await mkdtemp(join(tmpdir(), 'dlkit-dash-'));
+    const core = pathToFileURL(join(import.meta.dirname, '../../dist/index.js')).href;
+    const script = `
+      import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+      const { expandInputs, readInput, readInputStream } = await import(${JSON.stringify(core)});
+      const seen = (e) => ({ code: e.code, message: e.message, hint: e.hint });
+      const out = {};
+      out.read = await readInput('-').then(() => 'read', seen);
+      out.stream = await (async () => { for await (const _ of readInputStream('-')) return 'read'; })().catch(seen);
+      mkdirSync('-');
+      writeFileSync('-/a.jpg', 'x');
+      out.expanded = await expandInputs(['-'], { extensions: ['.jpg'] });
+      out.expandedStdin = await expandInputs(['-'], { extensions: ['.jpg'], allowStdin: true });
+      rmSync('-', { recursive: true });
+      writeFileSync('-', 'a file named -');
+      out.file = (await readInput('-')).toString();
+      console.log(JSON.stringify(out));
+      process.exit(0);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd, stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const started = Date.now();
+    // Reading stdin (the old behaviour) would hang: stop the child instead of waiting for the test timeout.
+    const stuck = setTimeout(() => child.kill(), 10_000);
+    const code = await new Promise((done) => child.on('exit', done));
+    clearTimeout(stuck);
+    child.stdin.destroy();
+    await rm(cwd, { recursive: true, force: true });
+    expect(code).toBe(0);
+    const notFound = {
+      code: 'INPUT_NOT_FOUND',
+      message: '-: no such file (standard input is read only when the caller allows it)',
+      hint: { kind: 'use-option', option: 'allowStdin', value: true },
+    };
+    expect(JSON.parse(out)).toEqual({ read: notFound, stream: notFound, expanded: ['-/a.jpg'], expandedStdin: ['-'], file: 'a file named -' });
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -2,12 +2,15 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, isAbsolute, normalize, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { DlError, errorMessage } from '../errors.js';
-import { allowedHostsFromEnv, hostAllowed, redirectTarget } from './url-hosts.js';
-import { DEFAULT_MAX_INPUT_BYTES, readCapped, readInputFileStream, tooLarge, withDeadline } from './read-input.js';
+import { DlError, errorMessage, isDlError } from '../errors.js';
+import { DEFAULT_MAX_INPUT_BYTES, readCapped, readInputFileStream, tooLarge, withDeadline, type ReadFileOptions } from './read-input.js';
+import { urlChunks } from './url-input.js';
 
-/** `-` reads standard input. */
+/** `-` reads standard input, for a caller that sets `allowStdin` (else it is a file named `-`). */
 export const STDIN = '-';
+
+/** Default deadline for a URL input: its headers and body. */
+const DEFAULT_URL_TIMEOUT_MS = 30_000;
 
 export function isUrl(input: string): boolean {
   return /^https?:\/\//i.test(input);
@@ -22,6 +25,8 @@ export interface ExpandOptions {
    * read. Files with other extensions are not inputs and are not reported.
    */
   onSkip?: (path: string, reason: string) => void;
+  /** Keep `-` as standard input (default false: `-` is a path like any other, a file or folder named `-`). */
+  allowStdin?: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -75,14 +80,15 @@ async function walk(dir: Buffer, options: ExpandOptions, out: string[]): Promise
 
 /**
  * Turns command-line inputs into the list to process, in order: a directory becomes its files with the given
- * extensions (recursively, sorted), a glob its matches; URLs, `-` and plain paths stay as they are (a missing
- * path then fails on its own, as INPUT_NOT_FOUND, without stopping the others). A directory or glob that
+ * extensions (recursively, sorted), a glob its matches; URLs (never globbed: `?` is a query there), `-` with
+ * `allowStdin` and plain paths stay as they are (a missing path then fails on its own, as INPUT_NOT_FOUND,
+ * without stopping the others; a URL is refused by the reader unless it allows URLs). A directory or glob that
  * matches nothing is an error: silently doing nothing would hide a typo.
  */
 export async function expandInputs(inputs: readonly string[], options: ExpandOptions): Promise<string[]> {
   const out: string[] = [];
   for (const input of inputs) {
-    if (input === STDIN || isUrl(input)) {
+    if ((input === STDIN && options.allowStdin === true) || isUrl(input)) {
       out.push(input);
       continue;
     }
@@ -117,11 +123,20 @@ export interface ReadInputOptions {
   timeoutMs?: number;
   /** Take a FIFO (named pipe, or `<(command)` in a shell) as a stream instead of refusing it. */
   allowFifo?: boolean;
-  /** Fetch http(s) URLs (default false: a library never reaches the network because a string looked like a URL). */
+  /**
+   * Fetch http(s) URLs (default false: a library never reaches the network because a string looked like a URL;
+   * one is INPUT_UNSUPPORTED before any DNS or connection). Redirects are followed by hand, at most
+   * MAX_REDIRECTS, http(s) only, each hop checked like the first.
+   */
   allowUrls?: boolean;
-  /** Read standard input for `-` (default false: a library never reads its host's stdin unless asked). */
+  /** Read standard input for `-` (default false: a library never reads its host's stdin; `-` is then a file name). */
   allowStdin?: boolean;
-  /** Fetch URLs whose host resolves to a loopback, private or link-local address (default false). */
+  /**
+   * With `allowUrls`, also fetch from hosts that resolve to loopback, private (RFC 1918, fc00::/7), link-local
+   * (169.254/16, the cloud metadata service, fe80::/10) or unspecified addresses, in any IPv6 form (default
+   * false: a URL someone else chose must not reach this machine's network). Hosts on DL_ALLOW_HOSTS are allowed
+   * either way: they were listed on purpose.
+   */
   allowPrivateHosts?: boolean;
 }
 
@@ -131,54 +146,53 @@ function stdinChunks(timeoutMs: number | undefined): AsyncIterable<Buffer> {
   return timeoutMs === undefined ? chunks : withDeadline(chunks, timeoutMs, 'standard input', 'pipe the input in, or give a file');
 }
 
-/** The body of an http(s) URL in chunks: headers and body within `timeoutMs`, at most `maxBytes`. */
-async function* urlChunks(url: string, maxBytes: number, timeoutMs: number): AsyncGenerator<Uint8Array> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    const response = await fetchFollowing(url, signal);
-    if (!response.ok) throw new DlError('INPUT_NOT_FOUND', `${url}: HTTP ${response.status} ${response.statusText}`);
-    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (declared > maxBytes) {
-      await response.body?.cancel();
-      throw new DlError('INPUT_TOO_LARGE', `${url}: ${declared} bytes is over the ${maxBytes}-byte limit`);
-    }
-    if (response.body !== null) yield* response.body as unknown as AsyncIterable<Uint8Array>;
-  } catch (error) {
-    if (error instanceof DlError) throw error;
-    if (signal.aborted) throw new DlError('INPUT_UNREADABLE', `${url}: no complete answer within ${timeoutMs / 1000} s`, { cause: error });
-    const cause = (error as { cause?: unknown }).cause;
-    throw new DlError('INPUT_UNREADABLE', `${url}: ${errorMessage(cause ?? error)}`, { cause: error });
-  }
+/** A source that fails with `error` when first read (readers report failures from the read, not the call). */
+async function* failing(error: DlError): AsyncGenerator<never> {
+  throw error;
 }
 
-/** A GET that follows redirects by hand, so each hop is checked (count, scheme, DL_ALLOW_HOSTS). */
-async function fetchFollowing(url: string, signal: AbortSignal): Promise<Response> {
-  const hosts = allowedHostsFromEnv();
-  if (hosts !== undefined && !hostAllowed(new URL(url), hosts)) {
-    throw new DlError('INVALID_ARGUMENT', `${url}: host ${new URL(url).host} is not an allowed host (DL_ALLOW_HOSTS)`);
-  }
-  let current = url;
-  for (let hop = 0; ; hop++) {
-    const response = await fetch(current, { signal, redirect: 'manual' });
-    if (response.status < 300 || response.status > 399 || response.status === 304) return response;
-    await response.body?.cancel();
-    current = redirectTarget(current, response.headers.get('location'), hop, hosts);
+/**
+ * `-` without `allowStdin`: a file named `-`, as any other path. When there is none, INPUT_NOT_FOUND says what
+ * would have read standard input instead.
+ */
+async function* dashFile(file: ReadFileOptions, whole: boolean): AsyncGenerator<Buffer> {
+  try {
+    yield* readInputFileStream(STDIN, file, whole);
+  } catch (error) {
+    if (!isDlError(error, 'INPUT_NOT_FOUND')) throw error;
+    throw new DlError('INPUT_NOT_FOUND', `${STDIN}: no such file (standard input is read only when the caller allows it)`, {
+      cause: error,
+      hint: { kind: 'use-option', option: 'allowStdin', value: true },
+    });
   }
 }
 
 /** Where an input's bytes come from, and its name for messages. */
 function source(input: string, options: ReadInputOptions, whole: boolean): { chunks: AsyncIterable<Uint8Array>; name: string; maxBytes: number } {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
-  if (input === STDIN) return { chunks: stdinChunks(options.timeoutMs), name: 'standard input', maxBytes };
-  if (isUrl(input)) return { chunks: urlChunks(input, maxBytes, options.timeoutMs ?? 30_000), name: input, maxBytes };
-  const file = { maxBytes, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.allowFifo ? { allowFifo: true } : {}) };
+  const file: ReadFileOptions = { maxBytes, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.allowFifo ? { allowFifo: true } : {}) };
+  if (input === STDIN) {
+    if (options.allowStdin === true) return { chunks: stdinChunks(options.timeoutMs), name: 'standard input', maxBytes };
+    return { chunks: dashFile(file, whole), name: input, maxBytes };
+  }
+  if (isUrl(input)) {
+    if (options.allowUrls !== true) {
+      const refused = new DlError('INPUT_UNSUPPORTED', `${input}: URL inputs are not fetched unless the caller allows them`, {
+        hint: { kind: 'use-option', option: 'allowUrls', value: true },
+      });
+      return { chunks: failing(refused), name: input, maxBytes };
+    }
+    const url = { maxBytes, timeoutMs: options.timeoutMs ?? DEFAULT_URL_TIMEOUT_MS, allowPrivateHosts: options.allowPrivateHosts === true };
+    return { chunks: urlChunks(input, url), name: input, maxBytes };
+  }
   return { chunks: readInputFileStream(input, file, whole), name: input, maxBytes };
 }
 
 /**
  * One input as a stream of chunks, for readers that need not hold it whole (lines, CSV records): a file path (a
- * regular file; see `readInputFileStream`), an http(s) URL or `-` for stdin, each with a byte cap on what is
- * actually read and a deadline; every failure a typed error naming the input.
+ * regular file; see `readInputFileStream`), an http(s) URL (with `allowUrls`) or `-` for stdin (with
+ * `allowStdin`), each with a byte cap on what is actually read and a deadline; every failure a typed error
+ * naming the input.
  */
 export async function* readInputStream(input: string, options: ReadInputOptions = {}): AsyncGenerator<Uint8Array> {
   const { chunks, name, maxBytes } = source(input, options, false);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDlError } from '../errors.js';
+import { isDlError, type DlError } from '../errors.js';
 import { readInputFile } from './read-input.js';
 
 let dir: string;
@@ -34,7 +34,8 @@ describe('reading an input file', () => {
     for (const [path, kind] of [['/dev/zero', 'a character device'], ['/dev/urandom', 'a character device'], [join(dir, 'zero.jpg'), 'a character device']]) {
       const error = await failure(readInputFile(path!));
       expect(isDlError(error, 'INPUT_UNSUPPORTED'), `${path}: ${error?.message}`).toBe(true);
-      expect(error!.message).toBe(`${path}: is ${kind}, not a regular file; give a regular file (or - for standard input)`);
+      expect(error!.message).toBe(`${path}: is ${kind}, not a regular file; give a regular file`);
+      expect((error as DlError).hint).toBeUndefined();
     }
     expect(Date.now() - started).toBeLessThan(1000);
   });
@@ -44,6 +45,7 @@ describe('reading an input file', () => {
     const pipe = await failure(readInputFile(fifo('x.jpg')));
     expect(isDlError(pipe, 'INPUT_UNSUPPORTED')).toBe(true);
     expect(pipe!.message).toContain('x.jpg: is a FIFO, not a regular file');
+    expect((pipe as DlError).hint).toEqual({ kind: 'use-option', option: 'allowFifo', value: true });
     const socket = await failure(readInputFile(join(dir, 'socket.jpg')));
     expect(isDlError(socket, 'INPUT_UNSUPPORTED')).toBe(true);
     expect(socket!.message).toContain('socket.jpg: is a socket, not a regular file');
@@ -87,7 +89,7 @@ describe('reading an input file', () => {
   it('gives up on standard input at the deadline when one is given', async () => {
     // A child process, so that its standard input is a pipe this test holds open and never writes to.
     const core = pathToFileURL(join(import.meta.dirname, '../../dist/index.js')).href;
-    const script = `const { readInput } = await import(${JSON.stringify(core)}); await readInput('-', { timeoutMs: 300 }).catch((e) => { console.log(e.code, e.message); process.exit(0); });`;
+    const script = `const { readInput } = await import(${JSON.stringify(core)}); await readInput('-', { allowStdin: true, timeoutMs: 300 }).catch((e) => { console.log(e.code, e.message); process.exit(0); });`;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,6 +1,6 @@
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { DlError } from '../errors.js';
+import { DlError, isDlError } from '../errors.js';
 
 /** Default cap on one input file: far above any photo or clip a pipeline takes, far below memory. */
 export const DEFAULT_MAX_INPUT_BYTES = 256 * 1024 * 1024;
@@ -36,7 +36,7 @@ function openError(path: string, error: unknown): DlError {
   }
   if (code === 'ENOENT') return new DlError('INPUT_NOT_FOUND', `${path}: no such file`, { cause: error });
   // open() of a Unix socket.
-  if (code === 'ENXIO') return new DlError('INPUT_UNSUPPORTED', `${path}: is a socket, not a regular file; give a regular file (or - for standard input)`, { cause: error });
+  if (code === 'ENXIO') return new DlError('INPUT_UNSUPPORTED', `${path}: is a socket, not a regular file; give a regular file`, { cause: error });
   return new DlError('INPUT_UNREADABLE', `${path}: cannot be read (${code ?? 'error'})`, { cause: error });
 }
 
@@ -63,13 +63,15 @@ export async function openInputFile(path: string, options: Omit<ReadFileOptions,
     const kind = kindOf(stat);
     if (kind === 'a directory') throw new DlError('INPUT_UNREADABLE', `${path}: is a directory`);
     if (kind !== undefined && !(kind === 'a FIFO' && options.allowFifo)) {
-      throw new DlError('INPUT_UNSUPPORTED', `${path}: is ${kind}, not a regular file; give a regular file (or - for standard input)`);
+      // A FIFO is a stream the caller may choose to take; a device or socket never is.
+      const hint = kind === 'a FIFO' ? { hint: { kind: 'use-option', option: 'allowFifo', value: true } as const } : {};
+      throw new DlError('INPUT_UNSUPPORTED', `${path}: is ${kind}, not a regular file; give a regular file`, hint);
     }
     if (stat.size > (options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES)) throw tooLarge(path, options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES);
     return { handle, stat };
   } catch (error) {
     await handle.close();
-    throw error instanceof DlError ? error : new DlError('INPUT_UNREADABLE', `${path}: cannot be read`, { cause: error });
+    throw isDlError(error) ? error : new DlError('INPUT_UNREADABLE', `${path}: cannot be read`, { cause: error });
   }
 }
 
@@ -171,7 +173,7 @@ export async function* readInputFileStream(path: string, options: ReadFileOption
     const chunks = fileChunks(handle, stat, maxBytes, path, () => stopped, whole);
     yield* withDeadline(chunks, timeoutMs, path, 'check that it is a local, readable file', () => (stopped = true));
   } catch (error) {
-    if (error instanceof DlError) throw error;
+    if (isDlError(error)) throw error;
     throw new DlError('INPUT_UNREADABLE', `${path}: cannot be read`, { cause: error });
   } finally {
     await handle.close();

@@ -80,6 +80,26 @@ describe('hub pulls from an untrusted hub stay inside DL_CACHE/hub/<org>/<name> 
     expect(filesUnder(root).sort()).toEqual([join(dir, 'config.json'), join(dir, 'onnx', 'model.onnx')]);
   });
 
+  it('a revision other than main lands where transformers.js caches it, <org>/<name>/<revision>', async () => {
+    routes = {
+      '/api/models/org/name/revision/v2': json({ siblings: [sibling('config.json', CONFIG), sibling('onnx/model.onnx', WEIGHTS)] }),
+      '/org/name/resolve/v2/config.json': file(CONFIG),
+      '/org/name/resolve/v2/onnx/model.onnx': file(WEIGHTS),
+    };
+    const { dir } = await pullHubModel('org/name', { revision: 'v2' });
+    expect(dir).toBe(join(cache, 'hub', 'org', 'name', 'v2'));
+    expect(filesUnder(root).sort()).toEqual([join(dir, 'config.json'), join(dir, 'onnx', 'model.onnx')]);
+  });
+
+  it('a revision that is not one path part, or a dtype transformers.js has no weights for, is INVALID_ARGUMENT before any request', async () => {
+    for (const [options, parameter] of [[{ revision: '../../outside' }, 'revision'], [{ revision: 'refs/pr/1' }, 'revision'], [{ dtype: 'q7' }, 'dtype'], [{ dtype: 'auto' }, 'dtype']] as const) {
+      const error = await pullHubModel('org/name', options).then(() => undefined, (e: DlError) => e);
+      expect(error?.code, JSON.stringify(options)).toBe('INVALID_ARGUMENT');
+      expect(error?.parameter).toBe(parameter);
+    }
+    expect(requests).toEqual([]);
+  });
+
   it('a listing entry that climbs out of the cache is MODEL_INVALID naming it, and nothing is written', async () => {
     const evil = `onnx/../../../../../outside/evil.onnx`;
     routes = { ...listing('org/name', [['config.json', CONFIG], ['onnx/model.onnx', WEIGHTS], [evil, WEIGHTS]]), '/*': file(WEIGHTS) };

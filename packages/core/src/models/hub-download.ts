@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { DlError, errorMessage } from '../errors.js';
 import { MAX_MODEL_FILE_BYTES, resolveInside } from './model-file.js';
 import { cacheFolder, dlSettings } from './settings.js';
-import { isHubId } from './store.js';
+import { HUB_DTYPES } from './hub.js';
+import { hubCacheParts, isHubId, isHubRevision } from './store.js';
 
 /** Bounds on what a hub's listing may make us parse and fetch (a real model repository lists a few dozen files). */
 const MAX_LISTING_BYTES = 16 * 1024 * 1024;
@@ -196,16 +197,24 @@ export async function pullHubModel(id: string, options: PullOptions = {}): Promi
   }
   const settings = dlSettings();
   if (settings.offline) throw new DlError('MODEL_OFFLINE', `Cannot pull ${id} with DL_OFFLINE=1`);
-  const hub = await realpath(await cacheFolder('hub', settings));
+  if (options.dtype !== undefined && (options.dtype === 'auto' || !(HUB_DTYPES as readonly string[]).includes(options.dtype))) {
+    throw new DlError('INVALID_ARGUMENT', `dtype '${options.dtype}' is not a weights variant to pull: ${HUB_DTYPES.filter((d) => d !== 'auto').join(', ')}`, { parameter: 'dtype' });
+  }
   const revision = options.revision ?? 'main';
+  if (!isHubRevision(revision)) {
+    throw new DlError('INVALID_ARGUMENT', `revision '${revision}' is not a branch, tag or commit name (letters, digits, '.', '_', '-')`, { parameter: 'revision' });
+  }
+  const hub = await realpath(await cacheFolder('hub', settings));
   const wanted = (await readListing(id, revision)).filter((s) => wantedHubFile(s.rfilename, options.dtype));
   if (!wanted.some((s) => s.rfilename.endsWith('.onnx'))) {
     throw new DlError('MODEL_INVALID', `Hub model ${id} has no ONNX weights${options.dtype ? ` for dtype ${options.dtype}` : ''} (transformers.js needs onnx/*.onnx)`);
   }
-  const root = await folderInside(hub, id.split('/'), `the cache folder of ${id}`);
+  // Where transformers.js looks for this revision: main's files in <org>/<name>, another's in <org>/<name>/<revision>.
+  const parts = hubCacheParts(id, revision);
+  const root = await folderInside(hub, parts, `the cache folder of ${id}`);
   const files: PulledFile[] = [];
   for (const sibling of wanted) files.push(await pullFile(id, revision, root, sibling, options));
-  return { dir: join(settings.cacheDir, 'hub', id), files };
+  return { dir: join(settings.cacheDir, 'hub', ...parts), files };
 }
 
 /** The download of one file into `part`, appending after `have` bytes when the hub honours the range. */

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { DlError, errorMessage } from '../errors.js';
 import { MANIFEST_FILE } from './manifest.js';
 import { cacheFolder, dlSettings } from './settings.js';
-import { isHubId, type ModelReference } from './store.js';
+import { hubCacheParts, isHubId, isHubRevision, type ModelReference } from './store.js';
 
 export type Transformers = typeof import('@huggingface/transformers');
 
@@ -14,11 +14,29 @@ export function isTransformersFolder(reference: ModelReference): reference is { 
   return reference.kind === 'local' && existsSync(join(reference.path, 'config.json')) && !existsSync(join(reference.path, MANIFEST_FILE));
 }
 
+/** The weight variants transformers.js 4 loads (its DATA_TYPES): `onnx/model<suffix>.onnx` for each. */
+export const HUB_DTYPES = ['auto', 'fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb4', 'q4f16', 'q2', 'q2f16', 'q1', 'q1f16'] as const;
+export type HubDtype = (typeof HUB_DTYPES)[number];
+
+/**
+ * The devices transformers.js 4 runs a pipeline on under Node: onnxruntime-node's execution providers for this
+ * platform (its `supportedDevices`), plus its `auto` (the best of those) and `gpu` (any GPU one). Others it knows
+ * (wasm, webnn) exist only in a browser and fail at load in Node.
+ */
+export function hubDevices(platform: NodeJS.Platform = process.platform, arch: string = process.arch): readonly string[] {
+  const native = platform === 'win32' ? ['dml'] : platform === 'darwin' ? ['coreml'] : platform === 'linux' && arch === 'x64' ? ['cuda'] : [];
+  return ['cpu', 'webgpu', ...native, 'auto', 'gpu'];
+}
+
 export interface HubPipelineOptions {
   /** Download progress (files and bytes), for a progress line on stderr. */
   onProgress?: (info: { file?: string; progress?: number; status: string }) => void;
-  /** Weights variant, e.g. 'fp32', 'q8' (default: transformers.js's choice for Node). */
+  /** Weights variant (one of HUB_DTYPES; default: the model's own choice, else fp32 on the CPU). */
   dtype?: string;
+  /** Where it runs (one of `hubDevices()`; default 'cpu'). */
+  device?: string;
+  /** A branch, tag or commit of the hub repository (default 'main'); cached apart from main's files. */
+  revision?: string;
   /** Use only the cache, as with DL_OFFLINE=1 (to check that a pulled model is complete). */
   cacheOnly?: boolean;
 }
@@ -28,7 +46,15 @@ export type HubPipeline = ((input: unknown, options?: Record<string, unknown>) =
 
 let transformers: Promise<Transformers> | undefined;
 
-/** transformers.js, loaded on first use (it is large) with its cache in DL_CACHE/hub. */
+/**
+ * transformers.js, loaded on first use (it is large). Two of its globals are set here, once, when it is first
+ * imported, because its `pipeline()` does not take them per call: `remoteHost` (the hub or DL_HUB_ENDPOINT's
+ * mirror; no per-call option exists) and `cacheDir`: transformers.js 4.3's `pipeline()` first lists the files
+ * a model needs (`get_pipeline_files`), and that step reads config.json and probes tokenizer/processor configs
+ * without the per-call `cache_dir` or `local_files_only`, through `env.cacheDir`. Pointing it at DL_CACHE/hub
+ * keeps that step on our cache instead of a `.cache` inside node_modules. Every load passes `cache_dir` and
+ * `local_files_only` itself and never touches `env` again.
+ */
 export function loadTransformers(): Promise<Transformers> {
   transformers ??= import('@huggingface/transformers').then((module) => {
     module.env.cacheDir = join(dlSettings().cacheDir, 'hub');
@@ -38,39 +64,75 @@ export function loadTransformers(): Promise<Transformers> {
   return transformers;
 }
 
+/** The option as transformers.js takes it, or INVALID_ARGUMENT naming it (before anything is loaded). */
+function checkedChoice(name: 'dtype' | 'device', value: string | undefined, allowed: readonly string[]): string | undefined {
+  if (value === undefined || allowed.includes(value)) return value;
+  throw new DlError('INVALID_ARGUMENT', `${name} '${value}' is not one transformers.js takes here: ${allowed.join(', ')}`, { parameter: name });
+}
+
+/** MODEL_OFFLINE for a hub model the cache cannot give whole (`detail`: what transformers.js missed, if it got that far). */
+function notCached(id: string, task: string, folder: string, detail?: string, cause?: unknown): DlError {
+  const networkOff = dlSettings().offline ? ', and DL_OFFLINE=1 keeps the network off' : '';
+  const what = detail === undefined ? `is not in the cache (${folder})${networkOff}` : `is not complete in the cache (${folder})${networkOff}: ${detail}`;
+  return new DlError('MODEL_OFFLINE', `Hub model ${id} ${what}`, { cause, hint: { kind: 'pull-model', model: id, task } });
+}
+
+/** What a failed load means, as one DlError: the device is not there, the folder is not a model, the model is not cached, not found, or not downloadable. */
+function loadError(error: unknown, task: string, reference: HubReference, device: string, folder: string | undefined): DlError {
+  const message = errorMessage(error);
+  const name = reference.kind === 'local' ? reference.path : reference.id;
+  if (device !== 'cpu' && /execution provider|Unsupported device|backend/i.test(message)) {
+    return new DlError('BACKEND_UNAVAILABLE', `device '${device}' cannot run ${name} here: ${message}`, {
+      cause: error,
+      hint: { kind: 'use-option', option: 'device', value: 'cpu' },
+    });
+  }
+  if (reference.kind === 'local') return new DlError('MODEL_INVALID', `${name} is not a usable transformers.js ${task} model: ${message}`, { cause: error });
+  if (folder !== undefined) return notCached(name, task, folder, message, error);
+  if (/\b(401|404)\b|not found|Could not locate/i.test(message)) {
+    return new DlError('MODEL_NOT_FOUND', `Hub model ${name} was not found for ${task}: ${message}`, { cause: error });
+  }
+  return new DlError('MODEL_OFFLINE', `Hub model ${name} could not be downloaded (${message}): check the network`, { cause: error, hint: { kind: 'pull-model', model: name, task } });
+}
+
 /**
  * A transformers.js pipeline for `task` on a hub id (downloaded into DL_CACHE/hub once, then used offline) or
- * on a local folder in its layout. With DL_OFFLINE=1 a model that is not cached is `MODEL_OFFLINE`, naming the
- * command that fetches it; a failed download is `MODEL_OFFLINE` too, an unknown id `MODEL_NOT_FOUND`.
+ * on a local folder in its layout, with everything per call: transformers.js's global `env` is left as it is
+ * (see `loadTransformers` for the two it gets once). A local folder, and a hub id offline (DL_OFFLINE=1 or
+ * `cacheOnly`), are given to transformers.js as an absolute path with `local_files_only`: a path is never a
+ * valid hub id to it, so no step of the load can reach the network (this needs transformers.js's default
+ * `env.allowLocalModels`, true in Node; a host that turned it off gets its error back). Offline, a model that is not cached is
+ * `MODEL_OFFLINE` with a `pull-model` hint; a failed download is `MODEL_OFFLINE` too, an unknown id
+ * `MODEL_NOT_FOUND`; a bad `dtype`, `device` or `revision` is INVALID_ARGUMENT naming it.
  */
 export async function loadHubPipeline(task: string, reference: HubReference, options: HubPipelineOptions = {}): Promise<HubPipeline> {
   const offline = dlSettings().offline || options.cacheOnly === true;
-  const local = reference.kind === 'local';
-  const name = local ? reference.path : reference.id;
   // transformers.js joins the id into its cache path: only a real org/name may get there.
-  if (!local && !isHubId(name)) throw new DlError('INVALID_ARGUMENT', `'${name}' is not a hub id (org/name)`);
-  if (!local && !offline) await cacheFolder('hub');
+  if (reference.kind === 'hub' && !isHubId(reference.id)) throw new DlError('INVALID_ARGUMENT', `'${reference.id}' is not a hub id (org/name)`, { parameter: 'model' });
+  const dtype = checkedChoice('dtype', options.dtype, HUB_DTYPES);
+  const device = checkedChoice('device', options.device, hubDevices()) ?? 'cpu';
+  const revision = options.revision ?? 'main';
+  if (!isHubRevision(revision)) {
+    throw new DlError('INVALID_ARGUMENT', `revision '${revision}' is not a branch, tag or commit name (letters, digits, '.', '_', '-')`, { parameter: 'revision' });
+  }
+  const folder = reference.kind === 'local' ? reference.path : offline ? join(dlSettings().cacheDir, 'hub', ...hubCacheParts(reference.id, revision)) : undefined;
+  const model = reference.kind === 'local' ? reference.path : (folder ?? reference.id);
+  // Offline and nothing cached: say so without loading transformers.js (large) to find out.
+  if (reference.kind === 'hub' && folder !== undefined && !existsSync(join(folder, 'config.json'))) throw notCached(reference.id, task, folder);
+  // Downloads go to DL_CACHE/hub as read now (not as read when transformers.js was first imported).
+  const cacheDir = folder === undefined ? { cache_dir: await cacheFolder('hub') } : {};
   const t = await loadTransformers();
-  // transformers.js reads these globals when a pipeline is created: set them for this one.
-  t.env.allowRemoteModels = !offline && !local;
-  // Offline, a hub id is read from the cache as a local folder: the cache has the same <org>/<name>/<file> layout.
-  t.env.allowLocalModels = local || offline;
-  t.env.localModelPath = local ? `${dirname(reference.path)}/` : `${t.env.cacheDir}/`;
   try {
-    return (await t.pipeline(task as Parameters<Transformers['pipeline']>[0], local ? basename(reference.path) : reference.id, {
-      device: 'cpu',
-      ...(options.dtype ? { dtype: options.dtype as 'fp32' } : {}),
-      ...(options.onProgress ? { progress_callback: options.onProgress as never } : {}),
+    return (await t.pipeline(task as Parameters<Transformers['pipeline']>[0], model, {
+      ...cacheDir,
+      local_files_only: folder !== undefined,
+      revision,
+      device: device as 'cpu',
+      ...(dtype !== undefined ? { dtype: dtype as HubDtype } : {}),
+      // Only a download has progress to show; offline, transformers.js's progress pass would probe the hub.
+      ...(options.onProgress && folder === undefined ? { progress_callback: options.onProgress as never } : {}),
     })) as unknown as HubPipeline;
   } catch (error) {
-    const message = errorMessage(error);
-    if (local) throw new DlError('MODEL_INVALID', `${name} is not a usable transformers.js ${task} model: ${message}`, { cause: error });
-    if (offline || /local_files_only|allowRemoteModels/.test(message)) {
-      throw new DlError('MODEL_OFFLINE', `Hub model ${name} is not in the cache (${t.env.cacheDir}) and DL_OFFLINE=1: run \`dl models pull ${name} --task ${task}\` where there is a network`, { cause: error });
-    }
-    if (/\b(401|404)\b|not found|Could not locate/i.test(message)) {
-      throw new DlError('MODEL_NOT_FOUND', `Hub model ${name} was not found for ${task}: ${message}`, { cause: error });
-    }
-    throw new DlError('MODEL_OFFLINE', `Hub model ${name} could not be downloaded (${message}): check the network, or run \`dl models pull ${name} --task ${task}\` where there is one`, { cause: error });
+    throw loadError(error, task, reference, device, reference.kind === 'hub' ? folder : undefined);
   }
 }

@@ -54,6 +54,19 @@ export function isHubId(id: string): boolean {
 }
 
 /**
+ * Whether `revision` (a branch, tag or commit of a hub repository) is one plain path part: transformers.js caches
+ * a revision other than main in `<org>/<name>/<revision>/`, so it must not be able to climb out of that folder.
+ */
+export function isHubRevision(revision: string): boolean {
+  return /^\w[\w.-]{0,95}$/.test(revision) && !revision.includes('..');
+}
+
+/** A hub model's folder in DL_CACHE/hub, parts from the hub folder down (transformers.js's FileCache layout). */
+export function hubCacheParts(id: string, revision = 'main'): string[] {
+  return revision === 'main' ? id.split('/') : [...id.split('/'), revision];
+}
+
+/**
  * Parses a reference: an existing path is a local model, `org/name` is a hub id, a bare name is an embedded
  * model. Anything else (a missing path, `../x`) is `MODEL_NOT_FOUND`, so a typo never reaches the network.
  */
