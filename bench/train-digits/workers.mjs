@@ -5,7 +5,8 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildArchitecture, fit, fromDigitsJson, selectTfjsBackend } from '@dlkit/core';
+import { buildArchitecture, fit, selectTfjsBackend } from '@dlkit/core';
+import { fromDigitsJson } from '@dlkit/vision';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({

@@ -32,8 +32,11 @@ export type DlErrorCode = (typeof DL_ERROR_CODES)[number];
  * terms, a library caller by its option names. Library messages never name a CLI flag themselves.
  */
 export type DlHint =
-  /** A hub model that must be fetched first (`dl models pull <model> --task <task>`). */
-  | { kind: 'pull-model'; model: string; task: string }
+  /**
+   * A hub model that must be fetched first (`dl models pull <model> --task <task>`); `alternatives` are models
+   * that do the task with what is here (offline: the embedded ones).
+   */
+  | { kind: 'pull-model'; model: string; task: string; alternatives?: readonly string[] }
   /** Other models that do the task without what is missing (offline: an embedded one). */
   | { kind: 'other-model'; models: readonly string[]; why: string }
   /** An option (by its library name) whose value would let this input through, e.g. a higher `maxSeconds`. */

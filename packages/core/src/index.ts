@@ -53,7 +53,18 @@ export {
 } from './models/store.js';
 export { cacheFolder, dlSettings, type DlSettings } from './models/settings.js';
 export { pullHubModel, wantedHubFile, type PulledFile, type PullOptions } from './models/hub-download.js';
-export { isTransformersFolder, loadHubPipeline, loadTransformers, type HubPipeline, type HubPipelineOptions, type HubReference, type Transformers } from './models/hub.js';
+export {
+  HUB_DTYPES,
+  hubDevices,
+  isTransformersFolder,
+  loadHubPipeline,
+  loadTransformers,
+  type HubDtype,
+  type HubPipeline,
+  type HubPipelineOptions,
+  type HubReference,
+  type Transformers,
+} from './models/hub.js';
 export { DEFAULT_MAX_INPUT_BYTES, openInputFile, readInputFile, readInputFileStream, type ReadFileOptions } from './io/read-input.js';
 export { DEFAULT_MAX_FIELD_BYTES, parseCsv, readCsv, type CsvOptions, type CsvRecord } from './io/csv.js';
 export { readLines, type Line, type LineOptions } from './io/lines.js';
@@ -71,10 +82,15 @@ export { createRng, RNG_STREAM, withSeededMathRandom, type Rng } from './train/r
 export { classesOf, fromArrays, fromTensors, mapDataset, subset, featureSize, type ArrayDatasetInput, type Dataset } from './train/data/dataset.js';
 export { splitDataset, splitIndices, type SplitOptions } from './train/data/split.js';
 export { iterateBatches, type Batch, type BatchOptions } from './train/data/batches.js';
-export { fromDigitsJson, fromMnistIdx } from './train/data/mnist.js';
 export { fromTabular, type TabularOptions } from './train/data/tabular.js';
-export { fromClassFolders, type ClassFoldersOptions } from './train/data/class-folders.js';
-export { randomAffine, type AffineOptions } from './train/augment/image-affine.js';
+export {
+  MANIFEST_INPUT_KINDS,
+  registerDatasetLoader,
+  type AugmentConfig,
+  type DatasetLoader,
+  type LoadedTrainingData,
+  type ManifestInput,
+} from './train/data/loaders.js';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerState } from './train/optim/optimizers.js';
 export { ClassificationMetrics, type ClassificationReport, type ClassMetrics } from './train/metrics/classification.js';
 export { fit, evaluate, type FitOptions, type FitResult } from './train/fit.js';
@@ -94,7 +110,7 @@ export {
   summaryMetrics,
   trainFromConfig,
   trainConfigSchema,
-  type ImageFolderLoader,
+  type DataConfig,
   type TrainConfig,
   type TrainFromConfigOptions,
   type TrainFromConfigResult,

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { formatEpochLogs, progressBar, readTrainConfig, trainFromConfig, type ClassificationReport, type FitResult } from '@dlkit/core';
+import { formatEpochLogs, progressBar, readTrainConfig, trainFromConfig, type Callback, type ClassificationReport, type FitResult, type TrainConfig } from '@dlkit/core';
 import { trainSentiment, type TrainTextResult } from '@dlkit/nlp';
 import { trainSpeechDigits } from '@dlkit/speech';
-import { imageFolderDataset, trainDigits } from '@dlkit/vision';
+// Importing vision also registers its dataset loaders (image-folder, mnist-idx, digits-json) for configs.
+import { trainDigits } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
 import { nonNegativeInt, positiveInt } from './arguments.js';
@@ -105,93 +106,145 @@ export function reportTraining(result: FitResult, saved: string | undefined, che
   return result.stopReason === 'nan' ? 1 : 0;
 }
 
-/** `dl train digits` and `dl train <config.json>`. */
+/** The knobs every target may take, parsed strictly from the command line (undefined: not given). */
+interface TrainKnobs {
+  epochs: number | undefined;
+  batchSize: number | undefined;
+  seed: number | undefined;
+  workers: number | undefined;
+}
+
+/** What a training run gets from the command: its knobs, the progress bar, and the Ctrl-C signal. */
+interface TrainRun {
+  args: TrainArgs;
+  knobs: TrainKnobs;
+  progress: Callback;
+  signal: AbortSignal;
+  out: Output;
+}
+
+function parseKnobs(args: TrainArgs): TrainKnobs {
+  return {
+    epochs: positiveInt('--epochs', args.epochs, MAX_EPOCHS),
+    // Larger than the data is clamped to it by fit (with a warning); the memory estimate refuses what cannot fit.
+    batchSize: positiveInt('--batch-size', args.batchSize),
+    seed: nonNegativeInt('--seed', args.seed),
+    workers: positiveInt('--workers', args.workers, workerBound()),
+  };
+}
+
+/** `{key: value}` when the value is given, `{}` when not: options of the trainers are absent rather than undefined. */
+function given<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined || value === '' ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** The folder to train from: --data, else this repository's copy when it is there. */
+function dataFolder(args: TrainArgs, fallback: string, missing: string): string {
+  const data = args.data ?? (existsSync(fallback) ? fallback : undefined);
+  if (data === undefined) throw new UsageError(missing);
+  return data;
+}
+
+async function trainDigitsTarget({ args, knobs, progress, signal, out }: TrainRun): Promise<number> {
+  const data = dataFolder(args, DEFAULT_DIGITS, 'train digits needs --data DIR (the JSON digits 0.json..9.json, or MNIST IDX files)');
+  const checkpoint = args.checkpoint ?? (args.out ? `${resolve(args.out)}.checkpoint` : undefined);
+  const { result, saved } = await trainDigits({
+    data,
+    signal,
+    callbacks: [progress],
+    ...given('out', args.out),
+    ...given('epochs', knobs.epochs),
+    ...given('batchSize', knobs.batchSize),
+    ...given('seed', knobs.seed),
+    ...given('workers', knobs.workers),
+    ...given('checkpointDir', checkpoint),
+    onWarning: warn,
+    ...given('resumeFrom', args.resume),
+    ...given('log', args.log),
+  });
+  return reportTraining(result, saved?.dir, checkpoint, data, out, `dl train digits --data ${data}${args.out ? ` --out ${args.out}` : ''}`);
+}
+
+async function trainSpeechDigitsTarget({ args, knobs, progress, signal, out }: TrainRun): Promise<number> {
+  const data = dataFolder(args, DEFAULT_FSDD, 'train speech-digits needs --data DIR (FSDD recordings: {digit}_{speaker}_{take}.wav)');
+  const { result, saved } = await trainSpeechDigits({
+    data,
+    signal,
+    callbacks: [progress],
+    ...given('out', args.out),
+    ...given('epochs', knobs.epochs),
+    ...given('seed', knobs.seed),
+    ...given('workers', knobs.workers),
+    ...given('log', args.log),
+  });
+  return reportTraining(result, saved?.dir, undefined, data, out, `dl train speech-digits --data ${data}`);
+}
+
+async function trainSentimentTarget({ args, knobs, progress, signal, out }: TrainRun): Promise<number> {
+  if (knobs.epochs || knobs.batchSize || args.checkpoint || args.resume || args.log) {
+    throw new UsageError('train sentiment takes --data, --vectors, --out, --seed and --workers (its recipe is fixed; see nlp fine-tune for your own data)');
+  }
+  const data = dataFolder(args, DEFAULT_POLARITY, 'train sentiment needs --data DIR (rt-polarity.pos and rt-polarity.neg)');
+  if (args.out === undefined) throw new UsageError('train sentiment needs --out DIR for the model');
+  const { result, saved } = await trainSentiment({
+    data,
+    out: args.out,
+    signal,
+    callbacks: [progress],
+    ...given('vectors', args.vectors),
+    ...given('seed', knobs.seed),
+    ...given('workers', knobs.workers),
+  });
+  return reportTextTraining(result, saved!.dir, data, out);
+}
+
+/** The config with the command line's overrides; a checkpoint next to `out` unless one is given. */
+function withOverrides(config: TrainConfig, baseDir: string, args: TrainArgs, knobs: TrainKnobs): TrainConfig {
+  if (knobs.epochs) config.epochs = knobs.epochs;
+  if (knobs.batchSize) config.batchSize = knobs.batchSize;
+  if (knobs.seed !== undefined) config.seed = knobs.seed;
+  if (knobs.workers) config.workers = knobs.workers;
+  if (args.out) config.out = resolve(args.out);
+  if (args.log) config.log = resolve(args.log);
+  if (args.checkpoint) config.checkpoint = { ...config.checkpoint, dir: resolve(args.checkpoint) };
+  if (!config.checkpoint && config.out) config.checkpoint = { dir: `${resolve(baseDir, config.out)}.checkpoint` };
+  return config;
+}
+
+async function trainConfigTarget(file: string, { args, knobs, progress, signal, out }: TrainRun): Promise<number> {
+  const { config: read, baseDir } = await readTrainConfig(file);
+  const config = withOverrides(read, baseDir, args, knobs);
+  const { result, saved, model } = await trainFromConfig(config, {
+    baseDir,
+    callbacks: [progress],
+    signal,
+    onWarning: warn,
+    ...(args.resume ? { resumeFrom: resolve(args.resume) } : {}),
+  });
+  model.dispose();
+  const checkpoint = config.checkpoint ? resolve(baseDir, config.checkpoint.dir) : undefined;
+  return reportTraining(result, saved?.dir, checkpoint, file, out, `dl train ${file}`);
+}
+
+const TARGETS: Record<string, (run: TrainRun) => Promise<number>> = {
+  digits: trainDigitsTarget,
+  'speech-digits': trainSpeechDigitsTarget,
+  sentiment: trainSentimentTarget,
+};
+
+/** `dl train digits|sentiment|speech-digits` and `dl train <config.json>`. */
 export async function train(args: TrainArgs, out: Output): Promise<number> {
   const [what, ...extra] = args.target;
   if (what === undefined) throw new UsageError('train needs `digits`, `sentiment`, `speech-digits` or a config file (train <config.json>)');
   if (extra.length > 0) throw new UsageError(`train takes one target, got ${args.target.join(' ')}`);
-  const epochs = positiveInt('--epochs', args.epochs, MAX_EPOCHS);
-  // Larger than the data is clamped to it by fit (with a warning); the memory estimate refuses what cannot fit.
-  const batchSize = positiveInt('--batch-size', args.batchSize);
-  const seed = nonNegativeInt('--seed', args.seed);
-  const workers = positiveInt('--workers', args.workers, workerBound());
+  const knobs = parseKnobs(args);
+  const target = Object.hasOwn(TARGETS, what) ? TARGETS[what] : undefined;
+  if (target === undefined && !what.endsWith('.json')) throw new UsageError(`unknown training target '${what}': use digits, sentiment, speech-digits or a .json config`);
   const progress = progressBar({ mode: out.json ? 'off' : undefined });
   const { signal, release } = interruptible();
   try {
-    if (what === 'digits') {
-      const data = args.data ?? (existsSync(DEFAULT_DIGITS) ? DEFAULT_DIGITS : undefined);
-      if (data === undefined) throw new UsageError(`train digits needs --data DIR (the JSON digits 0.json..9.json, or MNIST IDX files)`);
-      const checkpoint = args.checkpoint ?? (args.out ? `${resolve(args.out)}.checkpoint` : undefined);
-      const { result, saved } = await trainDigits({
-        data,
-        signal,
-        callbacks: [progress],
-        ...(args.out ? { out: args.out } : {}),
-        ...(epochs ? { epochs } : {}),
-        ...(batchSize ? { batchSize } : {}),
-        ...(seed !== undefined ? { seed } : {}),
-        ...(workers ? { workers } : {}),
-        ...(checkpoint ? { checkpointDir: checkpoint } : {}),
-        onWarning: warn,
-        ...(args.resume ? { resumeFrom: args.resume } : {}),
-        ...(args.log ? { log: args.log } : {}),
-      });
-      return reportTraining(result, saved?.dir, checkpoint, data, out, `dl train digits --data ${data}${args.out ? ` --out ${args.out}` : ''}`);
-    }
-    if (what === 'speech-digits') {
-      const data = args.data ?? (existsSync(DEFAULT_FSDD) ? DEFAULT_FSDD : undefined);
-      if (data === undefined) throw new UsageError('train speech-digits needs --data DIR (FSDD recordings: {digit}_{speaker}_{take}.wav)');
-      const { result, saved } = await trainSpeechDigits({
-        data,
-        signal,
-        callbacks: [progress],
-        ...(args.out ? { out: args.out } : {}),
-        ...(epochs ? { epochs } : {}),
-        ...(seed !== undefined ? { seed } : {}),
-        ...(workers ? { workers } : {}),
-        ...(args.log ? { log: args.log } : {}),
-      });
-      return reportTraining(result, saved?.dir, undefined, data, out, `dl train speech-digits --data ${data}`);
-    }
-    if (what === 'sentiment') {
-      if (epochs || batchSize || args.checkpoint || args.resume || args.log) {
-        throw new UsageError('train sentiment takes --data, --vectors, --out, --seed and --workers (its recipe is fixed; see nlp fine-tune for your own data)');
-      }
-      const data = args.data ?? (existsSync(DEFAULT_POLARITY) ? DEFAULT_POLARITY : undefined);
-      if (data === undefined) throw new UsageError('train sentiment needs --data DIR (rt-polarity.pos and rt-polarity.neg)');
-      if (args.out === undefined) throw new UsageError('train sentiment needs --out DIR for the model');
-      const { result, saved } = await trainSentiment({
-        data,
-        out: args.out,
-        signal,
-        callbacks: [progress],
-        ...(args.vectors ? { vectors: args.vectors } : {}),
-        ...(seed !== undefined ? { seed } : {}),
-        ...(workers ? { workers } : {}),
-      });
-      return reportTextTraining(result, saved!.dir, data, out);
-    }
-    if (!what.endsWith('.json')) throw new UsageError(`unknown training target '${what}': use digits, sentiment, speech-digits or a .json config`);
-    const { config, baseDir } = await readTrainConfig(what);
-    if (epochs) config.epochs = epochs;
-    if (batchSize) config.batchSize = batchSize;
-    if (seed !== undefined) config.seed = seed;
-    if (workers) config.workers = workers;
-    if (args.out) config.out = resolve(args.out);
-    if (args.log) config.log = resolve(args.log);
-    if (args.checkpoint) config.checkpoint = { ...config.checkpoint, dir: resolve(args.checkpoint) };
-    if (!config.checkpoint && config.out) config.checkpoint = { dir: `${resolve(baseDir, config.out)}.checkpoint` };
-    const { result, saved, model } = await trainFromConfig(config, {
-      baseDir,
-      loadImageFolder: imageFolderDataset,
-      callbacks: [progress],
-      signal,
-      onWarning: warn,
-      ...(args.resume ? { resumeFrom: resolve(args.resume) } : {}),
-    });
-    model.dispose();
-    const checkpoint = config.checkpoint ? resolve(baseDir, config.checkpoint.dir) : undefined;
-    return reportTraining(result, saved?.dir, checkpoint, what, out, `dl train ${what}`);
+    const run = { args, knobs, progress, signal, out };
+    return await (target ? target(run) : trainConfigTarget(what, run));
   } finally {
     release();
   }

@@ -6,7 +6,7 @@ import { DlError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { EpochLogs } from './callbacks/callback.js';
 
-export const CHECKPOINT_FILE = 'checkpoint.json';
+const CHECKPOINT_FILE = 'checkpoint.json';
 
 /** Everything a run needs to continue exactly where it stopped. */
 export interface CheckpointData {

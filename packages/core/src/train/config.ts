@@ -15,7 +15,6 @@ import {
   layersJsonFootprint,
   modelFromLayersJson,
 } from './architectures.js';
-import { randomAffine } from './augment/image-affine.js';
 import type { Callback } from './callbacks/callback.js';
 import { checkpoints } from './callbacks/checkpoints.js';
 import { earlyStopping } from './callbacks/early-stopping.js';
@@ -23,15 +22,12 @@ import { cosineDecay, reduceOnPlateau, stepDecay } from './callbacks/lr-schedule
 import { metricLog } from './callbacks/metric-log.js';
 import { terminateOnNaN } from './callbacks/terminate-on-nan.js';
 import type { Dataset } from './data/dataset.js';
-import { fromDigitsJson, fromMnistIdx } from './data/mnist.js';
+import { datasetLoader, datasetTypes, type LoadedTrainingData } from './data/loaders.js';
 import { splitDataset } from './data/split.js';
-import { fromTabular } from './data/tabular.js';
 import { DEFAULT_BATCH_SIZE, fit, type FitResult } from './fit.js';
 import { assertTrainingFits, maxTrainingWorkers, optimizerSlots, type Footprint } from './limits.js';
 import { optimizerConfigSchema } from './optim/optimizers.js';
 
-/** Images are resized to this at most: a 28x28 digit or a 224x224 photo is typical; larger is memory, not accuracy. */
-const MAX_IMAGE_SIDE = 2048;
 /** A training config and a layers JSON are small text files: a few KB, a few hundred KB for a big topology. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 const MAX_LAYERS_BYTES = 4 * 1024 * 1024;
@@ -39,25 +35,27 @@ const MAX_LAYERS_BYTES = 4 * 1024 * 1024;
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const cores = maxTrainingWorkers();
 
-const dataSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('image-folder'),
-    path: z.string(),
-    width: z.number().int().positive().max(MAX_IMAGE_SIDE).default(64),
-    height: z.number().int().positive().max(MAX_IMAGE_SIDE).default(64),
-    channels: z.union([z.literal(1), z.literal(3)]).default(3),
-  }),
-  z.object({
-    type: z.enum(['csv', 'jsonl']),
-    path: z.string(),
-    label: z.string(),
-    features: z.array(z.string()).optional(),
-  }),
-  z.object({ type: z.literal('mnist-idx'), images: z.string(), labels: z.string() }),
-  z.object({ type: z.literal('digits-json'), path: z.string() }),
-]);
+/** A config's `data`: `{type, ...}`, the rest as the loader registered for that type defines it. */
+export type DataConfig = { type: string } & Record<string, unknown>;
 
-export type DataConfig = z.infer<typeof dataSchema>;
+/** Checked by the schema of the loader registered for its `type` (see `registerDatasetLoader`). */
+const dataSchema = z.looseObject({ type: z.string() }).transform((data, ctx): DataConfig => {
+  const loader = datasetLoader(data.type);
+  if (loader === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['type'],
+      message: `no dataset loader is registered for '${data.type}' (registered: ${datasetTypes().join(', ')}); the package that reads it registers it when imported`,
+    });
+    return z.NEVER;
+  }
+  const parsed = loader.schema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
 
 /** `dl train <config.json>`: everything needed to train a classifier on one's own data, without code. */
 export const trainConfigSchema = z.object({
@@ -128,15 +126,8 @@ export function parseTrainConfig(raw: unknown, where = 'training config'): Train
   return parsed.data;
 }
 
-/** Image folders need an image decoder, which lives in @dlkit/vision; the caller hands it in. */
-export type ImageFolderLoader = (
-  path: string,
-  options: { width: number; height: number; channels: 1 | 3 },
-) => Promise<{ dataset: Dataset; input: Record<string, unknown> }>;
-
 export interface TrainFromConfigOptions {
   baseDir?: string;
-  loadImageFolder?: ImageFolderLoader;
   /** Progress and other callbacks added to those of the config. */
   callbacks?: Callback[];
   signal?: AbortSignal;
@@ -153,23 +144,15 @@ export interface TrainFromConfigResult {
   saved?: LoadedManifest;
 }
 
-async function loadData(data: DataConfig, base: string, loadImageFolder: ImageFolderLoader | undefined) {
-  const at = (p: string) => resolve(base, p);
-  switch (data.type) {
-    case 'image-folder': {
-      if (!loadImageFolder) throw new DlError('INVALID_ARGUMENT', 'Image folders need @dlkit/vision (use `dl train`, which has it)');
-      return loadImageFolder(at(data.path), data);
-    }
-    case 'csv':
-    case 'jsonl': {
-      const dataset = await fromTabular(at(data.path), { label: data.label, format: data.type, ...(data.features ? { features: data.features } : {}) });
-      return { dataset, input: { kind: 'features', features: data.features ?? null, width: dataset.featureShape[0] } };
-    }
-    case 'mnist-idx':
-      return { dataset: await fromMnistIdx(at(data.images), at(data.labels)), input: { kind: 'digits' } };
-    case 'digits-json':
-      return { dataset: await fromDigitsJson(at(data.path)), input: { kind: 'digits' } };
-  }
+/** The registered loader of `data.type`: parsing checked that there is one, but a config may be built in code. */
+function loaderOf(data: DataConfig) {
+  const loader = datasetLoader(data.type);
+  if (loader === undefined) throw new DlError('INVALID_ARGUMENT', `No dataset loader is registered for '${data.type}' (registered: ${datasetTypes().join(', ')})`, { parameter: 'data.type' });
+  return loader;
+}
+
+async function loadData(data: DataConfig, base: string): Promise<LoadedTrainingData> {
+  return loaderOf(data).load(data, (path) => resolve(base, path));
 }
 
 /**
@@ -187,19 +170,21 @@ async function buildModel(config: TrainConfig, dataset: Dataset, examples: numbe
   return layers !== undefined ? modelFromLayersJson(layers, config.seed) : buildArchitecture(architecture!, options);
 }
 
-/** Trains what a config describes and saves the model to `out`. */
-export async function trainFromConfig(config: TrainConfig, options: TrainFromConfigOptions = {}): Promise<TrainFromConfigResult> {
-  const base = options.baseDir ?? process.cwd();
-  const { dataset, input } = await loadData(config.data, base, options.loadImageFolder);
+/** The config's validation data: a seeded split of the training data, or a data set of its own. */
+async function splitData(config: TrainConfig, dataset: Dataset, base: string): Promise<{ train: Dataset; validation: Dataset }> {
   const split =
     'split' in config.validation
       ? splitDataset(dataset, { validation: config.validation.split, seed: config.seed, stratify: config.validation.stratify })
-      : { train: dataset, validation: (await loadData(config.validation.data, base, options.loadImageFolder)).dataset };
+      : { train: dataset, validation: (await loadData(config.validation.data, base)).dataset };
   if (split.validation.classes.join() !== split.train.classes.join()) {
     throw new DlError('DATASET_INVALID', `Validation classes (${split.validation.classes.join(', ')}) differ from training classes (${split.train.classes.join(', ')})`);
   }
-  const model = await buildModel(config, dataset, split.train.size, base);
-  const callbacks: Callback[] = [terminateOnNaN(), ...(options.callbacks ?? [])];
+  return split;
+}
+
+/** NaN guard, the caller's callbacks, then the config's schedule, early stopping, checkpoints and log. */
+function configCallbacks(config: TrainConfig, base: string, extra: Callback[]): Callback[] {
+  const callbacks: Callback[] = [terminateOnNaN(), ...extra];
   const schedule = config.schedule;
   if (schedule?.type === 'cosine') callbacks.push(cosineDecay(schedule));
   if (schedule?.type === 'step') callbacks.push(stepDecay(schedule));
@@ -207,7 +192,17 @@ export async function trainFromConfig(config: TrainConfig, options: TrainFromCon
   if (config.earlyStopping) callbacks.push(earlyStopping(config.earlyStopping));
   if (config.checkpoint) callbacks.push(checkpoints({ ...config.checkpoint, dir: resolve(base, config.checkpoint.dir) }));
   if (config.log) callbacks.push(metricLog(resolve(base, config.log)));
-  const shape = dataset.featureShape;
+  return callbacks;
+}
+
+/** Trains what a config describes and saves the model to `out`. */
+export async function trainFromConfig(config: TrainConfig, options: TrainFromConfigOptions = {}): Promise<TrainFromConfigResult> {
+  const base = options.baseDir ?? process.cwd();
+  const loader = loaderOf(config.data);
+  const { dataset, input } = await loadData(config.data, base);
+  const split = await splitData(config, dataset, base);
+  const model = await buildModel(config, dataset, split.train.size, base);
+  const augment = config.augment ? loader.augment?.(config.augment, dataset.featureShape) : undefined;
   const result = await fit(model, split.train, {
     epochs: config.epochs,
     ...(config.batchSize !== undefined ? { batchSize: config.batchSize } : {}),
@@ -215,11 +210,9 @@ export async function trainFromConfig(config: TrainConfig, options: TrainFromCon
     seed: config.seed,
     workers: config.workers,
     validation: split.validation,
-    callbacks,
+    callbacks: configCallbacks(config, base, options.callbacks ?? []),
     ...(config.clip ? { clip: config.clip } : {}),
-    ...(config.augment && shape.length === 3
-      ? { augment: randomAffine({ height: shape[0]!, width: shape[1]!, channels: shape[2]!, ...config.augment }) }
-      : {}),
+    ...(augment ? { augment } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
@@ -227,7 +220,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainFromCon
   if (config.out === undefined || result.stopReason === 'aborted') return { result, model };
   const saved = await saveLayersModel(model, resolve(base, config.out), {
     name: config.name ?? 'custom-classifier',
-    task: input.kind === 'features' ? 'tabular-classification' : 'image-classification',
+    task: loader.task,
     labels: dataset.classes,
     input,
     source: `trained by dlkit on ${dataset.source}`,

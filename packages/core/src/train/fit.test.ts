@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectTfjsBackend, type Tf } from '../backend/tfjs.js';
 import { isDlError } from '../errors.js';
 import { buildArchitecture } from './architectures.js';
-import { randomAffine } from './augment/image-affine.js';
 import type { Callback } from './callbacks/callback.js';
 import { checkpoints } from './callbacks/checkpoints.js';
 import { earlyStopping } from './callbacks/early-stopping.js';
@@ -17,11 +16,10 @@ import { metricLog } from './callbacks/metric-log.js';
 import { terminateOnNaN } from './callbacks/terminate-on-nan.js';
 import { readCheckpoint } from './checkpoint.js';
 import { fromArrays, mapDataset, subset, type Dataset } from './data/dataset.js';
-import { fromDigitsJson } from './data/mnist.js';
 import { splitDataset } from './data/split.js';
 import { fit, type FitOptions } from './fit.js';
+import { randomShift, realDigits } from './real-digits.test-helpers.js';
 
-const DIGITS = join(import.meta.dirname, '../../../../../shared/data/mnist/cazala-json');
 let tf: Tf;
 let train: Dataset;
 let validation: Dataset;
@@ -29,7 +27,7 @@ let dir: string;
 
 beforeAll(async () => {
   ({ tf } = await selectTfjsBackend('wasm'));
-  const digits = await fromDigitsJson(DIGITS);
+  const digits = await realDigits();
   // A small stratified sample of the real digits: enough to learn, quick enough for a unit test.
   const { validation: sample } = splitDataset(digits, { validation: 0.08, seed: 3 });
   ({ train, validation } = splitDataset(sample, { validation: 0.25, seed: 3 }));
@@ -60,7 +58,7 @@ describe('fit on real handwritten digits', () => {
   it('is deterministic: the same seed gives the same weights, dropout and augmentation included', async () => {
     const run = async (seed: number) => {
       const model = await mlp(seed);
-      await fit(model, train, { epochs: 1, batchSize: 64, seed, augment: randomAffine({ height: 28, width: 28 }) });
+      await fit(model, train, { epochs: 1, batchSize: 64, seed, augment: randomShift(28) });
       const w = await weightsOf(model);
       model.dispose();
       return w;
@@ -77,7 +75,7 @@ describe('fit on real handwritten digits', () => {
       seed: 9,
       validation,
       optimizer: { name: 'sgd', learningRate: 0.05, momentum: 0.9 },
-      augment: randomAffine({ height: 28, width: 28 }),
+      augment: randomShift(28),
       ...extra,
     });
     const straight = await mlp(9);

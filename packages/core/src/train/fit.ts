@@ -113,6 +113,49 @@ async function gatherCallbackStates(callbacks: Callback[]): Promise<Record<strin
   return Object.fromEntries(callbacks.filter((c) => c.getState).map((c) => [c.name, c.getState!()]));
 }
 
+/** What a run is set up with: checked and derived from the model, the data and the options before any step. */
+interface FitPlan {
+  batchSize: number;
+  workers: number;
+  seed: number;
+  callbacks: Callback[];
+  classes: number;
+  probabilities: boolean;
+  topK: number[];
+  /** Floats per example. */
+  width: number;
+  stepsPerEpoch: number;
+}
+
+/** Sums over the batches of the epoch so far. */
+type EpochTotals = { lossSum: number; correct: number; count: number };
+const noPartial = (): EpochTotals => ({ lossSum: 0, correct: 0, count: 0 });
+
+/** Refuses what cannot train (shapes, epochs, knobs beyond the machine, duplicate callback names) and plans the run. */
+function planFit(model: LayersModel, train: Dataset, options: FitOptions, backend: string): FitPlan {
+  assertTrainable(train);
+  checkShapes(model, train, 'Training data');
+  if (options.validation) checkShapes(model, options.validation, 'Validation data');
+  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new DlError('INVALID_ARGUMENT', `epochs must be a positive integer, got ${options.epochs}`);
+  const { batchSize, workers } = boundedKnobs(model, train, options, backend);
+  const callbacks = options.callbacks ?? [];
+  const names = callbacks.map((c) => c.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined) throw new DlError('INVALID_ARGUMENT', `Two callbacks are named '${duplicate}'`);
+  const classes = outputClasses(model);
+  return {
+    batchSize,
+    workers,
+    seed: options.seed ?? 0,
+    callbacks,
+    classes,
+    probabilities: endsInSoftmax(model),
+    topK: options.topK ?? defaultTopK(classes),
+    width: featureSize(train),
+    stepsPerEpoch: batchCount(train.size, batchSize),
+  };
+}
+
 /**
  * Trains a tfjs layers classifier on a dataset: the loop of Keras `fit` with seeded determinism, exact resume
  * from checkpoints, gradient clipping, streaming batches and callbacks.
@@ -120,181 +163,228 @@ async function gatherCallbackStates(callbacks: Callback[]): Promise<Record<strin
 export async function fit(model: LayersModel, train: Dataset, options: FitOptions): Promise<FitResult> {
   const { tf, backend } = await selectTfjsBackend();
   const started = performance.now();
-  assertTrainable(train);
-  checkShapes(model, train, 'Training data');
-  if (options.validation) checkShapes(model, options.validation, 'Validation data');
-  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new DlError('INVALID_ARGUMENT', `epochs must be a positive integer, got ${options.epochs}`);
-  const { batchSize, workers } = boundedKnobs(model, train, options, backend);
-  const seed = options.seed ?? 0;
-  const callbacks = options.callbacks ?? [];
-  const names = callbacks.map((c) => c.name);
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate !== undefined) throw new DlError('INVALID_ARGUMENT', `Two callbacks are named '${duplicate}'`);
-  const classes = outputClasses(model);
-  const probabilities = endsInSoftmax(model);
-  const topK = options.topK ?? defaultTopK(classes);
-  const width = featureSize(train);
-  const stepsPerEpoch = batchCount(train.size, batchSize);
-  const optimizer: Optimizer = createOptimizer(tf, options.optimizer ?? { name: 'adam' });
-  const variables = model.trainableWeights.map((w) => w.read() as tfc.Variable);
-
-  let epoch = 0;
-  let step = 0;
-  let globalStep = 0;
-  let history: EpochLogs[] = [];
-  let partial = { lossSum: 0, correct: 0, count: 0 };
-  let stopReason: StopReason = 'completed';
-  let stopRequested: StopReason | undefined;
-
-  // Where a run resumed from a checkpoint taken now would start.
-  let next = { epoch: 0, step: 0 };
-  const snapshot = async (): Promise<CheckpointData> => ({
-    ...next,
-    globalStep,
-    seed,
-    learningRate: optimizer.learningRate,
-    optimizer: { name: optimizer.config.name, ...(await optimizer.getState()) },
-    weights: await Promise.all(
-      model.weights.map(async (w) => ({ name: w.originalName, shape: [...w.shape] as number[], values: (await w.read().data()) as Float32Array })),
-    ),
-    history,
-    partial: { ...partial },
-    callbacks: await gatherCallbackStates(callbacks),
-    run: { batchSize, examples: train.size },
-  });
-
-  const ctx: TrainingContext = {
-    tf,
-    model,
-    optimizer,
-    epochs: options.epochs,
-    stepsPerEpoch,
-    get epoch() {
-      return epoch;
-    },
-    get step() {
-      return step;
-    },
-    get globalStep() {
-      return globalStep;
-    },
-    get history() {
-      return history;
-    },
-    stop(reason) {
-      stopRequested ??= reason;
-    },
-    saveCheckpoint: async (dir) => writeCheckpoint(dir, await snapshot()),
-  };
-
-  let pool: GradientWorkers | undefined;
+  const plan = planFit(model, train, options, backend);
+  const run = new FitRun(tf, model, train, options, plan);
   try {
-    if (options.resumeFrom !== undefined) {
-      const checkpoint = await readCheckpoint(options.resumeFrom);
-      assertResumable(
-        checkpoint,
-        {
-          epochs: options.epochs,
-          stepsPerEpoch,
-          batchSize,
-          examples: train.size,
-          seed,
-          optimizer: optimizer.config.name,
-          slots: optimizerSlots(optimizer.config),
-          weights: model.weights.map((w) => ({ shape: w.shape as number[] })),
-          variables: variables.map((v) => v.size),
-        },
-        options.resumeFrom,
-      );
-      restore(tf, model, optimizer, variables, checkpoint, callbacks);
-      ({ epoch, step, globalStep, history, partial } = checkpoint);
-      next = { epoch, step };
-      optimizer.learningRate = checkpoint.learningRate;
-    }
-    if (workers > 1) {
-      pool = await startGradientWorkers(workers - 1, {
-        backend,
-        topology: model.toJSON(undefined, false) as object,
-        featureShape: [...train.featureShape],
-        classes,
-        probabilities,
-      });
-    }
+    if (options.resumeFrom !== undefined) await run.resume(options.resumeFrom);
+    if (plan.workers > 1) await run.startWorkers(backend);
   } catch (error) {
-    optimizer.dispose();
+    run.optimizer.dispose();
     throw error;
   }
-  const shape = { featureShape: train.featureShape, classes, probabilities };
   try {
-    for (const c of callbacks) await c.onTrainBegin?.(ctx);
-    for (; epoch < options.epochs && stopRequested === undefined; epoch++, step = 0) {
-      if (step === 0) partial = { lossSum: 0, correct: 0, count: 0 };
-      for (const c of callbacks) await c.onEpochBegin?.(ctx);
-      const order = Int32Array.from({ length: train.size }, (_, i) => i);
-      shuffleInPlace(order, createRng(seed, RNG_STREAM.shuffle, epoch));
-      const batches = iterateBatches(train, { batchSize, order, startBatch: step, prefetch: options.prefetch });
-      for await (const batch of batches) {
-        // Batches already read resolve as microtasks, which never let signals, timers or I/O in: yield a turn
-        // so that Ctrl-C (the AbortSignal) and progress output are seen during the epoch.
-        await new Promise((turn) => setImmediate(turn));
-        if (options.signal?.aborted) {
-          stopRequested = 'aborted';
-          break;
-        }
-        for (const c of callbacks) c.onBatchBegin?.(ctx);
-        if (options.augment) {
-          const rng = createRng(seed, RNG_STREAM.augment, epoch, step);
-          for (let i = 0; i < batch.size; i++) batch.x.set(options.augment(batch.x.subarray(i * width, (i + 1) * width), rng), i * width);
-        }
-        const stream = [seed, RNG_STREAM.step, epoch, step] as const;
-        const { loss, correct } = pool
-          ? await parallelStep(tf, model, optimizer, variables, pool, batch, shape, options.clip, stream)
-          : withSeededMathRandom(createRng(...stream), () => {
-              const result = computeGradients(tf, model, variables, batch.x, batch.y, train.featureShape, classes, probabilities);
-              applyGradients(tf, optimizer, variables, result.grads, options.clip);
-              return result;
-            });
-        partial.lossSum += loss * batch.size;
-        partial.correct += correct;
-        partial.count += batch.size;
-        step++;
-        globalStep++;
-        next = { epoch, step };
-        const logs: BatchLogs = { loss: partial.lossSum / partial.count, accuracy: partial.correct / partial.count, batchLoss: loss };
-        for (const c of callbacks) await c.onBatchEnd?.(ctx, logs);
-        if (stopRequested !== undefined) break;
-      }
-      // ctx.stop() may have set it during the awaits above; TypeScript cannot see that.
-      const requested = stopRequested as StopReason | undefined;
-      if (requested !== undefined && requested !== 'early-stopping') break;
-      const logs: EpochLogs = { epoch, loss: partial.lossSum / partial.count, accuracy: partial.correct / partial.count };
-      if (options.validation) {
-        const { loss, report } = await evaluate(model, options.validation, { batchSize: Math.max(batchSize, 128), topK, tf });
-        logs.val_loss = loss;
-        logs.val_accuracy = report.accuracy;
-        for (const [k, v] of Object.entries(report.topK)) logs[`val_${k}`] = v;
-      }
-      logs.learningRate = optimizer.learningRate;
-      history = [...history, logs];
-      next = { epoch: epoch + 1, step: 0 };
-      partial = { lossSum: 0, correct: 0, count: 0 };
-      for (const c of callbacks) await c.onEpochEnd?.(ctx, logs);
-    }
-    stopReason = stopRequested ?? 'completed';
-    if (stopReason === 'aborted') for (const c of callbacks) await c.onInterrupt?.(ctx);
-    for (const c of callbacks) await c.onTrainEnd?.(ctx, stopReason);
-    const validation =
-      options.validation && stopReason !== 'aborted' ? (await evaluate(model, options.validation, { batchSize: Math.max(batchSize, 128), topK, tf })).report : undefined;
+    const stopReason = await run.trainEpochs();
+    return await run.finish(stopReason, started);
+  } finally {
+    run.optimizer.dispose();
+    await run.pool?.close();
+  }
+}
+
+/** The state of one `fit` run: where it is (epoch, step), what it has seen, and the steps that move it on. */
+class FitRun {
+  readonly optimizer: Optimizer;
+  readonly variables: tfc.Variable[];
+  readonly ctx: TrainingContext;
+  pool: GradientWorkers | undefined;
+  epoch = 0;
+  step = 0;
+  globalStep = 0;
+  history: EpochLogs[] = [];
+  partial = noPartial();
+  stopRequested: StopReason | undefined;
+  /** Where a run resumed from a checkpoint taken now would start. */
+  next = { epoch: 0, step: 0 };
+
+  constructor(
+    readonly tf: Tf,
+    readonly model: LayersModel,
+    readonly train: Dataset,
+    readonly options: FitOptions,
+    readonly plan: FitPlan,
+  ) {
+    this.optimizer = createOptimizer(tf, options.optimizer ?? { name: 'adam' });
+    this.variables = model.trainableWeights.map((w) => w.read() as tfc.Variable);
+    this.ctx = this.context();
+  }
+
+  private context(): TrainingContext {
+    // Getters: callbacks read the run's position as it moves.
+    const run = this;
     return {
-      history,
+      tf: this.tf,
+      model: this.model,
+      optimizer: this.optimizer,
+      epochs: this.options.epochs,
+      stepsPerEpoch: this.plan.stepsPerEpoch,
+      get epoch() {
+        return run.epoch;
+      },
+      get step() {
+        return run.step;
+      },
+      get globalStep() {
+        return run.globalStep;
+      },
+      get history() {
+        return run.history;
+      },
+      stop(reason) {
+        run.stopRequested ??= reason;
+      },
+      saveCheckpoint: async (dir) => writeCheckpoint(dir, await this.snapshot()),
+    };
+  }
+
+  private async snapshot(): Promise<CheckpointData> {
+    const { optimizer, model } = this;
+    return {
+      ...this.next,
+      globalStep: this.globalStep,
+      seed: this.plan.seed,
+      learningRate: optimizer.learningRate,
+      optimizer: { name: optimizer.config.name, ...(await optimizer.getState()) },
+      weights: await Promise.all(
+        model.weights.map(async (w) => ({ name: w.originalName, shape: [...w.shape] as number[], values: (await w.read().data()) as Float32Array })),
+      ),
+      history: this.history,
+      partial: { ...this.partial },
+      callbacks: await gatherCallbackStates(this.plan.callbacks),
+      run: { batchSize: this.plan.batchSize, examples: this.train.size },
+    };
+  }
+
+  /** Weights, optimizer, callbacks and position from a checkpoint of the same model, data and knobs. */
+  async resume(dir: string): Promise<void> {
+    const checkpoint = await readCheckpoint(dir);
+    assertResumable(
+      checkpoint,
+      {
+        epochs: this.options.epochs,
+        stepsPerEpoch: this.plan.stepsPerEpoch,
+        batchSize: this.plan.batchSize,
+        examples: this.train.size,
+        seed: this.plan.seed,
+        optimizer: this.optimizer.config.name,
+        slots: optimizerSlots(this.optimizer.config),
+        weights: this.model.weights.map((w) => ({ shape: w.shape as number[] })),
+        variables: this.variables.map((v) => v.size),
+      },
+      dir,
+    );
+    restore(this.tf, this.model, this.optimizer, this.variables, checkpoint, this.plan.callbacks);
+    ({ epoch: this.epoch, step: this.step, globalStep: this.globalStep, history: this.history, partial: this.partial } = checkpoint);
+    this.next = { epoch: this.epoch, step: this.step };
+    this.optimizer.learningRate = checkpoint.learningRate;
+  }
+
+  async startWorkers(backend: string): Promise<void> {
+    this.pool = await startGradientWorkers(this.plan.workers - 1, {
+      backend,
+      topology: this.model.toJSON(undefined, false) as object,
+      featureShape: [...this.train.featureShape],
+      classes: this.plan.classes,
+      probabilities: this.plan.probabilities,
+    });
+  }
+
+  /** Epochs until the last or a stop: early stopping ends the epoch it is asked in; a NaN or an abort at once. */
+  async trainEpochs(): Promise<StopReason> {
+    const { callbacks } = this.plan;
+    for (const c of callbacks) await c.onTrainBegin?.(this.ctx);
+    for (; this.epoch < this.options.epochs && this.stopRequested === undefined; this.epoch++, this.step = 0) {
+      if (this.step === 0) this.partial = noPartial();
+      for (const c of callbacks) await c.onEpochBegin?.(this.ctx);
+      await this.trainBatches();
+      // ctx.stop() may have set it during the awaits above; TypeScript cannot see that.
+      const requested = this.stopRequested as StopReason | undefined;
+      if (requested !== undefined && requested !== 'early-stopping') break;
+      await this.endEpoch();
+    }
+    return this.stopRequested ?? 'completed';
+  }
+
+  /** The rest of this epoch's batches, in its seeded order, from the current step. */
+  private async trainBatches(): Promise<void> {
+    const order = Int32Array.from({ length: this.train.size }, (_, i) => i);
+    shuffleInPlace(order, createRng(this.plan.seed, RNG_STREAM.shuffle, this.epoch));
+    const batches = iterateBatches(this.train, { batchSize: this.plan.batchSize, order, startBatch: this.step, prefetch: this.options.prefetch });
+    for await (const batch of batches) {
+      // Batches already read resolve as microtasks, which never let signals, timers or I/O in: yield a turn
+      // so that Ctrl-C (the AbortSignal) and progress output are seen during the epoch.
+      await new Promise((turn) => setImmediate(turn));
+      if (this.options.signal?.aborted) {
+        this.stopRequested = 'aborted';
+        return;
+      }
+      for (const c of this.plan.callbacks) c.onBatchBegin?.(this.ctx);
+      const loss = await this.trainStep(batch);
+      this.step++;
+      this.globalStep++;
+      this.next = { epoch: this.epoch, step: this.step };
+      const { partial } = this;
+      const logs: BatchLogs = { loss: partial.lossSum / partial.count, accuracy: partial.correct / partial.count, batchLoss: loss };
+      for (const c of this.plan.callbacks) await c.onBatchEnd?.(this.ctx, logs);
+      if (this.stopRequested !== undefined) return;
+    }
+  }
+
+  /** One optimizer step on a batch (augmented first, if asked), here or over the workers; its loss. */
+  private async trainStep(batch: Batch): Promise<number> {
+    const { tf, model, optimizer, variables, options, plan, train } = this;
+    const { seed, width } = plan;
+    if (options.augment) {
+      const rng = createRng(seed, RNG_STREAM.augment, this.epoch, this.step);
+      for (let i = 0; i < batch.size; i++) batch.x.set(options.augment(batch.x.subarray(i * width, (i + 1) * width), rng), i * width);
+    }
+    const stream = [seed, RNG_STREAM.step, this.epoch, this.step] as const;
+    const shape = { featureShape: train.featureShape, classes: plan.classes, probabilities: plan.probabilities };
+    const { loss, correct } = this.pool
+      ? await parallelStep(tf, model, optimizer, variables, this.pool, batch, shape, options.clip, stream)
+      : withSeededMathRandom(createRng(...stream), () => {
+          const result = computeGradients(tf, model, variables, batch.x, batch.y, train.featureShape, plan.classes, plan.probabilities);
+          applyGradients(tf, optimizer, variables, result.grads, options.clip);
+          return result;
+        });
+    this.partial.lossSum += loss * batch.size;
+    this.partial.correct += correct;
+    this.partial.count += batch.size;
+    return loss;
+  }
+
+  /** The epoch's figures (validation included), recorded in the history and told to the callbacks. */
+  private async endEpoch(): Promise<void> {
+    const { partial } = this;
+    const logs: EpochLogs = { epoch: this.epoch, loss: partial.lossSum / partial.count, accuracy: partial.correct / partial.count };
+    if (this.options.validation) {
+      const { loss, report } = await this.validate(this.options.validation);
+      logs.val_loss = loss;
+      logs.val_accuracy = report.accuracy;
+      for (const [k, v] of Object.entries(report.topK)) logs[`val_${k}`] = v;
+    }
+    logs.learningRate = this.optimizer.learningRate;
+    this.history = [...this.history, logs];
+    this.next = { epoch: this.epoch + 1, step: 0 };
+    this.partial = noPartial();
+    for (const c of this.plan.callbacks) await c.onEpochEnd?.(this.ctx, logs);
+  }
+
+  private validate(dataset: Dataset) {
+    return evaluate(this.model, dataset, { batchSize: Math.max(this.plan.batchSize, 128), topK: this.plan.topK, tf: this.tf });
+  }
+
+  /** Tells the callbacks how training ended and reports it, with a final validation unless it was aborted. */
+  async finish(stopReason: StopReason, started: number): Promise<FitResult> {
+    if (stopReason === 'aborted') for (const c of this.plan.callbacks) await c.onInterrupt?.(this.ctx);
+    for (const c of this.plan.callbacks) await c.onTrainEnd?.(this.ctx, stopReason);
+    const validation = this.options.validation && stopReason !== 'aborted' ? (await this.validate(this.options.validation)).report : undefined;
+    return {
+      history: this.history,
       stopReason,
-      epochs: history.length,
+      epochs: this.history.length,
       ...(validation ? { validation } : {}),
       seconds: (performance.now() - started) / 1000,
     };
-  } finally {
-    optimizer.dispose();
-    await pool?.close();
   }
 }
 

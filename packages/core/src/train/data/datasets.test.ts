@@ -1,18 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDlError } from '../../errors.js';
 import { iterateBatches } from './batches.js';
-import { fromClassFolders } from './class-folders.js';
 import { fromArrays, type Dataset } from './dataset.js';
-import { fromDigitsJson, fromMnistIdx } from './mnist.js';
 import { splitDataset } from './split.js';
 import { fromTabular } from './tabular.js';
 
-const DIGITS = join(import.meta.dirname, '../../../../../../shared/data/mnist/cazala-json');
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dlkit-data-'));
@@ -27,42 +23,6 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
     (error: Error) => error,
   );
 }
-
-describe('real MNIST digits', () => {
-  it('reads the 10,000 cazala JSON digits with their labels, pixels in [0,1]', async () => {
-    const digits = await fromDigitsJson(DIGITS);
-    expect(digits.size).toBe(10_000);
-    expect(digits.featureShape).toEqual([28, 28, 1]);
-    const counts = digits.classes.map((_, c) => digits.labels.filter((l) => l === c).length);
-    expect(counts).toEqual([1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]);
-    const first = await digits.read([0]);
-    expect(Math.max(...first)).toBeLessThanOrEqual(1);
-    expect(first.filter((v) => v > 0.5).length).toBeGreaterThan(50); // ink
-  });
-
-  it('reads the same digits from IDX files, gzipped or not', async () => {
-    const digits = await fromDigitsJson(DIGITS);
-    const items = [0, 1500, 9999];
-    const pixels = await digits.read(items);
-    const header = (magic: number, dims: number[]) => {
-      const b = Buffer.alloc(4 + 4 * dims.length);
-      b.writeUInt32BE(magic, 0);
-      dims.forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i));
-      return b;
-    };
-    const images = Buffer.concat([header(0x803, [3, 28, 28]), Buffer.from(Array.from(pixels, (v) => Math.round(v * 255)))]);
-    const labels = Buffer.concat([header(0x801, [3]), Buffer.from(items.map((i) => digits.labels[i]!))]);
-    await writeFile(join(dir, 'images.idx.gz'), gzipSync(images));
-    await writeFile(join(dir, 'labels.idx'), labels);
-    const idx = await fromMnistIdx(join(dir, 'images.idx.gz'), join(dir, 'labels.idx'));
-    expect(Array.from(idx.labels)).toEqual(items.map((i) => digits.labels[i]));
-    expect(await idx.read([0, 1, 2])).toEqual(pixels);
-    await writeFile(join(dir, 'short.idx'), images.subarray(0, 500));
-    const error = await rejection(fromMnistIdx(join(dir, 'short.idx'), join(dir, 'labels.idx')));
-    expect(isDlError(error, 'DATASET_INVALID')).toBe(true);
-    expect(error.message).toMatch(/short\.idx.*declares/);
-  });
-});
 
 describe('CSV and JSONL', () => {
   it('reads chosen columns, quoted fields, CRLF and a BOM; string labels become sorted classes', async () => {
@@ -117,34 +77,6 @@ describe('CSV and JSONL', () => {
     expect(isDlError(tooLarge, 'INPUT_TOO_LARGE')).toBe(true);
     expect(tooLarge.message).toMatch(/unclosed-70mb\.csv:3: a record over the \d+-byte limit \(inside a quote/);
     expect((process.memoryUsage().rss - before) / 2 ** 20).toBeLessThan(300);
-  });
-});
-
-describe('class folders', () => {
-  const load = async () => new Float32Array([1, 2]);
-  it('labels files by their folder and refuses an empty or one-class folder', async () => {
-    const root = join(dir, 'folders');
-    await mkdir(join(root, 'cat'), { recursive: true });
-    await mkdir(join(root, 'dog', 'nested'), { recursive: true });
-    await writeFile(join(root, 'cat', 'a.png'), '');
-    await writeFile(join(root, 'dog', 'nested', 'b.PNG'), '');
-    await writeFile(join(root, 'dog', 'notes.txt'), '');
-    const ds = await fromClassFolders(root, { load, featureShape: [2], extensions: ['.png'] });
-    expect(ds.classes).toEqual(['cat', 'dog']);
-    expect(Array.from(ds.labels)).toEqual([0, 1]);
-    const empty = join(dir, 'empty');
-    await mkdir(empty);
-    expect((await rejection(fromClassFolders(empty, { load, featureShape: [2] }))).message).toMatch(/no class sub-folders/);
-    await mkdir(join(empty, 'only'));
-    expect((await rejection(fromClassFolders(empty, { load, featureShape: [2] }))).message).toMatch(/only.*has no/);
-  });
-
-  it('names the file that fails to load', async () => {
-    const root = join(dir, 'folders');
-    const ds = await fromClassFolders(root, { load: async () => Promise.reject(new Error('corrupt PNG')), featureShape: [2], extensions: ['.png'] });
-    const error = await rejection(ds.read([1]));
-    expect(isDlError(error, 'DATASET_INVALID')).toBe(true);
-    expect(error.message).toMatch(/b\.PNG: corrupt PNG/);
   });
 });
 

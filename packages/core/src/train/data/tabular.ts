@@ -92,94 +92,127 @@ function recordTooLarge(path: string, line: number, quoted: boolean): DlError {
   return new DlError('INPUT_TOO_LARGE', `${path}:${line}: a record over the ${MAX_RECORD_BYTES}-byte limit${hint}`);
 }
 
+/** How rows of one table are read: its columns, as the CSV header or the first JSONL object fixes them. */
+class TableRows {
+  header: string[] | undefined;
+  featureColumns: string[];
+  featureIndex: number[] = [];
+  labelIndex = -1;
+
+  constructor(
+    readonly path: string,
+    readonly csv: boolean,
+    readonly options: TabularOptions,
+  ) {
+    this.featureColumns = options.features ?? [];
+  }
+
+  invalid(row: number, why: string): DlError {
+    return new DlError('DATASET_INVALID', `${this.path}:${row}: ${why}`);
+  }
+
+  /** The CSV header: the label column, and the feature columns (default: every other one). */
+  readHeader(text: string, row: number): void {
+    const header = parseCsvRecord(text).map((h) => h.trim());
+    this.header = header;
+    this.labelIndex = header.indexOf(this.options.label);
+    if (this.labelIndex < 0) throw this.invalid(row, `no label column '${this.options.label}' in the header (${header.join(', ')})`);
+    if (this.featureColumns.length === 0) this.featureColumns = header.filter((_, i) => i !== this.labelIndex);
+    this.featureIndex = this.featureColumns.map((c) => {
+      const i = header.indexOf(c);
+      if (i < 0) throw this.invalid(row, `no feature column '${c}' in the header`);
+      return i;
+    });
+  }
+
+  /** One record's label and numeric features; errors name the file and line. */
+  parse(text: string, row: number): { label: string; values: number[] } {
+    const { label, raw } = this.csv ? this.csvFields(text, row) : this.jsonFields(text, row);
+    if (typeof label !== 'string' && typeof label !== 'number') throw this.invalid(row, `label ${JSON.stringify(label)} is not a string or number`);
+    if (String(label).trim() === '') throw this.invalid(row, 'empty label');
+    const values = raw.map((v, i) => {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
+      if (!Number.isFinite(n)) throw this.invalid(row, `feature '${this.featureColumns[i]}' is ${JSON.stringify(v)}, not a number`);
+      return n;
+    });
+    return { label: String(label), values };
+  }
+
+  private csvFields(text: string, row: number): { label: unknown; raw: unknown[] } {
+    const header = this.header!;
+    const fields = parseCsvRecord(text);
+    if (fields.length !== header.length) throw this.invalid(row, `${fields.length} fields, the header has ${header.length}`);
+    return { label: fields[this.labelIndex], raw: this.featureIndex.map((i) => fields[i]) };
+  }
+
+  private jsonFields(text: string, row: number): { label: unknown; raw: unknown[] } {
+    let object: Record<string, unknown>;
+    try {
+      object = JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      throw this.invalid(row, `not valid JSON (${errorMessage(error)})`);
+    }
+    if (object === null || typeof object !== 'object' || Array.isArray(object)) throw this.invalid(row, 'not a JSON object');
+    const labelKey = this.options.label;
+    if (this.featureColumns.length === 0) this.featureColumns = Object.keys(object).filter((k) => k !== labelKey);
+    const label = object[labelKey];
+    const missing = this.featureColumns.find((c) => !(c in object));
+    if (missing !== undefined) throw this.invalid(row, `no '${missing}' key`);
+    if (label === undefined) throw this.invalid(row, `no '${labelKey}' key`);
+    return { label, raw: this.featureColumns.map((c) => object[c]) };
+  }
+}
+
+/** Reads the given rows back from the file, one open per batch. */
+function readRows(table: TableRows, rows: Record_[], width: number): Dataset['read'] {
+  return async (items) => {
+    const out = new Float32Array(items.length * width);
+    const { handle } = await openInputFile(table.path, { maxBytes: Number.MAX_SAFE_INTEGER });
+    try {
+      for (let i = 0; i < items.length; i++) {
+        const { start, end, line } = rows[items[i]!]!;
+        const buffer = Buffer.alloc(end - start);
+        await handle.read(buffer, 0, buffer.length, start);
+        const text = buffer.toString('utf8').replace(/^\uFEFF/, '').replace(/\r$/, '');
+        out.set(table.parse(text, line).values, i * width);
+      }
+    } finally {
+      await handle.close();
+    }
+    return out;
+  };
+}
+
 /**
  * A CSV (with a header row) or JSONL file of numeric features and a label column. Rows are indexed in one
  * streaming pass and read back per batch, so files larger than memory train.
  */
 export async function fromTabular(path: string, options: TabularOptions): Promise<Dataset> {
+  return (await readTable(path, options)).dataset;
+}
+
+/** `fromTabular`, with the feature columns it read, in order: a model trained on them records them in its manifest. */
+export async function readTable(path: string, options: TabularOptions): Promise<{ dataset: Dataset; features: string[] }> {
   const format = options.format ?? (/\.jsonl?$|\.ndjson$/i.test(extname(path)) ? 'jsonl' : 'csv');
   const csv = format === 'csv';
-  let header: string[] | undefined;
-  let featureColumns: string[] = options.features ?? [];
-  let featureIndex: number[] = [];
-  let labelIndex = -1;
+  const table = new TableRows(path, csv, options);
   const rawLabels: string[] = [];
-  const invalid = (row: number, why: string) => new DlError('DATASET_INVALID', `${path}:${row}: ${why}`);
-
-  const parseRow = (text: string, row: number): { label: string; values: number[] } => {
-    let label: unknown;
-    let raw: unknown[];
-    if (csv) {
-      const fields = parseCsvRecord(text);
-      if (fields.length !== header!.length) throw invalid(row, `${fields.length} fields, the header has ${header!.length}`);
-      label = fields[labelIndex];
-      raw = featureIndex.map((i) => fields[i]);
-    } else {
-      let object: Record<string, unknown>;
-      try {
-        object = JSON.parse(text) as Record<string, unknown>;
-      } catch (error) {
-        throw invalid(row, `not valid JSON (${errorMessage(error)})`);
-      }
-      if (object === null || typeof object !== 'object' || Array.isArray(object)) throw invalid(row, 'not a JSON object');
-      if (featureColumns.length === 0) featureColumns = Object.keys(object).filter((k) => k !== options.label);
-      label = object[options.label];
-      const missing = featureColumns.find((c) => !(c in object));
-      if (missing !== undefined) throw invalid(row, `no '${missing}' key`);
-      if (label === undefined) throw invalid(row, `no '${options.label}' key`);
-      raw = featureColumns.map((c) => object[c]);
-    }
-    if (typeof label !== 'string' && typeof label !== 'number') throw invalid(row, `label ${JSON.stringify(label)} is not a string or number`);
-    if (String(label).trim() === '') throw invalid(row, 'empty label');
-    const values = raw.map((v, i) => {
-      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
-      if (!Number.isFinite(n)) throw invalid(row, `feature '${featureColumns[i]}' is ${JSON.stringify(v)}, not a number`);
-      return n;
-    });
-    return { label: String(label), values };
-  };
-
   const records = await indexRecords(path, csv, (text, row) => {
-    if (csv && header === undefined) {
-      header = parseCsvRecord(text).map((h) => h.trim());
-      labelIndex = header.indexOf(options.label);
-      if (labelIndex < 0) throw invalid(row, `no label column '${options.label}' in the header (${header.join(', ')})`);
-      if (featureColumns.length === 0) featureColumns = header.filter((_, i) => i !== labelIndex);
-      featureIndex = featureColumns.map((c) => {
-        const i = header!.indexOf(c);
-        if (i < 0) throw invalid(row, `no feature column '${c}' in the header`);
-        return i;
-      });
-      return;
-    }
-    rawLabels.push(parseRow(text, row).label);
+    if (csv && table.header === undefined) table.readHeader(text, row);
+    else rawLabels.push(table.parse(text, row).label);
   });
   const rows = csv ? records.slice(1) : records;
   if (rows.length === 0) throw new DlError('DATASET_INVALID', `${path} has no data rows`);
-  if (featureColumns.length === 0) throw new DlError('DATASET_INVALID', `${path} has no feature columns besides '${options.label}'`);
+  if (table.featureColumns.length === 0) throw new DlError('DATASET_INVALID', `${path} has no feature columns besides '${options.label}'`);
   const classes = classesOf(rawLabels);
-  const width = featureColumns.length;
-  return {
+  const width = table.featureColumns.length;
+  const dataset: Dataset = {
     size: rows.length,
     featureShape: [width],
     classes,
     labels: Int32Array.from(rawLabels, (l) => classes.indexOf(l)),
     source: path,
-    read: async (items) => {
-      const out = new Float32Array(items.length * width);
-      const { handle } = await openInputFile(path, { maxBytes: Number.MAX_SAFE_INTEGER });
-      try {
-        for (let i = 0; i < items.length; i++) {
-          const { start, end, line } = rows[items[i]!]!;
-          const buffer = Buffer.alloc(end - start);
-          await handle.read(buffer, 0, buffer.length, start);
-          const text = buffer.toString('utf8').replace(/^\uFEFF/, '').replace(/\r$/, '');
-          out.set(parseRow(text, line).values, i * width);
-        }
-      } finally {
-        await handle.close();
-      }
-      return out;
-    },
+    read: readRows(table, rows, width),
   };
+  return { dataset, features: table.featureColumns };
 }

@@ -1,15 +1,14 @@
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // The worker threads run the built package (`pnpm test` builds first), so this test uses it too: one tfjs
 // instance on each side, as users get.
 import * as core from '../../../dist/index.js';
+import { realDigits } from '../real-digits.test-helpers.js';
 
-const DIGITS = join(import.meta.dirname, '../../../../../../shared/data/mnist/cazala-json');
 let train: core.Dataset;
 
 beforeAll(async () => {
   await core.selectTfjsBackend('wasm');
-  const digits = await core.fromDigitsJson(DIGITS);
+  const digits = await realDigits();
   ({ validation: train } = core.splitDataset(digits, { validation: 0.05, seed: 4 }));
 });
 

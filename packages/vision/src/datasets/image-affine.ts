@@ -1,4 +1,4 @@
-import type { Rng } from '../random.js';
+import type { Rng } from '@dlkit/core';
 
 export interface AffineOptions {
   /** Image size and channels of the HWC features. */

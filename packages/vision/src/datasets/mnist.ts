@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DlError, errorMessage } from '../../errors.js';
-import type { Dataset } from './dataset.js';
+import { DlError, errorMessage, type Dataset } from '@dlkit/core';
 
 const DIGIT_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 

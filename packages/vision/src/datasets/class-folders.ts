@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { DlError, errorMessage } from '../../errors.js';
-import type { Dataset } from './dataset.js';
+import { DlError, errorMessage, type Dataset } from '@dlkit/core';
 
 export interface ClassFoldersOptions {
   /** Turns one file into its features (e.g. decode + resize an image); errors name the file. */

@@ -1,6 +1,8 @@
-import { fromClassFolders, type Dataset } from '@dlkit/core';
+import type { Dataset } from '@dlkit/core';
 import { loadResized } from '../classify/preprocess.js';
-import type { DecodeOptions } from './decode.js';
+import type { DecodeOptions } from '../image/decode.js';
+import { fromClassFolders } from './class-folders.js';
+import { VISION_INPUT_KINDS, type ImageInputSpec } from './input-kinds.js';
 
 /** Extensions of the formats sharp decodes. */
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.svg'];
@@ -16,12 +18,12 @@ export interface ImageFolderOptions extends DecodeOptions {
  * width x height in [0,1]; with the input spec a model trained on it records, so the classifier prepares
  * images the same way.
  */
-export async function imageFolderDataset(dir: string, options: ImageFolderOptions): Promise<{ dataset: Dataset; input: Record<string, unknown> }> {
+export async function imageFolderDataset(dir: string, options: ImageFolderOptions): Promise<{ dataset: Dataset; input: ImageInputSpec }> {
   const { width, height, channels } = options;
   const dataset = await fromClassFolders(dir, {
     extensions: IMAGE_EXTENSIONS,
     featureShape: [height, width, channels],
     load: (path) => loadResized(path, width, height, channels, options),
   });
-  return { dataset, input: { kind: 'image', width, height, channels } };
+  return { dataset, input: { kind: VISION_INPUT_KINDS.image, width, height, channels } };
 }
