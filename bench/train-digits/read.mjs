@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { createRng, splitDataset } from '@dlkit/core';
-import { createClassifier, DIGITS_RECIPE, loadDigitsData } from '@dlkit/vision';
+import { DIGITS_RECIPE, loadDigitsData, pipeline } from '@dlkit/vision';
 import { digitOnPaper } from '../../packages/vision/dist/digits/paper-photo.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { data: { type: 'string', default: join(here, '../../../shared/data/mnist/cazala-json') } } });
 const { validation } = splitDataset(await loadDigitsData(values.data), { validation: DIGITS_RECIPE.validation, seed: DIGITS_RECIPE.seed });
-const classifier = await createClassifier({ model: 'digits' });
+const classifier = await pipeline('image-classification', 'digits');
 const all = Array.from({ length: validation.size }, (_, i) => i);
 const pixels = await validation.read(all);
 const bytes = (i) => Uint8Array.from(pixels.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255));
@@ -29,7 +29,7 @@ console.log('|---|---|---|---|');
 for (const [name, render] of Object.entries(renders)) {
   const images = await Promise.all(all.map(render));
   const started = performance.now();
-  const results = await classifier.classifyEach(images, { topk: 1 });
+  const results = await classifier.each(images, { topK: 1 });
   const ms = (performance.now() - started) / images.length;
   const right = results.filter((r, i) => r.ok && r.value[0].label === String(validation.labels[i])).length;
   console.log(`| ${name} | ${images.length} | ${((100 * right) / images.length).toFixed(2)}% (${right}) | ${ms.toFixed(1)} |`);

@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createDetector, drawDetections } from '@dlkit/vision';
+import { decodeImage, drawDetections, pipeline } from '@dlkit/vision';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -33,15 +33,14 @@ function iou(a, b) {
 const pct = (score) => `${(score * 100).toFixed(0)}%`;
 const photos = (await readdir(values.images)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
 await mkdir(values.out, { recursive: true });
-const detector = await createDetector({ model: values.model });
+const detect = await pipeline('object-detection', values.model);
 const rows = [];
 try {
   for (const photo of photos) {
     const path = join(values.images, photo);
-    const [result] = await detector.detectEach([path], { keepImage: true, agnostic: values.agnostic });
-    if (!result.ok) throw result.error;
-    const { detections, image } = result.value;
-    const raw = await detector.detect(path, { threshold: 0.1, iou: 1 });
+    const detections = await detect(path, { agnostic: values.agnostic });
+    const image = await decodeImage(path);
+    const raw = await detect(path, { threshold: 0.1, iou: 1 });
     await writeFile(join(values.out, photo.replace(extname(photo), '.png')), await drawDetections(image, detections, 'png'));
     if (detections.length === 0) rows.push(`| ${photo} | (nothing) | | | |`);
     for (const d of detections) {
@@ -53,9 +52,9 @@ try {
     }
   }
 } finally {
-  await detector.dispose();
+  await detect.dispose();
 }
-console.log(`model ${detector.model} on ${detector.backend}${values.agnostic ? ', --agnostic' : ''}, ${cpus().length} cores; annotated images in ${values.out}\n`);
+console.log(`model ${detect.model} on ${detect.device}${values.agnostic ? ', --agnostic' : ''}, ${cpus().length} cores; annotated images in ${values.out}\n`);
 console.log('| photo | label | score | box [xmin, ymin, xmax, ymax] | also on that box (>= 10%, before suppression) |');
 console.log('|---|---|---|---|---|');
 console.log(rows.join('\n'));

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createFaceAnalyzer } from '@dlkit/vision';
+import { pipeline } from '@dlkit/vision';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { debs: { type: 'string', default: '/tmp/x' } } });
@@ -43,11 +43,11 @@ const PHOTOS = [
 const scores = (faces) => (faces.length ? `${faces.length}: ${faces.map((f) => f.score.toFixed(2)).join(' ')}` : '0');
 const verdict = (kind, n) => (kind === 'face' ? (n > 0 ? 'ok' : 'MISSED') : kind === 'painting' ? '-' : n === 0 ? 'ok' : 'WRONG');
 
-async function analyzeAll(options, photos) {
-  const analyzer = await createFaceAnalyzer(options);
+async function analyzeAll({ threshold, ...load }, photos) {
+  const analyzer = await pipeline('face-analysis', undefined, load);
   const started = performance.now();
   try {
-    const results = await analyzer.analyzeEach(photos.map(([, , path]) => path));
+    const results = await analyzer.each(photos.map(([, , path]) => path), threshold === undefined ? {} : { threshold });
     return { faces: results.map((r) => (r.ok ? r.value : [])), seconds: (performance.now() - started) / 1000 };
   } finally {
     await analyzer.dispose();
@@ -55,7 +55,7 @@ async function analyzeAll(options, photos) {
 }
 
 const present = PHOTOS.filter(([, , path]) => existsSync(path) || (console.error(`skipped (absent): ${path}`), false));
-const before = await analyzeAll({ minConfidence: 0.3, rejectAnimals: false }, present);
+const before = await analyzeAll({ threshold: 0.3, rejectAnimals: false }, present);
 const after = await analyzeAll({}, present);
 console.log('| split | photo | kind | before: faces, scores | after: faces, scores | after |');
 console.log('|---|---|---|---|---|---|');

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { loadLocalModel, parseModelReference } from '@dlkit/core';
-import { createClassifier, createDetector } from '@dlkit/vision';
+import { pipeline } from '@dlkit/vision';
 import { createRuntime } from '../../packages/vision/dist/classify/runtime.js';
 import { createPreprocessor, parseClassifierInput } from '../../packages/vision/dist/classify/preprocess.js';
 
@@ -67,8 +67,8 @@ const bareRun = async (data) => {
 };
 const [oursModel, bareModel] = await pairedMedians(() => runtime.run(tensor, 1, pre.shape), () => bareRun(tensor));
 await runtime.dispose();
-const classifier = await createClassifier({ batchSize: 1 });
-const [oursE2e, bareE2e] = await pairedMedians(() => classifier.classify(photo, { topk: 5 }), async () => {
+const classifier = await pipeline('image-classification', undefined, { batchSize: 1 });
+const [oursE2e, bareE2e] = await pairedMedians(() => classifier(photo, { topK: 5 }), async () => {
   // What one would write by hand: resize the shorter side to 256, centre-crop 224, normalise, run.
   const { data, info } = await sharp(photo).resize(256, 256, { fit: 'outside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const [left, top] = [Math.floor((info.width - 224) / 2), Math.floor((info.height - 224) / 2)];
@@ -92,8 +92,8 @@ const batchImages = Array.from({ length: 32 }, () => photo);
 console.log('\n| classify batch size | images/s (32 images) |');
 console.log('|---|---|');
 for (const batchSize of [1, 8, 32]) {
-  const c = await createClassifier({ batchSize });
-  const ms = await median(() => c.classifyEach(batchImages), Math.max(3, Math.floor(RUNS / 5)));
+  const c = await pipeline('image-classification', undefined, { batchSize });
+  const ms = await median(() => c.each(batchImages), Math.max(3, Math.floor(RUNS / 5)));
   console.log(`| ${batchSize} | ${((32 * 1000) / ms).toFixed(1)} |`);
   await c.dispose();
 }

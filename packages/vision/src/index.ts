@@ -1,20 +1,25 @@
+import { registerVisionDatasets } from './datasets/loaders.js';
+
+// Training configs read image folders and MNIST digits once vision is imported (core holds no image knowledge).
+registerVisionDatasets();
+
 export { SAMPLE_IMAGE } from './embedded.js';
-export {
-  createClassifier,
-  type Classifier,
-  type ClassifierOptions,
-  type ClassifyOptions,
-  type Settled,
-} from './classify/classifier.js';
+export { pipeline, TASKS, type FaceAnalysisPipeline, type ImageClassificationPipeline, type ObjectDetectionPipeline } from './pipeline.js';
+export type { ClassificationCallOptions, ClassificationLoadOptions } from './classify/runner.js';
+export type { DetectionCallOptions, DetectionLoadOptions } from './detect/runner.js';
+export type { FaceCallOptions, FaceLoadOptions } from './faces/runner.js';
 export type { Classification } from './classify/postprocess.js';
 export { decodeImage, DEFAULT_MAX_PIXELS, type DecodeOptions, type ImageInput, type RgbImage } from './image/decode.js';
-export { imageFolderDataset, IMAGE_EXTENSIONS, type ImageFolderOptions } from './image/folder-dataset.js';
+export { imageFolderDataset, IMAGE_EXTENSIONS, type ImageFolderOptions } from './datasets/image-folder.js';
+export { fromClassFolders, type ClassFoldersOptions } from './datasets/class-folders.js';
+export { fromDigitsJson, fromMnistIdx } from './datasets/mnist.js';
+export { randomAffine, type AffineOptions } from './datasets/image-affine.js';
+export { VISION_INPUT_KINDS, type DigitsInputSpec, type ImageInputSpec, type VisionInputKind } from './datasets/input-kinds.js';
 export { loadDigit } from './classify/digit.js';
 export { trainDigits, loadDigitsData, DIGITS_RECIPE, type TrainDigitsOptions } from './digits/train-digits.js';
-export { createDetector, type Detector, type DetectorOptions, type DetectionResult } from './detect/detector.js';
-export type { Detection, DetectOptions } from './detect/postprocess.js';
+export type { Detection } from './detect/postprocess.js';
 export { resolveClasses } from './detect/options.js';
 export { drawDetections } from './image/draw.js';
 export { fineTune, type FineTuneOptions } from './fine-tune/fine-tune.js';
-export { createFaceAnalyzer, DEFAULT_MIN_CONFIDENCE as DEFAULT_FACE_MIN_CONFIDENCE, type Face, type FaceAnalyzer, type FaceAnalyzerOptions, type FaceMatch, type FacesInImage } from './faces/faces.js';
+export { compareFaces, DEFAULT_MIN_CONFIDENCE as DEFAULT_FACE_MIN_CONFIDENCE, FACE_MATCH_THRESHOLD, type Face, type FaceMatch } from './faces/faces.js';
 export { drawFaces } from './faces/draw-faces.js';

@@ -1,17 +1,9 @@
-import { DlError } from '@dlkit/core';
+import { DlError, isDlError } from '@dlkit/core';
 
-/** The outcome of one input of a batch call: a bad input fails alone. */
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: DlError };
-
-/** Any failure of one input as a DlError (decoders' own errors become INPUT_UNREADABLE). */
-export function asDlError(error: unknown): DlError {
-  return error instanceof DlError ? error : new DlError('INPUT_UNREADABLE', String(error), { cause: error });
-}
-
-/** The single-input form of an `...Each` call: its one result, or its error thrown. */
-export function firstOrThrow<T>(results: Array<Settled<T>>): T {
-  const [result] = results;
-  if (result === undefined) throw new DlError('INVALID_ARGUMENT', 'No result');
-  if (!result.ok) throw result.error;
-  return result.value;
+/**
+ * A failure while reading or pre-processing one input as a DlError: ours pass through, a decoder's own error
+ * becomes INPUT_UNREADABLE. (Failures of the model itself are core's `modelRuntimeError`.)
+ */
+export function inputError(error: unknown): DlError {
+  return isDlError(error) ? error : new DlError('INPUT_UNREADABLE', String(error), { cause: error });
 }

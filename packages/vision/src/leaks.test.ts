@@ -3,9 +3,7 @@ import { openOnnxSessions, selectTfjsBackend } from '@dlkit/core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import './embedded.js';
-import { createClassifier } from './classify/classifier.js';
-import { createDetector } from './detect/detector.js';
-import { createFaceAnalyzer } from './faces/faces.js';
+import { pipeline } from './pipeline.js';
 
 const CAT = fileURLToPath(new URL('../samples/cat.jpg', import.meta.url));
 const FACES = fileURLToPath(new URL('../samples/faces.jpg', import.meta.url));
@@ -32,10 +30,10 @@ describe('no leaks over many calls (real embedded models)', () => {
   it('1,000 MobileNetV2 classifications leave no tensors, and dispose() releases its onnxruntime session', async () => {
     const images = await variants(CAT, [96, 160, 224, 333]);
     const sessions = openOnnxSessions();
-    const classifier = await createClassifier();
+    const classifier = await pipeline('image-classification');
     expect(openOnnxSessions()).toBe(sessions + 1);
     try {
-      expect(await leftOver(1000, (i) => classifier.classify(images[i % images.length]!))).toBe(0);
+      expect(await leftOver(1000, (i) => classifier(images[i % images.length]!))).toBe(0);
     } finally {
       await classifier.dispose();
     }
@@ -47,10 +45,10 @@ describe('no leaks over many calls (real embedded models)', () => {
   it('1,000 digits classifications (tfjs) leave no tensors, and dispose() frees the model', async () => {
     const { tf } = await selectTfjsBackend();
     const before = tf.memory().numTensors;
-    const digits = await createClassifier({ model: 'digits' });
+    const digits = await pipeline('image-classification', 'digits');
     const images = await variants(DIGIT, [64, 120, 200]);
     try {
-      expect(await leftOver(1000, (i) => digits.classify(images[i % images.length]!))).toBe(0);
+      expect(await leftOver(1000, (i) => digits(images[i % images.length]!))).toBe(0);
     } finally {
       await digits.dispose();
     }
@@ -60,13 +58,13 @@ describe('no leaks over many calls (real embedded models)', () => {
   it('detections (CenterNet, tfjs) and face analyses leave no tensors, and dispose() frees the models', async () => {
     const { tf } = await selectTfjsBackend();
     const before = tf.memory().numTensors;
-    const detector = await createDetector();
-    const faces = await createFaceAnalyzer();
+    const detector = await pipeline('object-detection');
+    const faces = await pipeline('face-analysis');
     const photos = [...(await variants(CAT, [160, 320])), ...(await variants(FACES, [320]))];
     try {
       // A leak is per call: 60 calls (0.3 s each) show one as surely as 1,000 (bench/leaks runs 1,000 with RSS).
-      expect(await leftOver(60, (i) => detector.detect(photos[i % photos.length]!))).toBe(0);
-      expect(await leftOver(30, (i) => faces.analyze(photos[i % photos.length]!))).toBe(0);
+      expect(await leftOver(60, (i) => detector(photos[i % photos.length]!))).toBe(0);
+      expect(await leftOver(30, (i) => faces(photos[i % photos.length]!))).toBe(0);
     } finally {
       await detector.dispose();
       await faces.dispose();

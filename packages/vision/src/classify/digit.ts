@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { DlError } from '@dlkit/core';
+import { DlError, isDlError } from '@dlkit/core';
 import { decodeError, openImage, type DecodeOptions, type ImageInput } from '../image/decode.js';
 
 /** Photos are shrunk to this before the pixel loops; a digit needs far fewer pixels than a camera gives. */
@@ -8,7 +8,7 @@ const WORK_SIZE = 256;
 const INK_FLOOR = 0.2;
 
 /** Grey levels (0-255, one channel) with ink high and background 0, scaled so the strongest ink is 1. */
-export function inkMap(grey: Uint8Array, width: number, height: number): Float32Array {
+function inkMap(grey: Uint8Array, width: number, height: number): Float32Array {
   // The border is background: its median tells the polarity (dark ink on paper vs a white-on-black digit).
   const border: number[] = [];
   for (let x = 0; x < width; x++) border.push(grey[x]!, grey[(height - 1) * width + x]!);
@@ -27,7 +27,7 @@ export function inkMap(grey: Uint8Array, width: number, height: number): Float32
  * The MNIST recipe (LeCun et al.): crop to the ink, scale the longer side to 20 pixels keeping the aspect,
  * and place it in a 28x28 field with its centre of mass at the centre.
  */
-export async function mnistField(ink: Float32Array, width: number, height: number): Promise<Float32Array> {
+async function mnistField(ink: Float32Array, width: number, height: number): Promise<Float32Array> {
   let [x0, y0, x1, y1] = [width, height, -1, -1];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -96,7 +96,7 @@ export async function loadDigit(input: ImageInput, options: DecodeOptions = {}):
   try {
     return await mnistField(inkMap(grey, width, height), width, height);
   } catch (error) {
-    if (error instanceof DlError) throw new DlError(error.code, `${typeof input === 'string' ? input : '<buffer>'}: ${error.message}`);
+    if (isDlError(error)) throw new DlError(error.code, `${typeof input === 'string' ? input : '<buffer>'}: ${error.message}`, { cause: error });
     throw error;
   }
 }

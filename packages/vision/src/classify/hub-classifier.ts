@@ -1,44 +1,38 @@
-import { DlError, loadHubPipeline, loadTransformers, type HubReference } from '@dlkit/core';
-import { decodeImage, type DecodeOptions } from '../image/decode.js';
-import { asDlError, firstOrThrow, type Settled } from '../settled.js';
-import type { Classifier } from './classifier.js';
+import { DlError, loadHubPipeline, loadTransformers, oneAtATime, type HubReference } from '@dlkit/core';
+import { decodeImage, decodeOptions, type ImageInput } from '../image/decode.js';
+import { inputError } from '../input-error.js';
 import type { Classification } from './postprocess.js';
+import { DEFAULT_TOP_K, type ClassificationCallOptions, type ClassificationLoadOptions, type ClassifierRunner } from './runner.js';
+
+/** How transformers.js names where a hub pipeline runs (it is onnxruntime on the CPU in Node). */
+export const HUB_DEVICE = 'onnxruntime cpu (transformers.js)';
+
+/** The name a hub reference is known by: its id, or the folder it was loaded from. */
+export function hubModelName(reference: HubReference): string {
+  return reference.kind === 'hub' ? reference.id : reference.path;
+}
 
 /**
  * A classifier on a transformers.js `image-classification` model (hub id or local folder in its layout).
  * Images are decoded by dlkit (same formats, limits and errors as the embedded models) and handed over as
  * RawImage; transformers.js does the model's own pre-processing.
  */
-export async function createHubClassifier(reference: HubReference, options: DecodeOptions = {}): Promise<Classifier> {
+export async function loadHubClassifierRunner(reference: HubReference, options: ClassificationLoadOptions): Promise<ClassifierRunner> {
+  // transformers.js runs one image at a time with its own session settings: an option it cannot honour is refused, not ignored.
+  for (const option of ['threads', 'batchSize'] as const) {
+    if (options[option] !== undefined) {
+      throw new DlError('INVALID_ARGUMENT', `${option} applies to embedded and dlkit-trained models, not to transformers.js models (${hubModelName(reference)})`, { parameter: option });
+    }
+  }
   const t = await loadTransformers();
   const classify = await loadHubPipeline('image-classification', reference);
-  const name = reference.kind === 'hub' ? reference.id : reference.path;
-  let disposed = false;
-  const classifyEach = async (images: Parameters<Classifier['classifyEach']>[0], opts: { topk?: number } = {}) => {
-    if (disposed) throw new DlError('INVALID_ARGUMENT', 'This classifier has been disposed');
-    const topk = opts.topk ?? 5;
-    if (!Number.isInteger(topk) || topk < 1) throw new DlError('INVALID_ARGUMENT', `topk must be a positive integer, got ${topk}`);
-    const results: Array<Settled<Classification[]>> = [];
-    for (const input of images) {
-      try {
-        const { data, width, height } = await decodeImage(input, options);
-        const output = (await classify(new t.RawImage(new Uint8ClampedArray(data), width, height, 3), { top_k: topk })) as Classification[];
-        results.push({ ok: true, value: output.map(({ label, score }) => ({ label, score })) });
-      } catch (error) {
-        results.push({ ok: false, error: asDlError(error) });
-      }
-    }
-    return results;
+  const model = hubModelName(reference);
+  const decode = decodeOptions(options);
+  const classifyOne = async (input: ImageInput, { topK: k = DEFAULT_TOP_K }: ClassificationCallOptions): Promise<Classification[]> => {
+    const { data, width, height } = await decodeImage(input, decode).catch((error: unknown) => Promise.reject(inputError(error)));
+    // What transformers.js throws on an image that decoded is the model's failure: oneAtATime makes it MODEL_RUNTIME.
+    const output = (await classify(new t.RawImage(new Uint8ClampedArray(data), width, height, 3), { top_k: k })) as Classification[];
+    return output.map(({ label, score }) => ({ label, score }));
   };
-  return {
-    model: name,
-    device: 'onnxruntime cpu (transformers.js)',
-    classifyEach,
-    classify: async (image, opts) => firstOrThrow(await classifyEach([image], opts)),
-    async dispose() {
-      if (disposed) return;
-      disposed = true;
-      await classify.dispose();
-    },
-  };
+  return { model, device: HUB_DEVICE, run: oneAtATime(classifyOne, model), dispose: () => classify.dispose() };
 }

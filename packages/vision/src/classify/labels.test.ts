@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClassifier } from './classifier.js';
+import { pipeline } from '../pipeline.js';
 
 // Copies of the embedded model folders with a labels.json of another length (and its sha256 updated, so the
 // folder is consistent): a label file that does not match the model's output must be refused at load.
@@ -23,7 +23,7 @@ async function withLabels(model: string, labels: unknown): Promise<string> {
 }
 
 async function refusal(model: string): Promise<{ code: string; message: string }> {
-  const error = await createClassifier({ model }).then(async (c) => (await c.dispose(), undefined), (e: unknown) => e);
+  const error = await pipeline('image-classification', model).then(async (c) => (await c.dispose(), undefined), (e: unknown) => e);
   expect(error).toBeDefined();
   return error as { code: string; message: string };
 }
@@ -58,7 +58,7 @@ describe('classifier labels must match the model output', () => {
 
   it('still loads a folder whose labels match, and names classes by them', async () => {
     const dir = await withLabels('digits', ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']);
-    const classifier = await createClassifier({ model: dir });
+    const classifier = await pipeline('image-classification', dir);
     await classifier.dispose();
   });
 });

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { DlError } from '@dlkit/core';
+import { VISION_INPUT_KINDS } from '../datasets/input-kinds.js';
 import { decodeError, openImage, openUpright, type DecodeOptions, type ImageInput } from '../image/decode.js';
 import { loadDigit } from './digit.js';
 
 /** ImageNet-style models: resize the shorter side, centre-crop, normalise RGB by mean/std. */
 const rgbCropSchema = z.object({
-  kind: z.literal('rgb-crop').default('rgb-crop'),
+  kind: z.literal(VISION_INPUT_KINDS.rgbCrop).default(VISION_INPUT_KINDS.rgbCrop),
   layout: z.enum(['NCHW', 'NHWC']),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
@@ -16,18 +17,18 @@ const rgbCropSchema = z.object({
 });
 
 /** Handwritten digits: any image normalised the way MNIST was made, 28x28x1 in [0,1]. */
-const digitsSchema = z.object({ kind: z.literal('digits') });
+const digitsSchema = z.object({ kind: z.literal(VISION_INPUT_KINDS.digits) });
 
 /** Models trained by dlkit on image folders: the whole image resized to width x height, [0,1], NHWC. */
 const imageSchema = z.object({
-  kind: z.literal('image'),
+  kind: z.literal(VISION_INPUT_KINDS.image),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   channels: z.union([z.literal(1), z.literal(3)]),
 });
 
 /** The `input` section of an image-classification manifest. */
-export const classifierInputSchema = z.union([digitsSchema, imageSchema, rgbCropSchema]);
+const classifierInputSchema = z.union([digitsSchema, imageSchema, rgbCropSchema]);
 
 export type ClassifierInputSpec = z.infer<typeof classifierInputSchema>;
 export type RgbCropSpec = z.infer<typeof rgbCropSchema>;
@@ -49,14 +50,14 @@ export interface Preprocessor {
 
 export function createPreprocessor(spec: ClassifierInputSpec): Preprocessor {
   switch (spec.kind) {
-    case 'digits':
+    case VISION_INPUT_KINDS.digits:
       return { shape: [28, 28, 1], load: loadDigit };
-    case 'image':
+    case VISION_INPUT_KINDS.image:
       return {
         shape: [spec.height, spec.width, spec.channels],
         load: (input, options) => loadResized(input, spec.width, spec.height, spec.channels, options),
       };
-    case 'rgb-crop':
+    case VISION_INPUT_KINDS.rgbCrop:
       return {
         shape: spec.layout === 'NCHW' ? [3, spec.height, spec.width] : [spec.height, spec.width, 3],
         load: async (input, options) => normalize(await loadForClassifier(input, spec, options), spec),
@@ -77,7 +78,7 @@ export async function loadResized(input: ImageInput, width: number, height: numb
 }
 
 /** Decodes, resizes and centre-crops one image to the model's size: RGB bytes, HWC. */
-export async function loadForClassifier(input: ImageInput, spec: RgbCropSpec, options: DecodeOptions = {}) {
+async function loadForClassifier(input: ImageInput, spec: RgbCropSpec, options: DecodeOptions = {}) {
   const { image, width, height } = await openUpright(input, options);
   try {
     const shorter = spec.resizeShorterSide ?? Math.max(spec.width, spec.height);
@@ -114,7 +115,7 @@ function centreCrop(rgb: Buffer, width: number, height: number, cropWidth: numbe
 }
 
 /** One HWC RGB crop scaled to [0,1] and normalised per channel, in the model's layout. */
-export function normalize(rgb: Uint8Array, spec: RgbCropSpec): Float32Array {
+function normalize(rgb: Uint8Array, spec: RgbCropSpec): Float32Array {
   const pixels = spec.width * spec.height;
   const out = new Float32Array(pixels * 3);
   for (let p = 0; p < pixels; p++) {

@@ -1,9 +1,9 @@
-import { DlError, loadHubPipeline, loadTransformers, type HubReference } from '@dlkit/core';
-import { asDlError, firstOrThrow, type Settled } from '../settled.js';
-import { decodeImage, type DecodeOptions } from '../image/decode.js';
-import type { DetectionResult, Detector } from './detector.js';
-import { checkDetectOptions } from './options.js';
-import { finishDetections, type Detection, type DetectOptions } from './postprocess.js';
+import { loadHubPipeline, loadTransformers, oneAtATime, type HubReference } from '@dlkit/core';
+import { HUB_DEVICE, hubModelName } from '../classify/hub-classifier.js';
+import { decodeImage, decodeOptions, type ImageInput } from '../image/decode.js';
+import { inputError } from '../input-error.js';
+import { DEFAULT_DETECTION_THRESHOLD, finishDetections, type Detection } from './postprocess.js';
+import { withResolvedClasses, type DetectionCallOptions, type DetectionLoadOptions, type DetectorRunner } from './runner.js';
 
 /** The model's labels from its config (id2label), in id order; empty when the config has none. */
 function hubLabels(pipeline: unknown): string[] {
@@ -19,38 +19,24 @@ function hubLabels(pipeline: unknown): string[] {
  * Images are decoded by dlkit; boxes come back in pixels of the original image, filtered as for the embedded
  * detector (threshold, classes checked against the config's labels, NMS with one label per box, max count).
  */
-export async function createHubDetector(reference: HubReference, options: DecodeOptions = {}): Promise<Detector> {
+export async function loadHubDetectorRunner(reference: HubReference, options: DetectionLoadOptions): Promise<DetectorRunner> {
   const t = await loadTransformers();
   const detect = await loadHubPipeline('object-detection', reference);
   const labels = hubLabels(detect);
-  let disposed = false;
-  const detectEach = async (images: Parameters<Detector['detectEach']>[0], given: Parameters<Detector['detectEach']>[1] = {}) => {
-    if (disposed) throw new DlError('INVALID_ARGUMENT', 'This detector has been disposed');
-    const opts = checkDetectOptions(given, labels);
-    const results: Array<Settled<DetectionResult>> = [];
-    for (const input of images) {
-      try {
-        const image = await decodeImage(input, options);
-        const raw = new t.RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 3);
-        const found = (await detect(raw, { threshold: opts.threshold ?? 0.3, percentage: false })) as Detection[];
-        const detections = finishDetections(found, image.width, image.height, opts);
-        results.push({ ok: true, value: { detections, width: image.width, height: image.height, ...(opts.keepImage ? { image } : {}) } });
-      } catch (error) {
-        results.push({ ok: false, error: asDlError(error) });
-      }
-    }
-    return results;
+  const model = hubModelName(reference);
+  const decode = decodeOptions(options);
+  const detectOne = async (input: ImageInput, call: DetectionCallOptions): Promise<Detection[]> => {
+    const image = await decodeImage(input, decode).catch((error: unknown) => Promise.reject(inputError(error)));
+    const raw = new t.RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 3);
+    // What transformers.js throws on an image that decoded is the model's failure: oneAtATime makes it MODEL_RUNTIME.
+    const found = (await detect(raw, { threshold: call.threshold ?? DEFAULT_DETECTION_THRESHOLD, percentage: false })) as Detection[];
+    return finishDetections(found, image.width, image.height, call);
   };
+  const detectEach = oneAtATime(detectOne, model);
   return {
-    model: reference.kind === 'hub' ? reference.id : reference.path,
-    backend: 'onnxruntime cpu (transformers.js)',
-    labels,
-    detectEach,
-    detect: async (image, opts?: DetectOptions) => firstOrThrow(await detectEach([image], opts)).detections,
-    async dispose() {
-      if (disposed) return;
-      disposed = true;
-      await detect.dispose();
-    },
+    model,
+    device: HUB_DEVICE,
+    run: (images, call) => detectEach(images, withResolvedClasses(call, labels)),
+    dispose: () => detect.dispose(),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isDlError } from '@dlkit/core';
-import { checkDetectOptions, resolveClasses } from './options.js';
+import { isDlError, parseOptions } from '@dlkit/core';
+import { detectionCallOptions } from '../tasks.js';
+import { resolveClasses } from './options.js';
 
 const COCO_SOME = ['person', 'bicycle', 'car', 'truck', 'cat', 'dog', 'traffic light', 'dining table'];
 
@@ -22,6 +23,7 @@ describe('detect options', () => {
     const error = thrown(() => resolveClasses(['person', 'persn'], COCO_SOME));
     expect(isDlError(error, 'INVALID_ARGUMENT')).toBe(true);
     expect((error as Error).message).toBe("unknown class 'persn' (did you mean 'person'?)");
+    expect(error).toMatchObject({ parameter: 'classes', hint: { kind: 'did-you-mean', value: 'person' } });
     expect((thrown(() => resolveClasses(['trafic-light'], COCO_SOME)) as Error).message).toMatch(/did you mean 'traffic light'/);
     expect(isDlError(thrown(() => resolveClasses([], COCO_SOME)), 'INVALID_ARGUMENT')).toBe(true);
   });
@@ -30,11 +32,19 @@ describe('detect options', () => {
     expect(resolveClasses(['anything'], [])).toEqual(['anything']);
   });
 
-  it('checks the numbers at the boundary', () => {
-    expect(checkDetectOptions({ threshold: 0.5, classes: ['CAR'], agnostic: true }, COCO_SOME)).toEqual({ threshold: 0.5, classes: ['car'], agnostic: true });
-    for (const bad of [{ threshold: 2 }, { iou: -1 }, { maxDetections: 0 }, { threshold: Number.NaN }, { agnostic: 'yes' as unknown as boolean }]) {
-      const error = thrown(() => checkDetectOptions(bad, COCO_SOME));
-      expect(isDlError(error, 'INVALID_ARGUMENT')).toBe(true);
+  it('checks the numbers at the boundary, naming the option', () => {
+    expect(parseOptions(detectionCallOptions, { threshold: 0.5, classes: ['CAR'], agnostic: true }, 'object-detection')).toEqual({ threshold: 0.5, classes: ['CAR'], agnostic: true });
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ threshold: 2 }, 'threshold'],
+      [{ iou: -1 }, 'iou'],
+      [{ maxDetections: 0 }, 'maxDetections'],
+      [{ threshold: Number.NaN }, 'threshold'],
+      [{ agnostic: 'yes' }, 'agnostic'],
+      [{ keepImage: true }, 'keepImage'],
+    ];
+    for (const [bad, parameter] of cases) {
+      const error = thrown(() => parseOptions(detectionCallOptions, bad, 'object-detection'));
+      expect(isDlError(error, 'INVALID_ARGUMENT') && error.parameter, JSON.stringify(bad)).toBe(parameter);
     }
   });
 });

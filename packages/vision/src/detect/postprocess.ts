@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import type { detectionCallOptions } from '../tasks.js';
+
 /** One detection, in the shape of Hugging Face's object-detection pipeline: pixels of the original image. */
 export interface Detection {
   label: string;
@@ -5,22 +8,11 @@ export interface Detection {
   box: { xmin: number; ymin: number; xmax: number; ymax: number };
 }
 
-export interface DetectOptions {
-  /** Lowest score kept (default 0.3). */
-  threshold?: number;
-  /** Boxes of one class overlapping more than this (IoU) with a better one are dropped (default 0.5). */
-  iou?: number;
-  /**
-   * Suppress across classes too: a box overlapping a better one by more than `iou` is dropped whatever its label
-   * (default false). Without it, boxes of different labels are still merged when they share one box (IoU more
-   * than `SAME_BOX_IOU`, or than `iou` where that is higher).
-   */
-  agnostic?: boolean;
-  /** Keep only these labels. */
-  classes?: readonly string[];
-  /** At most this many, best first (default 100). */
-  maxDetections?: number;
-}
+/** The lowest score kept when a call gives no `threshold`. */
+export const DEFAULT_DETECTION_THRESHOLD = 0.3;
+
+/** A detection call's options (see `detectionCallOptions` in tasks.ts), with `classes` in the model's spelling. */
+type DetectOptions = z.infer<typeof detectionCallOptions>;
 
 export function iou(a: Detection['box'], b: Detection['box']): number {
   const w = Math.min(a.xmax, b.xmax) - Math.max(a.xmin, b.xmin);
@@ -65,7 +57,7 @@ export function clipBox(box: Detection['box'], width: number, height: number): D
  * label per box) and the cap on count.
  */
 export function finishDetections(candidates: readonly Detection[], width: number, height: number, options: DetectOptions = {}): Detection[] {
-  const threshold = options.threshold ?? 0.3;
+  const threshold = options.threshold ?? DEFAULT_DETECTION_THRESHOLD;
   const wanted = options.classes ? new Set(options.classes) : undefined;
   const kept: Detection[] = [];
   for (const { label, score, box } of candidates) {

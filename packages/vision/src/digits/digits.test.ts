@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, isDlError, splitDataset, type Dataset } from '@dlkit/core';
-import { createClassifier, type Classifier } from '../classify/classifier.js';
 import { loadDigit } from '../classify/digit.js';
-import '../embedded.js';
+import { pipeline, type ImageClassificationPipeline } from '../pipeline.js';
 import { digitOnPaper } from './paper-photo.js';
 import { DIGITS_RECIPE, loadDigitsData } from './train-digits.js';
 
@@ -13,7 +12,7 @@ const COUNT = 200;
 
 let heldOut: Dataset;
 let digits: Float32Array;
-let classifier: Classifier;
+let classifier: ImageClassificationPipeline;
 
 beforeAll(async () => {
   // The validation split of the recipe: digits the shipped model never trained on.
@@ -21,7 +20,7 @@ beforeAll(async () => {
   const picks = Array.from({ length: COUNT }, (_, i) => Math.floor((i * heldOut.size) / COUNT));
   digits = await heldOut.read(picks);
   heldOut = { ...heldOut, labels: Int32Array.from(picks, (i) => heldOut.labels[i]!) };
-  classifier = await createClassifier({ model: 'digits' });
+  classifier = await pipeline('image-classification', 'digits');
 });
 
 const mnistPng = (i: number) => sharp(Buffer.from(bytes(i)), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
@@ -36,7 +35,7 @@ function paperPhoto(i: number): Promise<Buffer> {
 
 async function accuracy(render: (i: number) => Promise<Buffer>): Promise<number> {
   const images = await Promise.all(Array.from({ length: COUNT }, (_, i) => render(i)));
-  const results = await classifier.classifyEach(images, { topk: 1 });
+  const results = await classifier.each(images, { topK: 1 });
   return results.filter((r, i) => r.ok && r.value[0]!.label === String(heldOut.labels[i])).length / COUNT;
 }
 

