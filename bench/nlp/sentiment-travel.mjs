@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { splitIndices } from '@dlkit/core';
-import { createSentimentAnalyzer, loadPolarityData, SENTIMENT_RECIPE } from '@dlkit/nlp';
+import { loadPolarityData, pipeline, SENTIMENT_RECIPE } from '@dlkit/nlp';
 import Sentiment from 'sentiment';
 import vader from 'vader-sentiment';
 
@@ -15,11 +15,11 @@ const POLARITY = fileURLToPath(new URL('../../../shared/data/rt-polarity', impor
 
 const check = readFileSync(CHECK, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const domains = [...new Set(check.map((r) => r.domain))];
-const analyzer = await createSentimentAnalyzer();
+const analyzer = await pipeline('sentiment-analysis');
 const afinn = new Sentiment();
 const polarity = (score) => (score > 0 ? 'POSITIVE' : score < 0 ? 'NEGATIVE' : 'none');
 const scorers = {
-  'dlkit sentiment (embedded)': async (texts) => (await analyzer.classifyBatch(texts)).map((r) => r[0].label),
+  'dlkit sentiment (embedded)': async (texts) => (await analyzer(texts)).map((r) => r[0].label),
   'sentiment 5.0.2 (AFINN-165)': async (texts) => texts.map((t) => polarity(afinn.analyze(t).score)),
   'vader-sentiment 1.1.3': async (texts) => texts.map((t) => polarity(vader.SentimentIntensityAnalyzer.polarity_scores(t).compound)),
 };
@@ -40,7 +40,7 @@ for (const [name, score] of Object.entries(scorers)) {
 
 const { texts, labels } = await loadPolarityData(POLARITY);
 const { validation } = splitIndices(labels.map((l) => (l === 'POSITIVE' ? 1 : 0)), 2, { validation: SENTIMENT_RECIPE.validation, seed: SENTIMENT_RECIPE.seed });
-const heldOut = await analyzer.classifyBatch(validation.map((i) => texts[i]));
+const heldOut = await analyzer(validation.map((i) => texts[i]));
 const correct = heldOut.filter((r, k) => r[0].label === labels[validation[k]]).length;
 console.log(`\ndlkit sentiment on rt-polarity held-out (${validation.length} sentences, split seed ${SENTIMENT_RECIPE.seed}): ${pct(correct, validation.length)}`);
 await analyzer.dispose();

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadLayersModel, loadLocalModel, parseModelReference, selectTfjsBackend, splitIndices } from '@dlkit/core';
-import { createSentimentAnalyzer, loadPolarityData, SENTIMENT_RECIPE } from '@dlkit/nlp';
+import { loadPolarityData, pipeline, SENTIMENT_RECIPE } from '@dlkit/nlp';
 import Sentiment from 'sentiment';
 import vader from 'vader-sentiment';
 
@@ -17,11 +17,11 @@ const { validation } = splitIndices(labels.map((l) => (l === 'POSITIVE' ? 1 : 0)
 const heldOut = validation.map((i) => ({ text: texts[i], label: labels[i] }));
 const reviews = readFileSync(REVIEWS, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
-const analyzer = await createSentimentAnalyzer();
+const analyzer = await pipeline('sentiment-analysis');
 const afinn = new Sentiment();
 const polarity = (score) => (score > 0 ? 'POSITIVE' : score < 0 ? 'NEGATIVE' : 'tie');
 const scorers = {
-  'dlkit sentiment (embedded)': async (items) => (await analyzer.classifyBatch(items.map((x) => x.text))).map((r) => r[0].label),
+  'dlkit sentiment (embedded)': async (items) => (await analyzer(items.map((x) => x.text))).map((r) => r[0].label),
   'sentiment 5.0.2 (AFINN-165 lexicon)': async (items) => items.map((x) => polarity(afinn.analyze(x.text).score)),
   'vader-sentiment 1.1.3 (lexicon + rules)': async (items) => items.map((x) => polarity(vader.SentimentIntensityAnalyzer.polarity_scores(x.text).compound)),
 };
@@ -52,8 +52,8 @@ const batches = (n, size) => Array.from({ length: Math.ceil(n / size) }, (_, b) 
 const runs = {
   pipeline: async (size) => {
     for (const [a, b] of batches(sentences.length, size)) {
-      if (size === 1) await analyzer.classify(sentences[a]);
-      else await analyzer.classifyBatch(sentences.slice(a, b));
+      if (size === 1) await analyzer(sentences[a]);
+      else await analyzer(sentences.slice(a, b));
     }
   },
   bare: async (size) => {

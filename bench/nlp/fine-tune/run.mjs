@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTextClassifier, fineTuneTextClassifier } from '@dlkit/nlp';
+import { fineTuneTextClassifier, pipeline } from '@dlkit/nlp';
 import { loadSets, SIZES } from './data.mjs';
 
 const arg = (name) => {
@@ -24,9 +24,9 @@ async function dlkit(set, n, train) {
   const started = performance.now();
   const { result } = await fineTuneTextClassifier({ data: train, textColumn: 'text', labelColumn: 'label', out });
   const seconds = (performance.now() - started) / 1000;
-  const classifier = await createTextClassifier({ model: out });
+  const classifier = await pipeline('text-classification', out);
   try {
-    const predicted = await classifier.classifyBatch(set.test.map((r) => r.text));
+    const predicted = await classifier(set.test.map((r) => r.text));
     const accuracy = predicted.filter((p, i) => p[0].label === set.test[i].label).length / set.test.length;
     return { accuracy, chosen: result.chosen, config: result.linear.selection.chosen, temperature: result.linear.selection.temperature, seconds };
   } finally {

@@ -1,13 +1,17 @@
 import './embedded.js';
+import { pipelineFactory } from '@dlkit/core/pipeline';
+import { TASKS } from './tasks.js';
+
+/** `pipeline(task, model?, options?)`, transformers.js's shape, on the tasks of `TASKS`. */
+export const pipeline = pipelineFactory(TASKS);
+export { TASKS, TEXTRANK_MODEL, type Summary } from './tasks.js';
 
 export { readTexts, type ReadTextsOptions, type TextItem } from './text/read-texts.js';
 export { decodeText } from './text/decode.js';
 export { groupSentences, splitSentences } from './text/sentences.js';
 export { tokenize } from './text/tokenize.js';
 export { summarizeExtractive, textRank, type ExtractiveOptions } from './summarize/extractive.js';
-export { createSummarizer, DEFAULT_SUMMARIZER, type AbstractiveOptions, type Summarizer } from './summarize/abstractive.js';
-export { createTextClassifier, type ClassifyOptions, type TextClassifier, type TextClassifierOptions, type TextLabel } from './classify/text-classifier.js';
-export { createSentimentAnalyzer, DEFAULT_SENTIMENT_MODEL } from './sentiment/sentiment.js';
+export type { TextLabel } from './text-model/classifier.js';
 export { loadPolarityData, SENTIMENT_RECIPE, SENTIMENT_VECTORS, trainSentiment, type TrainSentimentOptions } from './sentiment/train-sentiment.js';
 export { fineTuneTextClassifier, type FineTuneTextOptions, type FineTuneTextResult } from './fine-tune/fine-tune.js';
 export { CNN_MIN_ROWS, type FineTuneModelKind, type FineTuneSummary } from './fine-tune/fine-tune.js';

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTextClassifier } from '../classify/text-classifier.js';
-import '../embedded.js';
+import { pipeline } from '../index.js';
 import { loadPolarityData } from '../sentiment/train-sentiment.js';
 import { fineTuneTextClassifier } from './fine-tune.js';
 
@@ -28,10 +27,12 @@ describe('nlp fine-tune', () => {
     expect(result.classes).toEqual(['thumbs-down', 'thumbs-up']);
     expect(result.split).toMatchObject({ train: 540, validation: 60 });
     expect(result.validation.accuracy).toBeGreaterThanOrEqual(0.7);
-    expect(saved.manifest).toMatchObject({ task: 'text-classification', training: { command: expect.stringContaining('dl nlp fine-tune') } });
-    const classifier = await createTextClassifier({ model: out });
+    expect(saved.manifest).toMatchObject({ task: 'text-classification', training: { command: expect.stringContaining('fineTuneTextClassifier({') } });
+    // A library call records itself as a call: no CLI command line in a model a program trained.
+    expect(saved.manifest.training!.command).not.toMatch(/--|\bdl /);
+    const classifier = await pipeline('text-classification', out);
     try {
-      const [best] = await classifier.classify('a thoroughly enjoyable and moving film');
+      const [best] = await classifier('a thoroughly enjoyable and moving film');
       expect(best!.label).toBe('thumbs-up');
     } finally {
       await classifier.dispose();
@@ -46,12 +47,15 @@ describe('nlp fine-tune', () => {
     );
     writeFileSync(jsonl, [...lines, '{"text": broken', '{"text":"no label"}', '{"text":"","topic":"food"}'].join('\n'));
     const out = join(dir, 'topics');
-    const { result, skipped } = await fineTuneTextClassifier({ data: jsonl, textColumn: 'text', labelColumn: 'topic', out, base: null, epochs: { cnn: 3, bag: 3 } });
+    // A caller's own command line (the CLI passes its) is what the manifest records as the way to retrain.
+    const command = 'node retrain.mjs topics.jsonl';
+    const { result, saved, skipped } = await fineTuneTextClassifier({ data: jsonl, textColumn: 'text', labelColumn: 'topic', out, base: null, epochs: { cnn: 3, bag: 3 }, command });
+    expect(saved.manifest.training).toMatchObject({ command });
     expect(result.classes).toEqual(['food', 'sport', 'weather']);
     expect(skipped.map((s) => s.input)).toEqual([`${jsonl}:61`, `${jsonl}:62`, `${jsonl}:63`]);
-    const classifier = await createTextClassifier({ model: out });
+    const classifier = await pipeline('text-classification', out);
     try {
-      const all = await classifier.classify('the team and the goal', { allScores: true });
+      const all = await classifier('the team and the goal', { topK: 3 });
       expect(all.map((l) => l.label).sort()).toEqual(['food', 'sport', 'weather']);
       expect(all[0]!.label).toBe('sport');
     } finally {

@@ -44,6 +44,11 @@ export interface FineTuneTextOptions {
   workers?: number;
   callbacks?: Callback[];
   signal?: AbortSignal;
+  /**
+   * How to reproduce this model, recorded in its manifest (`training.command`): a CLI passes its command line.
+   * Default: this call, as `fineTuneTextClassifier({...})` with the options that shape the model.
+   */
+  command?: string;
 }
 
 /**
@@ -126,7 +131,7 @@ async function loadBase(name: string | null): Promise<BaseTextModel | undefined>
 
 /**
  * Trains a text classifier on the user's labelled texts (any number of classes) and saves a model folder that
- * `createTextClassifier` / `dl nlp classify` / `dl nlp sentiment --model` load. It chooses what works for the
+ * `pipeline('text-classification', out)` and `pipeline('sentiment-analysis', out)` load. It chooses what works for the
  * data: a calibrated linear model over TF-IDF n-grams and the base model's word vectors (chosen by
  * cross-validation on the training rows), and, from CNN_MIN_ROWS rows, the CNN + n-gram ensemble started from
  * the base model, kept only when it beats the linear model on the same held-out rows.
@@ -224,13 +229,21 @@ function cnnSummary(cnn: TrainTextResult): NonNullable<FineTuneSummary['cnn']> {
   return { validation: cnn.validation, cnn: cnn.cnn, bag: cnn.bag };
 }
 
+/** The library call that reproduces the model: the options that shape it (not callbacks, signal or workers). */
+function callOf(options: FineTuneTextOptions): string {
+  const { data, textColumn, labelColumn, out, base, vectors, model, epochs, validation, seed } = options;
+  const shaping = { data, textColumn, labelColumn, out, base, vectors, model, epochs, validation, seed };
+  const given = Object.fromEntries(Object.entries(shaping).filter(([, value]) => value !== undefined));
+  return `fineTuneTextClassifier(${JSON.stringify(given)})`;
+}
+
 function describe(options: FineTuneTextOptions, baseName: string | null, rows: number) {
   return {
     name: 'text-classifier',
-    source: `Fine-tuned by dlkit (dl nlp fine-tune) on ${options.data}${baseName ? ` from ${baseName}` : ''}`,
+    source: `Fine-tuned by dlkit on ${options.data}${baseName ? ` from ${baseName}` : ''}`,
     license: 'Yours: trained on your data (the base model’s licence applies to what it contributed)',
     data: `${options.data}, columns ${options.textColumn} / ${options.labelColumn}: ${rows} texts`,
-    command: `dl nlp fine-tune ${options.data} --text-column ${options.textColumn} --label-column ${options.labelColumn} --out ${options.out}`,
+    command: options.command ?? callOf(options),
     embeddings: options.vectors ? `pretrained ${options.vectors}` : baseName ? `from ${baseName}` : 'random, learnt',
   };
 }

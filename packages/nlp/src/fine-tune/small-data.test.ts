@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { splitIndices } from '@dlkit/core';
-import { createTextClassifier } from '../classify/text-classifier.js';
-import '../embedded.js';
+import { pipeline } from '../index.js';
 import { loadPolarityData } from '../sentiment/train-sentiment.js';
 import { fineTuneTextClassifier } from './fine-tune.js';
 
@@ -32,9 +31,9 @@ describe('nlp fine-tune on few rows', () => {
     expect(JSON.parse(readFileSync(join(out, 'vocabulary.json'), 'utf8')).kind).toBe('linear');
 
     const test = unseen.slice(30, -30).filter((_, k) => k % 4 === 0); // 252 other unseen sentences, both classes
-    const classifier = await createTextClassifier({ model: out });
+    const classifier = await pipeline('text-classification', out);
     try {
-      const predicted = await classifier.classifyBatch(test.map((i) => texts[i]!));
+      const predicted = await classifier(test.map((i) => texts[i]!));
       const truth = test.map((i) => (labels[i] === 'POSITIVE' ? 'good' : 'bad'));
       const accuracy = predicted.filter((p, k) => p[0]!.label === truth[k]).length / test.length;
       const confidence = predicted.reduce((a, p) => a + p[0]!.score, 0) / test.length;

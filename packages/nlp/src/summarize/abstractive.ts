@@ -1,41 +1,50 @@
-import { DlError, isDlError, loadHubPipeline, parseModelReference, type HubPipeline } from '@dlkit/core';
+import { DlError, isDlError, loadHubPipeline, oneAtATime, parseModelReference, type HubPipeline, type TaskRunner } from '@dlkit/core';
+import { TEXTRANK_MODEL, type Summary } from '../tasks.js';
 import { groupSentences } from '../text/sentences.js';
 
-export const DEFAULT_SUMMARIZER = 'Xenova/distilbart-cnn-6-6';
-
-export interface AbstractiveOptions {
-  /** Hub id of a seq2seq summarizer (BART, T5) or a folder in transformers.js's layout. */
-  model?: string;
-  maxLength?: number;
-  minLength?: number;
+/** The call options an abstractive (seq2seq) summarizer honours, as the task's schema has checked them. */
+export interface AbstractiveCall {
+  maxLength?: number | undefined;
+  minLength?: number | undefined;
   /** Beam width; 1 is greedy (default 1). */
-  beams?: number;
-}
-
-export interface Summarizer {
-  summarize(text: string): Promise<[{ summary_text: string }]>;
-  dispose(): Promise<void>;
+  beams?: number | undefined;
 }
 
 /** About 700 tokens of English: chunks stay inside BART's 1024-token input with room for special tokens. */
 const CHUNK_CHARACTERS = 3000;
 
+const offlineAlternative = { kind: 'other-model', models: [TEXTRANK_MODEL], why: 'summarizes offline by extracting sentences' } as const;
+
+/** The hub pipeline, its load failures worded for any caller: what to do is the hint, not a command. */
+async function loadPipeline(model: string): Promise<HubPipeline> {
+  const reference = parseModelReference(model);
+  if (reference.kind === 'embedded') {
+    throw new DlError('MODEL_NOT_FOUND', `No embedded summarizer '${model}': give a hub id (org/name), a folder in transformers.js's layout, or '${TEXTRANK_MODEL}'`, {
+      parameter: 'model',
+      hint: offlineAlternative,
+    });
+  }
+  try {
+    return await loadHubPipeline('summarization', reference);
+  } catch (error) {
+    // Core's message may name a command; this one does not, and the hint says how to get the model.
+    if (isDlError(error, 'MODEL_OFFLINE')) {
+      throw new DlError('MODEL_OFFLINE', `Summarization model ${model} is not in the model cache and cannot be downloaded now (offline); the '${TEXTRANK_MODEL}' model summarizes without it`, {
+        cause: error,
+        hint: { kind: 'pull-model', model, task: 'summarization', alternatives: [TEXTRANK_MODEL] },
+      });
+    }
+    throw error;
+  }
+}
+
 /**
  * Abstractive summaries through a transformers.js summarization model. Long documents are cut on sentence
  * boundaries, each part summarised, and the joined partial summaries summarised again until one part remains.
  */
-export async function createSummarizer(options: AbstractiveOptions = {}): Promise<Summarizer> {
-  const id = options.model ?? DEFAULT_SUMMARIZER;
-  const reference = parseModelReference(id);
-  if (reference.kind === 'embedded') throw new DlError('MODEL_NOT_FOUND', `No embedded summarizer '${id}': give a hub id (org/name) or use --method extractive`);
-  let pipeline: HubPipeline;
-  try {
-    pipeline = await loadHubPipeline('summarization', reference);
-  } catch (error) {
-    if (isDlError(error, 'MODEL_OFFLINE')) throw new DlError('MODEL_OFFLINE', `${error.message}; or summarize offline with --method extractive`, { cause: error });
-    throw error;
-  }
-  const generate = async (text: string) => {
+export async function loadAbstractiveRunner(model: string): Promise<TaskRunner<string, Summary, AbstractiveCall>> {
+  const pipeline = await loadPipeline(model);
+  const generate = async (text: string, options: AbstractiveCall) => {
     const [out] = (await pipeline(text, {
       max_length: options.maxLength ?? 142,
       min_length: options.minLength ?? 30,
@@ -44,17 +53,15 @@ export async function createSummarizer(options: AbstractiveOptions = {}): Promis
     })) as Array<{ summary_text: string }>;
     return out?.summary_text.trim() ?? '';
   };
-  return {
-    async summarize(text) {
-      if (text.trim() === '') throw new DlError('INPUT_UNSUPPORTED', 'Nothing to summarize: the text is empty');
-      let parts = groupSentences(text, CHUNK_CHARACTERS);
-      for (let level = 0; parts.length > 1 && level < 4; level++) {
-        const summaries: string[] = [];
-        for (const part of parts) summaries.push(await generate(part));
-        parts = groupSentences(summaries.join(' '), CHUNK_CHARACTERS);
-      }
-      return [{ summary_text: await generate(parts[0] ?? text) }];
-    },
-    dispose: () => pipeline.dispose(),
+  const summarize = async (text: string, options: AbstractiveCall): Promise<Summary> => {
+    if (typeof text !== 'string' || text.trim() === '') throw new DlError('INPUT_UNSUPPORTED', 'Nothing to summarize: the text is empty');
+    let parts = groupSentences(text, CHUNK_CHARACTERS);
+    for (let level = 0; parts.length > 1 && level < 4; level++) {
+      const summaries: string[] = [];
+      for (const part of parts) summaries.push(await generate(part, options));
+      parts = groupSentences(summaries.join(' '), CHUNK_CHARACTERS);
+    }
+    return [{ summary_text: await generate(parts[0] ?? text, options) }];
   };
+  return { model, device: 'cpu', run: oneAtATime(summarize, model), dispose: () => pipeline.dispose() };
 }

@@ -64,7 +64,7 @@ export const GRAPH_LIMIT = 1500;
  * sentences. On long documents it ranks as TextRank's stationary scores do to first order (the most central
  * sentences), without the graph.
  */
-export function centroidScores(sentences: string[][]): number[] {
+function centroidScores(sentences: string[][]): number[] {
   const vectors = tfidf(sentences);
   const centroid = new Map<string, number>();
   for (const v of vectors) for (const [t, w] of v) centroid.set(t, (centroid.get(t) ?? 0) + w);
@@ -76,12 +76,13 @@ export function centroidScores(sentences: string[][]): number[] {
  * past GRAPH_LIMIT sentences), in their original order, in the shape of Hugging Face's summarization pipeline.
  */
 export function summarizeExtractive(text: string, options: ExtractiveOptions = {}): [{ summary_text: string }] {
+  if (typeof text !== 'string') throw new DlError('INVALID_ARGUMENT', `A text to summarize must be a string, not ${text === null ? 'null' : typeof text}`, { parameter: 'inputs' });
   const sentences = splitSentences(text);
   if (sentences.length === 0) throw new DlError('INPUT_UNSUPPORTED', 'Nothing to summarize: the text is empty');
   const { ratio } = options;
-  if (ratio !== undefined && !(ratio > 0 && ratio <= 1)) throw new DlError('INVALID_ARGUMENT', `ratio must be in (0, 1], got ${ratio}`);
+  if (ratio !== undefined && !(ratio > 0 && ratio <= 1)) throw new DlError('INVALID_ARGUMENT', `ratio must be in (0, 1], got ${ratio}`, { parameter: 'ratio' });
   const wanted = ratio !== undefined ? Math.max(1, Math.round(sentences.length * ratio)) : (options.sentences ?? 3);
-  if (!Number.isInteger(wanted) || wanted < 1) throw new DlError('INVALID_ARGUMENT', `sentences must be a positive integer, got ${wanted}`);
+  if (!Number.isInteger(wanted) || wanted < 1) throw new DlError('INVALID_ARGUMENT', `sentences must be a positive integer, got ${wanted}`, { parameter: 'sentences' });
   const tokens = sentences.map((s) => tokenize(s).filter((t) => /\p{L}{2,}|\p{N}/u.test(t)));
   const scores = tokens.length > GRAPH_LIMIT ? centroidScores(tokens) : textRank(tokens);
   const keep = scores

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isDlError } from '@dlkit/core';
+import { pipeline } from '../index.js';
 import { groupSentences, splitSentences } from '../text/sentences.js';
-import { createSummarizer } from './abstractive.js';
 import { GRAPH_LIMIT, summarizeExtractive } from './extractive.js';
 
 // A real document: the dataset description that ships beside the repository.
@@ -43,16 +44,11 @@ describe('extractive summaries (TextRank, offline)', () => {
 
   it('refuses empty text and bad options with typed errors', () => {
     expect(() => summarizeExtractive('   ')).toThrow(expect.objectContaining({ code: 'INPUT_UNSUPPORTED' }));
-    expect(() => summarizeExtractive(DOC, { ratio: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => summarizeExtractive(DOC, { ratio: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', parameter: 'ratio' }));
   });
 });
 
 describe('abstractive summaries (transformers.js)', () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
-
   it('cuts long documents on sentence boundaries only', () => {
     const long = Array.from({ length: 200 }, (_, i) => `Sentence number ${i} says something about the plot.`).join(' ');
     const chunks = groupSentences(long, 500);
@@ -61,39 +57,72 @@ describe('abstractive summaries (transformers.js)', () => {
     expect(chunks.join(' ')).toBe(long);
   });
 
-  it('offline without the model cached: MODEL_OFFLINE naming dl models pull and --method extractive', async () => {
-    process.env.DL_OFFLINE = '1';
-    const error = await createSummarizer().catch((e: Error) => e);
-    expect(isDlError(error, 'MODEL_OFFLINE')).toBe(true);
-    expect((error as Error).message).toMatch(/dl models pull Xenova\/distilbart-cnn-6-6 --task summarization.*--method extractive/);
-  });
 });
 
 // A tiny hand-set "BART" in transformers.js's seq2seq layout (scripts/make-tiny-bart.py): it copies the input's
 // content words, best-scored first, each once (reading its key-value cache), then ends. Wiring only.
 const TINY_BART = join(import.meta.dirname, 'fixtures/tiny-bart');
+const scratch = mkdtempSync(join(tmpdir(), 'dl-nlp-tiny-bart-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const short = { minLength: 1, maxLength: 20 };
 
 describe('abstractive summaries through transformers.js (tiny hand-set BART fixture, wiring only)', () => {
   it('tokenizes, encodes, generates with the key-value cache and decodes', async () => {
-    const summarizer = await createSummarizer({ model: TINY_BART, minLength: 1, maxLength: 20 });
+    const summarizer = await pipeline('summarization', TINY_BART);
     try {
-      expect(await summarizer.summarize('The dog ran in the park. The cat sat on the mat.')).toEqual([{ summary_text: 'cat dog park mat sat ran' }]);
-      expect(await summarizer.summarize('The sun was warm.')).toEqual([{ summary_text: 'sun warm' }]);
-      await expect(summarizer.summarize(' \n ')).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED' });
+      expect(await summarizer('The dog ran in the park. The cat sat on the mat.', short)).toEqual([{ summary_text: 'cat dog park mat sat ran' }]);
+      expect(await summarizer(['The sun was warm.'], { ...short, beams: 2 })).toEqual([[{ summary_text: 'sun warm' }]]);
+      await expect(summarizer(' \n ', short)).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED' });
     } finally {
       await summarizer.dispose();
     }
   });
 
   it('a document longer than the model input is summarised in parts, then the parts summarised again', async () => {
-    const summarizer = await createSummarizer({ model: TINY_BART, minLength: 1, maxLength: 20 });
+    const summarizer = await pipeline('summarize', TINY_BART);
     try {
       // ~6,000 characters: the dog only in the first half, the sun only in the second; truncating would lose one.
       const text = [...Array.from({ length: 100 }, () => 'The dog ran in the park.'), ...Array.from({ length: 200 }, () => 'The sun was warm.')].join(' ');
       expect(text.length).toBeGreaterThan(3000 * 1.5);
-      expect(await summarizer.summarize(text)).toEqual([{ summary_text: 'dog park sun ran warm' }]);
+      expect(await summarizer(text, short)).toEqual([{ summary_text: 'dog park sun ran warm' }]);
     } finally {
       await summarizer.dispose();
     }
+  });
+
+  it("refuses textrank's options and a minLength above maxLength by name", async () => {
+    const summarizer = await pipeline('summarization', TINY_BART);
+    try {
+      for (const option of ['sentences', 'ratio']) {
+        await expect(summarizer('The sun was warm.', { [option]: 1 }), option).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', parameter: option });
+      }
+      await expect(summarizer('The sun was warm.', { minLength: 30, maxLength: 20 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', parameter: 'minLength' });
+    } finally {
+      await summarizer.dispose();
+    }
+  });
+
+  it("the model's own failure on one text is MODEL_RUNTIME for that text only; dispose twice, then DISPOSED", async () => {
+    // A copy whose tokenizer knows a word past the end of the model's embedding table: onnxruntime fails on it.
+    // Before, that raw Error escaped (the CLI printed INTERNAL) and a disposed summarizer had no guard.
+    const dir = join(scratch, 'mismatched');
+    cpSync(TINY_BART, dir, { recursive: true });
+    const tokenizer = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8'));
+    tokenizer.model.vocab.zebra = 64;
+    writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tokenizer));
+    const summarizer = await pipeline('summarization', dir);
+    const [dog, zebra] = await summarizer.each(['The dog ran in the park.', 'The zebra ran in the park.'], short);
+    expect(dog).toEqual({ ok: true, value: [{ summary_text: 'dog park ran' }] });
+    expect(zebra!.ok === false && zebra!.error.code).toBe('MODEL_RUNTIME');
+    await summarizer.dispose();
+    await summarizer.dispose();
+    await expect(summarizer('The dog ran in the park.', short)).rejects.toMatchObject({ code: 'DISPOSED' });
+  });
+
+  it("an embedded name that is not a summarizer is MODEL_NOT_FOUND pointing at 'textrank' as data, not a flag", async () => {
+    const error = await pipeline('summarization', 'sentiment').catch((e: unknown) => e);
+    expect(isDlError(error, 'MODEL_NOT_FOUND')).toBe(true);
+    expect(error).toMatchObject({ parameter: 'model', hint: { kind: 'other-model', models: ['textrank'] } });
+    expect((error as Error).message).not.toMatch(/--|\bdl /);
   });
 });

@@ -86,7 +86,7 @@ async function readLexicon(loaded: LoadedManifest, classes: readonly string[]): 
  * this many windows spread evenly through it: its average moves by well under a point, and a 10 MB text takes
  * seconds instead of a minute, so one huge input cannot hold a server.
  */
-export const MAX_WINDOWS = 4096;
+const MAX_WINDOWS = 4096;
 
 /** Every window, or MAX_WINDOWS of them evenly spaced. */
 function sampleWindows(windows: string[][]): string[][] {

@@ -86,6 +86,69 @@ export const TEXT_TRAINING_DEFAULTS = {
   workers: 2,
 } as const;
 
+type Example = { tokens: string[]; label: number };
+
+/** The labelled texts as token windows, split into training (plus any augmenting texts) and validation. */
+function labelledExamples(options: TrainTextOptions, classes: readonly string[], seed: number, fraction: number) {
+  const idsOf = (labels: readonly string[], what: string) =>
+    labels.map((label, i) => {
+      const id = classes.indexOf(label);
+      if (id < 0) throw new DlError('DATASET_INVALID', `${what} ${i + 1} has label '${label}', not one of ${classes.join(', ')}`);
+      return id;
+    });
+  const labelIds = idsOf(options.labels, 'Text');
+  if (classes.length < 2) throw new DlError('DATASET_INVALID', `A classifier needs at least two classes; the data has ${classes.join(', ') || 'none'}`);
+  const window = options.window ?? options.base?.vocabulary.window ?? DEFAULT_WINDOW;
+  const windows = options.texts.map((text) => tokenWindows(text, window));
+  const split = splitIndices(labelIds, classes.length, { validation: fraction, seed }, 'texts');
+  const examples = (indices: number[]): Example[] => indices.flatMap((i) => windows[i]!.map((tokens) => ({ tokens, label: labelIds[i]! })));
+  const augmentIds = options.augment ? idsOf(options.augment.labels, 'Augmenting text') : [];
+  const augmented = (options.augment?.texts ?? []).flatMap((text, i) => tokenWindows(text, window).map((tokens) => ({ tokens, label: augmentIds[i]! })));
+  const train = [...examples(split.train), ...augmented];
+  const validation = examples(split.validation);
+  if (train.length === 0 || validation.length === 0) {
+    throw new DlError('DATASET_INVALID', 'The texts have no words to learn from (every text is empty or punctuation)');
+  }
+  return { window, split, train, validation };
+}
+
+/** The vocabulary of the training windows (known words: the pretrained vectors' or the base model's). */
+function trainingVocabulary(options: TrainTextOptions, train: readonly Example[], window: number): TextVocabulary {
+  const vectors = options.vectors;
+  const baseWords = options.base ? new Set(options.base.vocabulary.words) : undefined;
+  const known = vectors ? (w: string) => vectors.has(w) : baseWords ? (w: string) => baseWords.has(w) : undefined;
+  const extraWords = vectors?.words.filter((w) => /^\p{L}+$/u.test(w)).slice(0, options.extraWords ?? 0);
+  return buildVocabulary(train.map((e) => e.tokens), { window, ...(known ? { known } : {}), ...(extraWords ? { extraWords } : {}) });
+}
+
+function encodeExamples(vocabulary: TextVocabulary, items: readonly Example[], classes: readonly string[], what: string): Dataset {
+  const index = indexVocabulary(vocabulary);
+  const width = featureLength(vocabulary);
+  const features = new Float32Array(items.length * width);
+  items.forEach((e, i) => encodeWindow(index, e.tokens, features.subarray(i * width, (i + 1) * width)));
+  return fromArrays({ features, shape: [width], labels: items.map((e) => e.label), classes: [...classes], source: what });
+}
+
+/** The CNN branch, then the bag-of-n-grams branch, each with core's `fit`; an interrupted run is ABORTED. */
+async function trainBranches(network: TextNetwork, train: Dataset, validation: Dataset, options: TrainTextOptions, seed: number) {
+  const epochs = options.epochs ?? TEXT_TRAINING_DEFAULTS.epochs;
+  const learningRate = options.learningRate ?? TEXT_TRAINING_DEFAULTS.learningRate;
+  const common = {
+    batchSize: options.batchSize ?? TEXT_TRAINING_DEFAULTS.batchSize,
+    seed,
+    validation,
+    // The default 2 threads, unless this machine has fewer cores (fit refuses more workers than cores).
+    workers: options.workers ?? Math.min(TEXT_TRAINING_DEFAULTS.workers, availableParallelism()),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const callbacks = [terminateOnNaN(), cosineDecay(), ...(options.callbacks ?? [])];
+  const cnn = await fit(network.cnn, train, { ...common, epochs: epochs.cnn, optimizer: { name: 'adam', learningRate: learningRate.cnn }, callbacks });
+  if (cnn.stopReason === 'aborted') throw new DlError('ABORTED', 'Training was interrupted');
+  const bag = await fit(network.bag, train, { ...common, epochs: epochs.bag, optimizer: { name: 'adam', learningRate: learningRate.bag }, callbacks });
+  if (bag.stopReason === 'aborted') throw new DlError('ABORTED', 'Training was interrupted');
+  return { cnn, bag };
+}
+
 /**
  * Trains the text classifier of `network.ts` on labelled texts: splits off a validation set, builds the
  * vocabulary from the training texts only, initialises the word embeddings (pretrained vectors, a base model or
@@ -99,73 +162,20 @@ export async function trainTextClassifier(options: TrainTextOptions): Promise<Tr
   const classes = [...(options.classes ?? classesOf(options.labels))];
   const seed = options.seed ?? TEXT_TRAINING_DEFAULTS.seed;
   const fraction = options.validation ?? TEXT_TRAINING_DEFAULTS.validation;
-  const idsOf = (labels: readonly string[], what: string) =>
-    labels.map((label, i) => {
-      const id = classes.indexOf(label);
-      if (id < 0) throw new DlError('DATASET_INVALID', `${what} ${i + 1} has label '${label}', not one of ${classes.join(', ')}`);
-      return id;
-    });
-  const labelIds = idsOf(options.labels, 'Text');
-  if (classes.length < 2) throw new DlError('DATASET_INVALID', `A classifier needs at least two classes; the data has ${classes.join(', ') || 'none'}`);
-  const window = options.window ?? options.base?.vocabulary.window ?? DEFAULT_WINDOW;
-  const windows = options.texts.map((text) => tokenWindows(text, window));
-  const split = splitIndices(labelIds, classes.length, { validation: fraction, seed }, 'texts');
-  const examples = (indices: number[]) =>
-    indices.flatMap((i) => windows[i]!.map((tokens) => ({ tokens, label: labelIds[i]! })));
-  const augmentIds = options.augment ? idsOf(options.augment.labels, 'Augmenting text') : [];
-  const augmented = (options.augment?.texts ?? []).flatMap((text, i) => tokenWindows(text, window).map((tokens) => ({ tokens, label: augmentIds[i]! })));
-  const trainExamples = [...examples(split.train), ...augmented];
-  const validationExamples = examples(split.validation);
-  if (trainExamples.length === 0 || validationExamples.length === 0) {
-    throw new DlError('DATASET_INVALID', 'The texts have no words to learn from (every text is empty or punctuation)');
-  }
-
-  const vectors = options.vectors;
-  const baseWords = options.base ? new Set(options.base.vocabulary.words) : undefined;
-  const known = vectors ? (w: string) => vectors.has(w) : baseWords ? (w: string) => baseWords.has(w) : undefined;
-  const extraWords = vectors?.words.filter((w) => /^\p{L}+$/u.test(w)).slice(0, options.extraWords ?? 0);
-  const vocabulary = buildVocabulary(trainExamples.map((e) => e.tokens), { window, ...(known ? { known } : {}), ...(extraWords ? { extraWords } : {}) });
-  const index = indexVocabulary(vocabulary);
-  const dataset = (items: typeof trainExamples, what: string): Dataset => {
-    const width = featureLength(vocabulary);
-    const features = new Float32Array(items.length * width);
-    items.forEach((e, i) => encodeWindow(index, e.tokens, features.subarray(i * width, (i + 1) * width)));
-    return fromArrays({ features, shape: [width], labels: items.map((e) => e.label), classes, source: what });
-  };
-  const train = dataset(trainExamples, `${split.train.length} training texts`);
-  const validation = dataset(validationExamples, `${split.validation.length} held-out texts`);
+  const examples = labelledExamples(options, classes, seed, fraction);
+  const vocabulary = trainingVocabulary(options, examples.train, examples.window);
+  const train = encodeExamples(vocabulary, examples.train, classes, `${examples.split.train.length} training texts`);
+  const validation = encodeExamples(vocabulary, examples.validation, classes, `${examples.split.validation.length} held-out texts`);
 
   const dimensions = options.base ? embeddingWidth(options.base.model) : options.vectors?.dimensions ?? NETWORK_DEFAULTS.dimensions;
   const network = await buildTextNetwork({ vocabulary, classes: classes.length, seed, dimensions });
   try {
     await initialiseWords(network.full, vocabulary, seed, options);
     await initialiseRatios(network.full, train, vocabulary);
-    const epochs = options.epochs ?? TEXT_TRAINING_DEFAULTS.epochs;
-    const learningRate = options.learningRate ?? TEXT_TRAINING_DEFAULTS.learningRate;
-    const common = {
-      batchSize: options.batchSize ?? TEXT_TRAINING_DEFAULTS.batchSize,
-      seed,
-      validation,
-      // The default 2 threads, unless this machine has fewer cores (fit refuses more workers than cores).
-      workers: options.workers ?? Math.min(TEXT_TRAINING_DEFAULTS.workers, availableParallelism()),
-      ...(options.signal ? { signal: options.signal } : {}),
-    };
-    const callbacks = [terminateOnNaN(), cosineDecay(), ...(options.callbacks ?? [])];
-    const cnn = await fit(network.cnn, train, { ...common, epochs: epochs.cnn, optimizer: { name: 'adam', learningRate: learningRate.cnn }, callbacks });
-    if (cnn.stopReason === 'aborted') throw new DlError('ABORTED', 'Training was interrupted');
-    const bag = await fit(network.bag, train, { ...common, epochs: epochs.bag, optimizer: { name: 'adam', learningRate: learningRate.bag }, callbacks });
-    if (bag.stopReason === 'aborted') throw new DlError('ABORTED', 'Training was interrupted');
+    const { cnn, bag } = await trainBranches(network, train, validation, options, seed);
     const { report } = await evaluate(network.full, validation);
-    return {
-      network,
-      vocabulary,
-      classes,
-      cnn,
-      bag,
-      validation: report,
-      split: { train: split.train.length, validation: split.validation.length, seed, fraction },
-      seconds: (performance.now() - started) / 1000,
-    };
+    const split = { train: examples.split.train.length, validation: examples.split.validation.length, seed, fraction };
+    return { network, vocabulary, classes, cnn, bag, validation: report, split, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
     disposeNetwork(network);
     throw error;

@@ -17,6 +17,10 @@ export interface ReadTextsOptions {
   maxBytes?: number;
   /** Largest text: a line, a CSV field or a document, bytes (default 16 MiB); INPUT_TOO_LARGE past it. */
   maxTextBytes?: number;
+  /** Where a source may come from besides a file (all off by default; see core's `ReadInputOptions`). */
+  allowUrls?: boolean;
+  allowStdin?: boolean;
+  allowPrivateHosts?: boolean;
 }
 
 const isTable = (path: string) => /^\.(csv|jsonl|ndjson)$/i.test(extname(path));
@@ -109,12 +113,13 @@ function decodedOrError(bytes: Uint8Array, input: string): string | DlError {
 /** The texts of one source into `out`, streamed where they are lines or rows: what came before a failure stays. */
 async function readSource(source: string, options: ReadTextsOptions, out: ReadResult[]): Promise<void> {
   const maxText = options.maxTextBytes ?? DEFAULT_MAX_FIELD_BYTES;
-  const limits = options.maxBytes ? { maxBytes: options.maxBytes } : {};
+  const access = { allowUrls: options.allowUrls === true, allowStdin: options.allowStdin === true, allowPrivateHosts: options.allowPrivateHosts === true };
+  const limits = { ...access, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) };
   if (options.column !== undefined && source !== STDIN && isTable(source)) {
     for await (const row of readTableColumns(source, readInputStream(source, limits), [options.column], maxText)) append(out, row.input, 'error' in row ? row.error : row.values[0]!);
   } else if (options.mode === 'document') {
     // A document is one text: its cap is the text cap.
-    const content = decodeText(await readInput(source, { maxBytes: Math.min(maxText, options.maxBytes ?? maxText) }), nameOf(source));
+    const content = decodeText(await readInput(source, { ...access, maxBytes: Math.min(maxText, options.maxBytes ?? maxText) }), nameOf(source));
     if (content.trim() !== '') append(out, source, content);
   } else await fromLines(source, readInputStream(source, limits), maxText, out);
 }
