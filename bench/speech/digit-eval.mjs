@@ -2,9 +2,10 @@
 // each) and non-digit audio it never trained on. Shared by loso.mjs and rejection.mjs.
 import { basename } from 'node:path';
 import { createRng } from '@dlkit/core';
-import { createVad, DIGIT_WORDS, listSynthetic, noise, readAudio, SAMPLE_RATE } from '@dlkit/speech';
+import { readAudio, SAMPLE_RATE } from '@dlkit/speech';
+import { DIGIT_VAD, DIGIT_WORDS, listSynthetic, loadSileroVad, noise } from '@dlkit/speech/training';
 
-const VAD = { padMs: 50, withAudio: true }; // DIGIT_VAD, as transcription cuts words
+const VAD = { ...DIGIT_VAD, withAudio: true }; // as transcription cuts words
 
 async function read(vad, recognizer, audio) {
   const out = [];
@@ -14,7 +15,7 @@ async function read(vad, recognizer, audio) {
 
 /** Correct: the non-empty answers joined are the digit; falsely rejected: every answer is '' (or none). */
 export async function readFsdd(recognizer, recordings) {
-  const vad = await createVad();
+  const vad = await loadSileroVad();
   let correct = 0;
   let rejected = 0;
   try {
@@ -53,7 +54,7 @@ const group = (path) => basename(path).replace(/-\d+\.wav$/, '');
 export async function readNonDigits(recognizer, syntheticDir) {
   const groups = {};
   for (const path of (await listSynthetic(syntheticDir)).heldout) (groups[group(path)] ??= []).push(path);
-  const vad = await createVad();
+  const vad = await loadSileroVad();
   const out = [];
   try {
     const measure = async (name, clips) => {

@@ -6,7 +6,8 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeWav, listFsdd, readAudio, SAMPLE_RATE } from '@dlkit/speech';
+import { encodeWav, readAudio, SAMPLE_RATE } from '@dlkit/speech';
+import { listFsdd } from '@dlkit/speech/training';
 
 const FSDD = fileURLToPath(new URL('../../../shared/data/fsdd/recordings', import.meta.url));
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listFsdd, loadDigitRecognizer, SPEECH_DIGITS_RECIPE, trainSpeechDigits } from '@dlkit/speech';
+import { trainSpeechDigits } from '@dlkit/speech';
+import { listFsdd, loadDigitRecognizer, SPEECH_DIGITS_RECIPE } from '@dlkit/speech/training';
 import { readFsdd, readNonDigits, rejectionRate } from './digit-eval.mjs';
 
 const FSDD = fileURLToPath(new URL('../../../shared/data/fsdd/recordings', import.meta.url));

@@ -2,7 +2,7 @@
 // audio (rejected), each as transcription would cut it. Usage: pnpm --filter @dlkit/bench bench:speech-rejection
 // (after packages/speech/scripts/synth-speech.sh, which writes the held-out speech).
 import { fileURLToPath } from 'node:url';
-import { listFsdd, loadDigitRecognizer } from '@dlkit/speech';
+import { listFsdd, loadDigitRecognizer } from '@dlkit/speech/training';
 import { readFsdd, readNonDigits, rejectionRate } from './digit-eval.mjs';
 
 const FSDD = fileURLToPath(new URL('../../../shared/data/fsdd/recordings', import.meta.url));

@@ -3,7 +3,8 @@
 // reading + resampling, Silero VAD, log-mel features, the CNN. Usage: pnpm --filter @dlkit/bench bench:speech-rtf
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@dlkit/core';
-import { createTranscriber, createVad, digitFeatures, DIGIT_WORDS, encodeWav, listFsdd, readAudio, SAMPLE_RATE } from '@dlkit/speech';
+import { encodeWav, pipeline, readAudio, resample, SAMPLE_RATE } from '@dlkit/speech';
+import { digitFeatures, DIGIT_WORDS, listFsdd, loadSileroVad } from '@dlkit/speech/training';
 
 const FSDD = fileURLToPath(new URL('../../../shared/data/fsdd/recordings', import.meta.url));
 const tests = (await listFsdd(FSDD)).filter((r) => r.take <= 4);
@@ -24,19 +25,18 @@ let at = 0;
 for (const p of parts) (all.set(p, at), (at += p.length));
 const seconds = all.length / SAMPLE_RATE;
 // The file a user would have: 44.1 kHz is what most recorders write; resampling is part of the work measured.
-const { resample } = await import('@dlkit/speech');
 const wav = encodeWav(resample(all, SAMPLE_RATE, 44_100), { sampleRate: 44_100 });
 
-const transcriber = await createTranscriber({ model: 'speech-digits' });
-await transcriber.transcribe(encodeWav(all.subarray(0, 2 * SAMPLE_RATE), { sampleRate: SAMPLE_RATE })); // warm-up: first-call compilation
+const transcriber = await pipeline('automatic-speech-recognition', 'speech-digits');
+await transcriber(encodeWav(all.subarray(0, 2 * SAMPLE_RATE), { sampleRate: SAMPLE_RATE })); // warm-up: first-call compilation
 const timed = async (fn) => {
   const start = performance.now();
   const value = await fn();
   return [value, (performance.now() - start) / 1000];
 };
-const [transcript, total] = await timed(() => transcriber.transcribe(wav));
+const [transcript, total] = await timed(() => transcriber(wav));
 const [decoded, decode] = await timed(() => readAudio(wav));
-const vad = await createVad();
+const vad = await loadSileroVad();
 const [segments, vadTime] = await timed(async () => {
   const out = [];
   for await (const s of vad.segments(decoded, { withAudio: true })) out.push(s);

@@ -22,8 +22,6 @@ export function findFfmpeg(): string | null {
   return found;
 }
 
-export const FFMPEG_HELP = 'install ffmpeg (apt-get install ffmpeg, brew install ffmpeg) or the npm package @ffmpeg-installer/ffmpeg, or set DL_FFMPEG to its path';
-
 export interface FfmpegOptions {
   sampleRate: number;
   /** Time spent waiting for ffmpeg's output before it is killed, in ms (default: `defaultDecodeTimeout(size)`). */
@@ -83,7 +81,11 @@ function deadline(timeoutMs: number, signal: AbortSignal | undefined, name: stri
         reject(error);
       };
       const seconds = Math.round(timeoutMs) / 1000;
-      timer = setTimeout(() => fail(new DlError('INPUT_UNREADABLE', `${name}: ffmpeg did not finish decoding within ${seconds} s (a live stream or playlist never does); raise decodeTimeoutMs for slow long audio`)), Math.max(0, left));
+      const late = () =>
+        new DlError('INPUT_UNREADABLE', `${name}: ffmpeg did not finish decoding within ${seconds} s (a live stream or playlist never does)`, {
+          hint: { kind: 'raise-option', option: 'decodeTimeoutMs' },
+        });
+      timer = setTimeout(() => fail(late()), Math.max(0, left));
       onAbort = () => fail(new DlError('ABORTED', `${name}: aborted`, { cause: signal?.reason }));
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
@@ -106,7 +108,10 @@ function deadline(timeoutMs: number, signal: AbortSignal | undefined, name: stri
  */
 export async function* decodeWithFfmpeg(input: { path: string; size: number } | { bytes: Uint8Array }, name: string, options: FfmpegOptions): AsyncGenerator<Float32Array> {
   const ffmpeg = findFfmpeg();
-  if (ffmpeg === null) throw new DlError('INPUT_UNSUPPORTED', `${name}: only WAV is read without ffmpeg; to read this file ${FFMPEG_HELP}`);
+  if (ffmpeg === null) {
+    const where = 'none on the PATH, in DL_FFMPEG or as the npm package @ffmpeg-installer/ffmpeg';
+    throw new DlError('INPUT_UNSUPPORTED', `${name}: only WAV is read without ffmpeg (${where})`, { hint: { kind: 'install', what: 'ffmpeg' } });
+  }
   const child = spawn(ffmpeg, ffmpegArgs(input, options.sampleRate), { stdio: ['path' in input ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   child.on('error', () => {}); // a failed start also closes: the exit status below reports it

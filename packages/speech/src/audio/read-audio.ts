@@ -10,24 +10,33 @@ export const SAMPLE_RATE = 16_000;
 /** What a folder or glob of audio expands to: WAV (read here) and what ffmpeg reads. */
 export const AUDIO_EXTENSIONS = ['.wav', '.mp3', '.ogg', '.oga', '.opus', '.flac', '.m4a', '.aac', '.webm', '.mp4'];
 
-/** A path, `-` for standard input, an http(s) URL, or the bytes of a file. */
-export type AudioInput = string | Uint8Array;
+/**
+ * A path, an http(s) URL (with `allowUrls`), `-` for standard input (with `allowStdin`), the bytes of a file, or
+ * samples already decoded: 16 kHz mono float32.
+ */
+export type AudioInput = string | Uint8Array | Float32Array;
 
 export interface AudioStreamOptions {
   /** Name used in messages (default: the path, or "audio"). */
-  name?: string;
+  name?: string | undefined;
   /** Bytes read into memory from stdin or a URL (files are streamed). */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /**
    * Longest audio decoded, in seconds (default 4 hours): a few bytes of header can declare days of audio (1 MB of
    * 16-bit samples at 1 Hz is six days at 16 kHz); refused from the header where it says so, else once decoding
    * passes it.
    */
-  maxSeconds?: number;
+  maxSeconds?: number | undefined;
   /** Deadline for ffmpeg, in ms spent waiting for its output (default: 30 s + 1 s per 100 kB of input, at most 5 min). */
-  decodeTimeoutMs?: number;
+  decodeTimeoutMs?: number | undefined;
   /** Stops decoding (and kills ffmpeg) with ABORTED. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
+  /** Read http(s) URL inputs (default false: a library does not fetch what it is handed unless told to). */
+  allowUrls?: boolean | undefined;
+  /** Read `-` as standard input (default false: the host process's stdin is not a library's to take). */
+  allowStdin?: boolean | undefined;
+  /** Let URL inputs reach loopback and private addresses (default false). */
+  allowPrivateHosts?: boolean | undefined;
 }
 
 /** Four hours: a long meeting or podcast; longer audio is asked for with `maxSeconds`. */
@@ -48,7 +57,9 @@ function downmix(interleaved: Float32Array, channels: number): Float32Array {
 
 function tooLong(name: string, maxSeconds: number, seconds?: number): DlError {
   const what = seconds === undefined ? '' : `${seconds} s of audio, `;
-  return new DlError('INPUT_TOO_LARGE', `${name}: ${what}more than the ${maxSeconds} s limit; raise maxSeconds to read longer audio`);
+  return new DlError('INPUT_TOO_LARGE', `${name}: ${what}more than the ${maxSeconds} s limit`, {
+    hint: { kind: 'raise-option', option: 'maxSeconds', ...(seconds === undefined ? {} : { value: Math.ceil(seconds) }) },
+  });
 }
 
 async function* wavStream(source: ByteSource, name: string, maxSeconds: number): AsyncGenerator<Float32Array> {
@@ -89,10 +100,24 @@ async function* checked(decoded: AsyncIterable<Float32Array>, name: string, opti
  */
 export function audioStream(input: AudioInput, options: AudioStreamOptions = {}): AsyncGenerator<Float32Array> {
   const name = options.name ?? (typeof input === 'string' ? (input === STDIN ? 'standard input' : input) : 'audio');
-  return checked(decode(input, name, options), name, options);
+  return checked(input instanceof Float32Array ? samplesStream(input, name) : decode(input, name, options), name, options);
 }
 
-async function* decode(input: AudioInput, name: string, options: AudioStreamOptions): AsyncGenerator<Float32Array> {
+/** Samples handed over decoded, in one-second chunks so that a long array is checked and aborted as a file is. */
+async function* samplesStream(samples: Float32Array, name: string): AsyncGenerator<Float32Array> {
+  if (samples.length === 0) throw new DlError('INPUT_UNSUPPORTED', `${name}: no samples`);
+  for (let at = 0; at < samples.length; at += SAMPLE_RATE) yield samples.subarray(at, at + SAMPLE_RATE);
+}
+
+/** What `readInput` is told: the caller's size bound and what it allows (URLs, stdin, private hosts). */
+const inputPolicy = ({ maxBytes, allowUrls, allowStdin, allowPrivateHosts }: AudioStreamOptions) => ({
+  ...(maxBytes ? { maxBytes } : {}),
+  ...(allowUrls ? { allowUrls } : {}),
+  ...(allowStdin ? { allowStdin } : {}),
+  ...(allowPrivateHosts ? { allowPrivateHosts } : {}),
+});
+
+async function* decode(input: string | Uint8Array, name: string, options: AudioStreamOptions): AsyncGenerator<Float32Array> {
   const maxSeconds = options.maxSeconds ?? DEFAULT_MAX_SECONDS;
   const ffmpegOptions = { sampleRate: SAMPLE_RATE, timeoutMs: options.decodeTimeoutMs, signal: options.signal };
   if (typeof input === 'string' && input !== STDIN && !/^https?:\/\//i.test(input)) {
@@ -106,7 +131,7 @@ async function* decode(input: AudioInput, name: string, options: AudioStreamOpti
     }
     return;
   }
-  const bytes = typeof input === 'string' ? await readInput(input, options.maxBytes ? { maxBytes: options.maxBytes } : {}) : input;
+  const bytes = typeof input === 'string' ? await readInput(input, inputPolicy(options)) : input;
   if (bytes.length === 0) throw new DlError('INPUT_UNSUPPORTED', `${name}: empty input`);
   if (isWav(bytes)) yield* wavStream(bufferSource(bytes), name, maxSeconds);
   else yield* decodeWithFfmpeg({ bytes }, name, ffmpegOptions);

@@ -64,6 +64,44 @@ function checkRange(sampleRate: number, channels: number, name: string): void {
   if (channels < 1 || channels > maxChannels) throw new DlError('INPUT_UNSUPPORTED', `${name}: ${channels} channels (1 to at most ${maxChannels} are read)`);
 }
 
+type SampleFormat = Omit<WavFormat, 'dataOffset' | 'frames'>;
+
+/** The `fmt ` chunk at `body`: PCM, IEEE float, or WAVE_FORMAT_EXTENSIBLE of either, within WAV_LIMITS. */
+async function readFmtChunk(source: ByteSource, body: number, size: number, name: string): Promise<{ format: SampleFormat; blockAlign: number }> {
+  const bad = (why: string) => new DlError('INPUT_UNREADABLE', `${name}: ${why}`);
+  const fmt = await source.read(body, Math.min(size, 40));
+  if (fmt.length < 16) throw bad('truncated fmt chunk');
+  let tag = fmt.readUInt16LE(0);
+  const channels = fmt.readUInt16LE(2);
+  const sampleRate = fmt.readUInt32LE(4);
+  const blockAlign = fmt.readUInt16LE(12);
+  const bitsPerSample = fmt.readUInt16LE(14);
+  if (tag === EXTENSIBLE) {
+    if (fmt.length < 26) throw bad('truncated WAVE_FORMAT_EXTENSIBLE header');
+    tag = fmt.readUInt16LE(24); // the sub-format GUID starts with the plain format tag
+  }
+  const encoding = tag === 1 ? 'int' : tag === 3 ? 'float' : undefined;
+  if (encoding === undefined) throw new DlError('INPUT_UNSUPPORTED', `${name}: WAV sample format ${tag} is not PCM or float (a compressed WAV: convert it to PCM)`);
+  const valid = encoding === 'int' ? [8, 16, 24, 32].includes(bitsPerSample) : [32, 64].includes(bitsPerSample);
+  if (!valid) throw new DlError('INPUT_UNSUPPORTED', `${name}: ${bitsPerSample}-bit ${encoding} samples are not supported`);
+  checkRange(sampleRate, channels, name);
+  if (blockAlign !== (channels * bitsPerSample) / 8) {
+    throw bad(`inconsistent fmt chunk (${channels} channels, ${sampleRate} Hz, block ${blockAlign} bytes)`);
+  }
+  return { format: { sampleRate, channels, encoding, bitsPerSample }, blockAlign };
+}
+
+/** Whole frames in a `data` chunk of `size` bytes at `body`: its declared size, or the rest of a streamed file. */
+function dataFrames(source: ByteSource, body: number, size: number, blockAlign: number, name: string): number {
+  const available = source.size - body;
+  if (!UNKNOWN_SIZES.has(size) && size > available) {
+    throw new DlError('INPUT_UNREADABLE', `${name}: the data chunk declares ${size} bytes of samples but the file has ${available} (truncated file)`);
+  }
+  const frames = Math.floor((UNKNOWN_SIZES.has(size) ? available : size) / blockAlign);
+  if (frames === 0) throw new DlError('INPUT_UNSUPPORTED', `${name}: the WAV holds no samples`);
+  return frames;
+}
+
 /**
  * Reads a WAV header: RIFF/WAVE (also RF64's data size is not supported), `fmt ` (PCM, IEEE float, or
  * WAVE_FORMAT_EXTENSIBLE of either) and where `data` starts. Everything that cannot be played back faithfully is
@@ -76,48 +114,19 @@ export async function readWavHeader(source: ByteSource, name: string): Promise<W
     throw bad(source.size === 0 ? 'empty file' : 'not a WAV file (no RIFF/WAVE header)');
   }
   let offset = 12;
-  let format: Omit<WavFormat, 'dataOffset' | 'frames'> | undefined;
-  let blockAlign = 0;
+  let fmt: { format: SampleFormat; blockAlign: number } | undefined;
   for (let chunks = 1; ; chunks++) {
     // Each chunk is a read; millions of empty ones would take minutes to walk.
     if (chunks > MAX_CHUNKS) throw new DlError('INPUT_UNSUPPORTED', `${name}: more than ${MAX_CHUNKS} chunks before the data chunk`);
     const chunk = await source.read(offset, 8);
-    if (chunk.length < 8) throw bad(format ? 'no data chunk (truncated file?)' : 'truncated header: no fmt chunk');
+    if (chunk.length < 8) throw bad(fmt ? 'no data chunk (truncated file?)' : 'truncated header: no fmt chunk');
     const id = chunk.toString('latin1', 0, 4);
     const size = chunk.readUInt32LE(4);
     const body = offset + 8;
-    if (id === 'fmt ') {
-      const fmt = await source.read(body, Math.min(size, 40));
-      if (fmt.length < 16) throw bad('truncated fmt chunk');
-      let tag = fmt.readUInt16LE(0);
-      const channels = fmt.readUInt16LE(2);
-      const sampleRate = fmt.readUInt32LE(4);
-      blockAlign = fmt.readUInt16LE(12);
-      const bitsPerSample = fmt.readUInt16LE(14);
-      if (tag === EXTENSIBLE) {
-        if (fmt.length < 26) throw bad('truncated WAVE_FORMAT_EXTENSIBLE header');
-        tag = fmt.readUInt16LE(24); // the sub-format GUID starts with the plain format tag
-      }
-      const encoding = tag === 1 ? 'int' : tag === 3 ? 'float' : undefined;
-      if (encoding === undefined) throw new DlError('INPUT_UNSUPPORTED', `${name}: WAV sample format ${tag} is not PCM or float (compressed WAV: convert it, or install ffmpeg)`);
-      const valid = encoding === 'int' ? [8, 16, 24, 32].includes(bitsPerSample) : [32, 64].includes(bitsPerSample);
-      if (!valid) throw new DlError('INPUT_UNSUPPORTED', `${name}: ${bitsPerSample}-bit ${encoding} samples are not supported`);
-      checkRange(sampleRate, channels, name);
-      if (blockAlign !== (channels * bitsPerSample) / 8) {
-        throw bad(`inconsistent fmt chunk (${channels} channels, ${sampleRate} Hz, block ${blockAlign} bytes)`);
-      }
-      format = { sampleRate, channels, encoding, bitsPerSample };
-    } else if (id === 'data') {
-      if (!format) throw bad('data chunk before the fmt chunk');
-      const available = source.size - body;
-      let bytes = size;
-      if (UNKNOWN_SIZES.has(size)) bytes = available;
-      else if (size > available) {
-        throw bad(`the data chunk declares ${size} bytes of samples but the file has ${available} (truncated file)`);
-      }
-      const frames = Math.floor(bytes / blockAlign);
-      if (frames === 0) throw new DlError('INPUT_UNSUPPORTED', `${name}: the WAV holds no samples`);
-      return { ...format, dataOffset: body, frames };
+    if (id === 'fmt ') fmt = await readFmtChunk(source, body, size, name);
+    else if (id === 'data') {
+      if (!fmt) throw bad('data chunk before the fmt chunk');
+      return { ...fmt.format, dataOffset: body, frames: dataFrames(source, body, size, fmt.blockAlign, name) };
     }
     offset = body + size + (size % 2); // chunks are padded to an even length
   }

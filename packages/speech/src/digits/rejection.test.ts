@@ -6,7 +6,7 @@ import { readAudio, SAMPLE_RATE } from '../audio/read-audio.js';
 import { concatSamples } from '../audio/samples.js';
 import '../embedded.js';
 import { loadDigitRecognizer, type DigitRecognizer } from '../transcribe/digit-recognizer.js';
-import { createVad, type Vad } from '../vad/silero.js';
+import { loadSileroVad, type Vad } from '../vad/silero.js';
 import { DIGIT_LABELS, DIGIT_VAD, DIGIT_WORDS, UNKNOWN_LABEL } from './features.js';
 import { isTestTake, listFsdd } from './fsdd.js';
 import { noise } from './noise.js';
@@ -42,7 +42,7 @@ describe('the embedded speech-digits model says "not a digit"', () => {
   let vad: Vad;
   let recognizer: DigitRecognizer;
   beforeAll(async () => {
-    vad = await createVad();
+    vad = await loadSileroVad();
     recognizer = await loadDigitRecognizer({ kind: 'embedded', name: 'speech-digits' });
   });
   afterAll(async () => {

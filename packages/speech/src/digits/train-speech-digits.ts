@@ -15,7 +15,7 @@ import {
   type LoadedManifest,
 } from '@dlkit/core';
 import { readAudio } from '../audio/read-audio.js';
-import { createVad, type Vad } from '../vad/silero.js';
+import { loadSileroVad, type Vad } from '../vad/silero.js';
 import { augmentFeatures, augmentRecording, DIGIT_AUGMENT } from './augment.js';
 import { DIGIT_FEATURES, DIGIT_LABELS, DIGIT_VAD, digitFeatures, UNKNOWN_LABEL } from './features.js';
 import { isTestTake, listFsdd, type FsddRecording } from './fsdd.js';
@@ -116,7 +116,7 @@ function noiseExamples(unknown: number, seed: number): Examples {
 async function trainingExamples(recordings: FsddRecording[], synthetic: SyntheticSpeech, seed: number): Promise<Examples> {
   const { copies } = SPEECH_DIGITS_RECIPE;
   const unknown = DIGIT_LABELS.indexOf(UNKNOWN_LABEL);
-  const vad = await createVad();
+  const vad = await loadSileroVad();
   try {
     const parts = [
       examplesOf(await trimmed(vad, recordings.map((r) => r.path)), recordings.map((r) => r.digit), copies.fsdd, seed, STREAM.fsdd),
@@ -132,7 +132,7 @@ async function trainingExamples(recordings: FsddRecording[], synthetic: Syntheti
 
 /** FSDD recordings as validation examples, cut as in training, without augmentation. */
 async function validationExamples(recordings: FsddRecording[]): Promise<Examples> {
-  const vad = await createVad();
+  const vad = await loadSileroVad();
   try {
     return { rows: (await trimmed(vad, recordings.map((r) => r.path))).map((s) => digitFeatures(s)), labels: recordings.map((r) => r.digit) };
   } finally {

@@ -2,34 +2,33 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOnnxSessions, selectTfjsBackend } from '@dlkit/core';
 import { readAudio, SAMPLE_RATE } from '../audio/read-audio.js';
 import { resample } from '../audio/resample.js';
 import { encodeWav } from '../audio/wav.js';
 import { DIGIT_WORDS } from '../digits/features.js';
 import { joinRecordings, listFsdd } from '../digits/fsdd.js';
-import '../embedded.js';
+import { pipeline, type SpeechRecognitionPipeline } from '../index.js';
 import { parseSubtitles, toSrt, toVtt } from './subtitles.js';
-import { createTranscriber, DEFAULT_WHISPER, type Transcriber } from './transcribe.js';
 import { mergeWindows, slidingWindows } from './windows.js';
 
 const FSDD = fileURLToPath(new URL('../../../../../shared/data/fsdd/recordings', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'dl-speech-'));
 
 describe('no leaks over many transcriptions', () => {
-  it('1,000 transcriptions leave no tensors; dispose() releases the VAD session and the digits model', async () => {
+  it('1,000 transcriptions by one pipeline leave no tensors; dispose() releases the VAD session and the digits model', async () => {
     const { tf } = await selectTfjsBackend();
     const tensors = tf.memory().numTensors;
     const sessions = openOnnxSessions();
-    const own = await createTranscriber({ model: 'speech-digits' });
+    const own = await pipeline('automatic-speech-recognition', 'speech-digits');
     expect(openOnnxSessions()).toBeGreaterThan(sessions);
     const takes = await Promise.all(['3_theo_0.wav', '8_lucas_1.wav', '0_george_2.wav'].map((f) => readAudio(join(FSDD, f))));
     const clip = (i: number) => encodeWav(takes[i % takes.length]!, { sampleRate: SAMPLE_RATE });
     try {
-      for (let i = 0; i < 3; i++) await own.transcribe(clip(i));
+      for (let i = 0; i < 3; i++) await own(clip(i));
       const baseline = tf.memory().numTensors;
-      for (let i = 0; i < 1000; i++) await own.transcribe(clip(i));
+      for (let i = 0; i < 1000; i++) await own(clip(i));
       expect(tf.memory().numTensors).toBe(baseline);
     } finally {
       await own.dispose();
@@ -40,9 +39,9 @@ describe('no leaks over many transcriptions', () => {
 });
 
 describe('spoken digits with the embedded model (trained here on FSDD) and Silero VAD', () => {
-  let transcriber: Transcriber;
+  let transcriber: SpeechRecognitionPipeline;
   beforeAll(async () => {
-    transcriber = await createTranscriber({ model: 'speech-digits' });
+    transcriber = await pipeline('automatic-speech-recognition', 'speech-digits');
   });
   afterAll(async () => {
     await transcriber.dispose();
@@ -54,7 +53,7 @@ describe('spoken digits with the embedded model (trained here on FSDD) and Siler
     expect(tests).toHaveLength(250);
     let correct = 0;
     for (const r of tests) {
-      const { text } = await transcriber.transcribe(r.path);
+      const { text } = await transcriber(r.path);
       if (text === DIGIT_WORDS[r.digit]) correct++;
     }
     expect(correct / tests.length).toBeGreaterThanOrEqual(0.97);
@@ -68,7 +67,7 @@ describe('spoken digits with the embedded model (trained here on FSDD) and Siler
     hi.forEach((v, i) => ((stereo[2 * i] = v), (stereo[2 * i + 1] = v)));
     const path = join(dir, 'sequence.wav');
     writeFileSync(path, encodeWav(stereo, { sampleRate: 44_100, channels: 2 }));
-    const transcript = await transcriber.transcribe(path);
+    const transcript = await transcriber(path);
     expect(transcript.text).toBe('four one five nine zero');
     transcript.chunks.forEach((chunk, i) => {
       // Each word's time covers its recording's speech, give or take the recordings' own leading/trailing silence.
@@ -79,7 +78,7 @@ describe('spoken digits with the embedded model (trained here on FSDD) and Siler
   });
 
   it('finds no words in silence and in noise-free tone-less audio', async () => {
-    expect(await transcriber.transcribe(encodeWav(new Float32Array(SAMPLE_RATE * 2), { sampleRate: SAMPLE_RATE }))).toEqual({ text: '', chunks: [] });
+    expect(await transcriber(encodeWav(new Float32Array(SAMPLE_RATE * 2), { sampleRate: SAMPLE_RATE }))).toEqual({ text: '', chunks: [] });
   });
 });
 
@@ -134,20 +133,17 @@ describe('long-audio windows: cutting', () => {
 });
 
 describe('Whisper through transformers.js', () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
-
   it('a 40 s recording in overlapping 30 s windows: features, generation with timestamps, decoding, merging (tiny hand-set fixture, wiring only)', async () => {
     // scripts/make-tiny-whisper.py: it writes "speech" from the first to the last loud frame of each window.
-    const transcriber = await createTranscriber({ model: fileURLToPath(new URL('./fixtures/tiny-whisper', import.meta.url)) });
+    const transcriber = await pipeline('automatic-speech-recognition', fileURLToPath(new URL('./fixtures/tiny-whisper', import.meta.url)));
     try {
       const digit = await readAudio(join(FSDD, '3_jackson_0.wav'));
       const audio = new Float32Array(40 * SAMPLE_RATE);
       audio.set(digit, 5 * SAMPLE_RATE);
       audio.set(digit, 33 * SAMPLE_RATE);
-      const { text, chunks } = await transcriber.transcribe(encodeWav(audio, { sampleRate: SAMPLE_RATE }));
+      const progress: number[] = [];
+      const { text, chunks } = await transcriber(encodeWav(audio, { sampleRate: SAMPLE_RATE }), { onProgress: (seconds) => progress.push(seconds) });
+      expect(progress).toEqual([30, 40]);
       expect(text).toBe('speech speech');
       expect(chunks[0]!.timestamp[0]).toBeCloseTo(5, 1);
       expect(chunks[1]!.timestamp[0]).toBeCloseTo(33, 1);
@@ -155,20 +151,5 @@ describe('Whisper through transformers.js', () => {
     } finally {
       await transcriber.dispose();
     }
-  });
-
-  it('the default model is Whisper: offline without it cached, MODEL_OFFLINE naming dl models pull and the offline model', async () => {
-    process.env.DL_OFFLINE = '1';
-    process.env.DL_CACHE = dir;
-    expect(DEFAULT_WHISPER).toBe('onnx-community/whisper-tiny.en');
-    await expect(createTranscriber()).rejects.toMatchObject({
-      code: 'MODEL_OFFLINE',
-      message: expect.stringMatching(/dl models pull onnx-community\/whisper-tiny.en --task automatic-speech-recognition.*--model speech-digits/),
-    });
-  });
-
-  it('language and task are refused for the digits model (INVALID_ARGUMENT), not ignored', async () => {
-    await expect(createTranscriber({ model: 'speech-digits', language: 'french' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/Whisper options/) });
-    await expect(createTranscriber({ model: 'speech-digits', task: 'translate' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

