@@ -67,7 +67,8 @@ async function startRedis(port) {
 }
 
 function startWorker(url, concurrency) {
-  const worker = spawn(process.execPath, [BIN, 'worker', '--queue', url, '--concurrency', String(concurrency)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Every input is under the bench's folder: the one root the worker lets jobs read.
+  const worker = spawn(process.execPath, [BIN, 'worker', '--queue', url, '--concurrency', String(concurrency), '--allow-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve) => worker.stderr.on('data', (c) => c.toString().includes(' on redis://') && resolve(worker)));
 }
 
@@ -84,7 +85,7 @@ const local = {
     const runs = await Promise.all(['0', '1'].map((core) => batch(['classify', photoDir, '--workers', '1', '--threads', '1'], ['taskset', '-c', core])));
     return { perSecond: runs[0].perSecond + runs[1].perSecond, wall: Math.max(runs[0].wall, runs[1].wall), errors: runs[0].errors + runs[1].errors };
   },
-  'summarize-extractive (tiny texts), 2 workers': () => batch(['summarize-extractive', textDir, '--workers', '2']),
+  'summarize --model textrank (tiny texts), 2 workers': () => batch(['summarize', textDir, '--model', 'textrank', '--workers', '2']),
 };
 const results = Object.fromEntries(Object.keys(local).map((k) => [k, []]));
 for (let round = 0; round < ROUNDS; round++) for (const [name, fn] of Object.entries(local)) results[name].push(await fn());
@@ -96,10 +97,10 @@ const url = `redis://127.0.0.1:${port}`;
 const worker = await startWorker(url, 2);
 // Warm-up: the worker's threads load each model on their first job of a task.
 for (let i = 0; i < 4; i++) await batch(['classify', join(photoDir, `${i}.jpg`), join(photoDir, `${i + 4}.jpg`), '--queue', url]);
-await batch(['summarize-extractive', join(textDir, '0.txt'), join(textDir, '1.txt'), '--queue', url]);
+await batch(['summarize', join(textDir, '0.txt'), join(textDir, '1.txt'), '--model', 'textrank', '--queue', url]);
 const queued = {
   'classify via --queue, dl worker --concurrency 2': () => batch(['classify', photoDir, '--queue', url]),
-  'summarize-extractive (tiny texts) via --queue, dl worker --concurrency 2': () => batch(['summarize-extractive', textDir, '--queue', url]),
+  'summarize --model textrank (tiny texts) via --queue, dl worker --concurrency 2': () => batch(['summarize', textDir, '--model', 'textrank', '--queue', url]),
 };
 for (const name of Object.keys(queued)) results[name] = [];
 for (let round = 0; round < ROUNDS; round++) for (const [name, fn] of Object.entries(queued)) results[name].push(await fn());

@@ -30,7 +30,7 @@ describe('dl (spawned)', () => {
       [['bogus'], /^dl: unknown command 'bogus'\nsee dl --help\n$/],
       [['vision', 'clasify', SAMPLE], /^dl: unknown command 'vision clasify' \(did you mean 'vision classify'\?\)\nsee dl --help\n$/],
       [['visoin', 'classify', SAMPLE], /did you mean 'vision'\?/],
-      [['vision', 'classify', '--tpok', '3', SAMPLE], /^dl: unknown option '--tpok' \(did you mean '--topk'\?\)\nsee dl vision classify --help\n$/],
+      [['vision', 'classify', '--tpok', '3', SAMPLE], /^dl: unknown option '--tpok' \(did you mean '--top-k'\?\)\nsee dl vision classify --help\n$/],
       [['vision', 'classify', '--frobnicate', SAMPLE], /^dl: unknown option '--frobnicate'\nsee dl vision classify --help\n$/],
       [['vision', 'classify'], /^dl: .*\nsee dl vision classify --help\n$/],
       [['vision', 'classify', '--topk', 'x', SAMPLE], /^dl: .*topk.*\nsee dl vision classify --help\n$/],
@@ -177,7 +177,7 @@ describe('dl (spawned)', () => {
   it('a hub model offline and not cached is one MODEL_OFFLINE line naming dl models pull, exit 1', async () => {
     const r = await dl(['vision', 'classify', '--model', 'Xenova/vit-base-patch16-224', SAMPLE], { DL_OFFLINE: '1', DL_CACHE: tmpdir() });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^dl: MODEL_OFFLINE: Hub model Xenova\/vit-base-patch16-224 is not in the cache .* run `dl models pull Xenova\/vit-base-patch16-224 --task image-classification`/);
+    expect(r.stderr.trim()).toMatch(/^dl: MODEL_OFFLINE: Hub model Xenova\/vit-base-patch16-224 is not in the cache .*\(fetch it first: dl models pull Xenova\/vit-base-patch16-224 --task image-classification\)$/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect((await dl(['models', 'pull', 'Xenova/vit-base-patch16-224'])).code).toBe(2); // --task missing
   });
@@ -226,7 +226,8 @@ describe('dl (spawned)', () => {
     expect(missing.error.code).toBe('INPUT_NOT_FOUND');
     const offline = await dl(['nlp', 'summarize', doc], { DL_OFFLINE: '1', DL_CACHE: tmpdir() });
     expect(offline.code).toBe(1);
-    expect(offline.stderr.trim()).toMatch(/^dl: MODEL_OFFLINE: .*dl models pull Xenova\/distilbart-cnn-6-6 --task summarization.*--method extractive$/);
+    // Issue 19: the offline summarizer is the model `textrank` (the old --method extractive still picks it).
+    expect(offline.stderr.trim()).toMatch(/^dl: MODEL_OFFLINE: .*dl models pull Xenova\/distilbart-cnn-6-6 --task summarization.*--model textrank, which works offline\)$/);
     expect((await dl(['nlp', 'summarize', '--method', 'magic', doc])).code).toBe(2);
   });
 
@@ -243,9 +244,10 @@ describe('dl (spawned)', () => {
         [`${join(dir, 'reviews.txt')}:1`, 'POSITIVE'],
         [`${join(dir, 'reviews.txt')}:3`, 'NEGATIVE'],
       ]);
-      const stdin = await runDl(['nlp', 'classify', '--json', '--all-scores', '--model', model, '-'], { input: 'awful\n' });
+      // Issue 19: every label is --top-k N (topK everywhere), not --all-scores.
+      const stdin = await runDl(['nlp', 'classify', '--json', '--top-k', '2', '--model', model, '-'], { input: 'awful\n' });
       expect(JSON.parse(stdin.stdout).output.map((l: { label: string }) => l.label)).toEqual(['NEGATIVE', 'POSITIVE']);
-      expect((await dl(['nlp', 'classify', join(dir, 'reviews.txt')])).code).toBe(2); // --model missing
+      expect((await dl(['nlp', 'classify', '--top-k', '0', join(dir, 'reviews.txt')])).code).toBe(2); // out of the schema's bounds
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -296,7 +298,7 @@ describe('dl (spawned)', () => {
       expect(r.code, r.stderr).toBe(0);
       const trained = JSON.parse(r.stdout).output;
       expect(trained).toMatchObject({ classes: ['neg', 'pos'], model: out, split: { train: 270, validation: 30 } });
-      const s = await dl(['nlp', 'sentiment', '--json', '--all-scores', '--model', out, '--text', 'a wonderful, moving film']);
+      const s = await dl(['nlp', 'sentiment', '--json', '--top-k', '2', '--model', out, '--text', 'a wonderful, moving film']);
       expect(s.code, s.stderr).toBe(0);
       expect(JSON.parse(s.stdout).output.map((l: { label: string }) => l.label).sort()).toEqual(['neg', 'pos']);
       expect((await dl(['nlp', 'fine-tune', join(dir, 'data.csv'), '--text-column', 'text', '--label-column', 'y'])).code).toBe(2); // no --out

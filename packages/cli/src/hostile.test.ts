@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDlError, type DlErrorCode } from '@dlkit/core';
-import { summarizeExtractive, readTexts } from '@dlkit/nlp';
-import { createTranscriber } from '@dlkit/speech';
-import { createClassifier, createDetector, createFaceAnalyzer } from '@dlkit/vision';
+import { pipeline as nlpPipeline, readTexts } from '@dlkit/nlp';
+import { pipeline as speechPipeline } from '@dlkit/speech';
+import { pipeline as visionPipeline } from '@dlkit/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain-JS script, also run on its own to write the corpus
 import { writeHostileCorpus } from '../scripts/write-hostile-corpus.mjs';
@@ -152,19 +152,19 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
   it('images: classify, detect, faces and digits settle each one as its case says, in bounded time', async () => {
     const images = of('image');
     const started = performance.now();
-    const classifier = await createClassifier();
-    const digits = await createClassifier({ model: 'digits' });
-    const detector = await createDetector();
-    const faces = await createFaceAnalyzer();
+    const classifier = await visionPipeline('image-classification');
+    const digits = await visionPipeline('image-classification', 'digits');
+    const detector = await visionPipeline('object-detection');
+    const faces = await visionPipeline('face-analysis');
     try {
       const problems = [
-        ...(await settleEach(images, (p) => classifier.classifyEach(p))),
-        ...(await settleEach(images, (p) => detector.detectEach(p))),
-        ...(await settleEach(images, (p) => faces.analyzeEach(p))),
+        ...(await settleEach(images, (p) => classifier.each(p))),
+        ...(await settleEach(images, (p) => detector.each(p))),
+        ...(await settleEach(images, (p) => faces.each(p))),
         // The digits model finds no digit in a flat image: that is its typed refusal, not a broken promise.
         ...(await settleEach(
           images.map((c) => (c.expect === 'ok' ? { ...c, expect: 'any' as const } : c)),
-          (p) => digits.classifyEach(p),
+          (p) => digits.each(p),
         )),
       ];
       expect(problems).toEqual([]);
@@ -188,11 +188,11 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
 
   it('audio: the transcriber and dl speech transcribe --out answer each as its case says', async () => {
     const audio = of('audio');
-    const transcriber = await createTranscriber({ model: 'speech-digits' });
+    const transcriber = await speechPipeline('automatic-speech-recognition', 'speech-digits');
     const problems: string[] = [];
     try {
       for (const c of audio) {
-        const outcome: Outcome = await transcriber.transcribe(c.path).then(
+        const outcome: Outcome = await transcriber(c.path).then(
           () => ({ ok: true as const }),
           (error: unknown) => ({ ok: false as const, error }),
         );
@@ -214,12 +214,13 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
   it('text: read and summarized by the library; dl nlp sentiment answers every line of every file', async () => {
     const texts = of('text');
     const problems: string[] = [];
+    const summarizer = await nlpPipeline('summarization', 'textrank');
     for (const c of texts) {
       const [read] = await readTexts([c.path], { mode: 'document' });
       const outcome: Outcome = !read!.ok
         ? { ok: false, error: read!.error }
         : await Promise.resolve()
-            .then(() => summarizeExtractive(read!.value[0]!.text))
+            .then(() => summarizer(read!.value[0]!.text))
             .then(
               () => ({ ok: true as const }),
               (error: unknown) => ({ ok: false as const, error }),
@@ -241,27 +242,23 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
   it('model folders: tampered, escaping or broken ones are refused by the library and by dl', async () => {
     const problems: string[] = [];
     for (const c of of('model')) {
-      const outcome: Outcome = await createClassifier({ model: c.path }).then(
+      const outcome: Outcome = await visionPipeline('image-classification', c.path).then(
         async (classifier) => (await classifier.dispose(), { ok: true as const }),
         (error: unknown) => ({ ok: false as const, error }),
       );
       const problem = broken(c, outcome);
       if (problem) problems.push(problem);
-      const r = spawnSync(process.execPath, [BIN, 'vision', 'classify', '--model', c.path, DIGIT], { encoding: 'utf8', timeout: 60_000 });
+      const r = await dlAsync(['vision', 'classify', '--model', c.path, DIGIT], 60_000);
       if (r.status !== 1 || !/^dl: (MODEL_INVALID|MODEL_NOT_FOUND): [^\n]+\n$/.test(r.stderr)) problems.push(`dl --model ${c.path}: exit ${r.status}, stderr ${r.stderr}`);
     }
     expect(problems).toEqual([]);
   });
 
-  it('references: a path or a traversal where a hub id is expected is refused, and nothing is fetched', () => {
+  it('references: a path or a traversal where a hub id is expected is refused, and nothing is fetched', async () => {
     const cache = join(dir, 'cache');
     for (const c of of('reference')) {
       // The hub address is a closed port: any request would fail differently.
-      const r = spawnSync(process.execPath, [BIN, 'models', 'pull', c.path, '--task', 'image-classification'], {
-        encoding: 'utf8',
-        timeout: 30_000,
-        env: { ...process.env, DL_CACHE: cache, DL_HUB_ENDPOINT: 'http://127.0.0.1:9' },
-      });
+      const r = await dlAsync(['models', 'pull', c.path, '--task', 'image-classification'], 30_000, { ...process.env, DL_CACHE: cache, DL_HUB_ENDPOINT: 'http://127.0.0.1:9' });
       expect(r.status, c.path).toBe(1);
       expect(r.stderr, c.path).toMatch(/^dl: (INVALID_ARGUMENT|MODEL_NOT_FOUND): [^\n]+\n$/);
     }

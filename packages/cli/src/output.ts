@@ -1,10 +1,11 @@
-import { DlError, errorMessage } from '@dlkit/core';
+import { errorMessage, isDlError } from '@dlkit/core/pipeline';
+import { errorHint } from './command/hints.js';
 import { printable } from './terminal/printable.js';
 
 export interface Output {
   json: boolean;
-  /** A result line: JSON on stdout with --json, else `human` on stdout. */
-  result(input: string, output: unknown, human: string): void;
+  /** A result line: JSON on stdout with --json (with `file` when it was also written there), else `human` on stdout. */
+  result(input: string, output: unknown, human: string, file?: string): void;
   /** A failed input: an error object on stdout with --json, and one line on stderr either way. */
   inputError(input: string, error: unknown): void;
   /** An input left alone because its output exists (`--skip-existing`). */
@@ -16,22 +17,30 @@ export interface Output {
 /** A message on one line: decoders (libvips, ffmpeg) write several, and each stderr line must be one error. */
 const oneLine = (message: string) => message.trim().replace(/\s*\n\s*/g, '; ');
 
-export function errorInfo(error: unknown): { code: string; message: string } {
-  return error instanceof DlError ? { code: error.code, message: oneLine(error.message) } : { code: 'INTERNAL', message: oneLine(errorMessage(error)) };
+/** An error as `--json` and results files carry it: its code, message and (in the CLI's words) what to do about it. */
+export function errorInfo(error: unknown): { code: string; message: string; hint?: string } {
+  if (!isDlError(error)) return { code: 'INTERNAL', message: oneLine(errorMessage(error)) };
+  const hint = errorHint(error);
+  return { code: error.code, message: oneLine(error.message), ...(hint === undefined ? {} : { hint }) };
 }
 
-/** One line for stderr: the code and message (control characters of names shown, not obeyed), plus the stack when DL_DEBUG=1. */
+/**
+ * One line for stderr, `dl: CODE: message (hint)` (control characters of names shown, not obeyed), plus the stack
+ * when DL_DEBUG=1.
+ */
 export function errorLine(error: unknown): string {
-  const { code, message } = errorInfo(error);
+  const { code, message, hint } = errorInfo(error);
   const debug = process.env.DL_DEBUG === '1' && error instanceof Error ? `\n${error.stack ?? ''}` : '';
-  return `dl: ${code}: ${printable(message, { keepNewlines: false })}${debug}`;
+  // A hint the message already carries (a did-you-mean in its words) is not said twice.
+  const said = hint === undefined || message.includes(hint) ? message : `${message} (${hint})`;
+  return `dl: ${code}: ${printable(said, { keepNewlines: false })}${debug}`;
 }
 
 export function createOutput(json: boolean): Output {
   return {
     json,
-    result(input, output, human) {
-      process.stdout.write(json ? `${JSON.stringify({ input, output })}\n` : `${printable(human)}\n`);
+    result(input, output, human, file) {
+      process.stdout.write(json ? `${JSON.stringify(file === undefined ? { input, output } : { input, output, file })}\n` : `${printable(human)}\n`);
     },
     skipped(input, file) {
       if (json) process.stdout.write(`${JSON.stringify({ input, skipped: file })}\n`);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // their dependencies from the registry, and used by plain scripts. Slow (minutes), as a real install is.
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const DATA = join(REPO, '../shared/data');
-const PACKAGES = ['core', 'vision', 'nlp', 'speech', 'cli'] as const;
+const PACKAGES = ['core', 'vision', 'nlp', 'speech', 'tabular', 'cli'] as const;
 const INSTALL_MS = 600_000;
 
 let work: string;
@@ -81,21 +81,21 @@ describe('packed packages installed with npm outside the repository', () => {
     const vision = await project('vision', ['core', 'vision']);
     const label = await vision.script(
       'classify.mjs',
-      `import { createClassifier } from '@dlkit/vision';
-const classifier = await createClassifier();
-const [top] = await classifier.classify(process.argv[2]);
+      `import { pipeline } from '@dlkit/vision';
+const classify = await pipeline('image-classification');
+const [top] = await classify(process.argv[2]);
 console.log(top.label);
-await classifier.dispose();
+await classify.dispose();
 `,
       join(REPO, 'packages/vision/samples/cat.jpg'),
     );
     expect(label).toMatch(/Mau|tabby|tiger cat|Egyptian/);
     const digit = await vision.script(
       'digit.cjs',
-      `const { createClassifier } = require('@dlkit/vision');
+      `const { pipeline } = require('@dlkit/vision');
 (async () => {
-  const digits = await createClassifier({ model: 'digits' });
-  console.log((await digits.classify(process.argv[2]))[0].label);
+  const digits = await pipeline('image-classification', 'digits');
+  console.log((await digits(process.argv[2]))[0].label);
   await digits.dispose();
 })();
 `,
@@ -109,9 +109,9 @@ await classifier.dispose();
     expect(
       await nlp.script(
         'sentiment.mjs',
-        `import { createSentimentAnalyzer } from '@dlkit/nlp';
-const sentiment = await createSentimentAnalyzer();
-console.log((await sentiment.classify('A warm, funny and beautifully acted film.'))[0].label);
+        `import { pipeline } from '@dlkit/nlp';
+const sentiment = await pipeline('sentiment-analysis');
+console.log((await sentiment('A warm, funny and beautifully acted film.'))[0].label);
 await sentiment.dispose();
 `,
       ),
@@ -133,10 +133,10 @@ console.log(summarizeExtractive(text, { sentences: 1 })[0].summary_text);
     expect(
       await speech.script(
         'transcribe.mjs',
-        `import { createTranscriber } from '@dlkit/speech';
-const transcriber = await createTranscriber({ model: 'speech-digits' });
-console.log((await transcriber.transcribe(process.argv[2])).text);
-await transcriber.dispose();
+        `import { pipeline } from '@dlkit/speech';
+const transcribe = await pipeline('automatic-speech-recognition', 'speech-digits');
+console.log((await transcribe(process.argv[2])).text);
+await transcribe.dispose();
 `,
         wav,
       ),

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { DlError, hostAllowed, isInside, isUrl, parseAllowedHost } from '@dlkit/core';
 import { parseJob } from './job-schema.js';
 import type { JobData } from './queue.js';
-import { isBatchTask, type BatchTask } from './tasks.js';
+import { ownModels, resolveBatchTask } from './tasks.js';
 
 /**
  * What this worker lets a job touch. The allow-lists are the worker's own flags, never anything a job says:
@@ -16,8 +16,8 @@ export interface JobPolicy {
   readonly dirs: ReadonlyArray<{ readonly given: string; readonly real: string }>;
   /** `host` (any port) or `host:port`, as the URL parser writes them. */
   readonly hosts: ReadonlySet<string>;
-  /** Models any task may load, and `task=NAME` ones for that task only. */
-  readonly models: { readonly any: ReadonlySet<string>; readonly byTask: ReadonlyMap<BatchTask, ReadonlySet<string>> };
+  /** Models any task may load, and `task=NAME` ones for that task only (by the row's task name). */
+  readonly models: { readonly any: ReadonlySet<string>; readonly byTask: ReadonlyMap<string, ReadonlySet<string>> };
 }
 
 export interface PolicyFlags {
@@ -31,14 +31,24 @@ export async function createJobPolicy(flags: PolicyFlags): Promise<JobPolicy> {
   const dirs = await Promise.all(flags.allowDirs.map(allowedDir));
   const hosts = new Set(flags.allowHosts.map((host) => parseAllowedHost(host, '--allow-host')));
   const any = new Set<string>();
-  const byTask = new Map<BatchTask, Set<string>>();
+  const byTask = new Map<string, Set<string>>();
   for (const flag of flags.models) {
-    const [, task, name] = /^([a-z-]+)=(.+)$/.exec(flag) ?? [];
-    if (task !== undefined && isBatchTask(task)) byTask.set(task, (byTask.get(task) ?? new Set()).add(name!));
+    const [, name, model] = /^([a-z-]+)=(.+)$/.exec(flag) ?? [];
+    const task = name === undefined ? undefined : taskNamed(name);
+    if (task !== undefined) byTask.set(task, (byTask.get(task) ?? new Set()).add(model!));
     else if (flag !== '') any.add(flag);
     else throw new DlError('INVALID_ARGUMENT', '--model needs a model name or TASK=NAME');
   }
   return { dirs, hosts, models: { any, byTask } };
+}
+
+/** The row's task name for a task name, alias or old name; undefined when `name` is none (then the flag is a model name). */
+function taskNamed(name: string): string | undefined {
+  try {
+    return resolveBatchTask(name).definition.task;
+  } catch {
+    return undefined;
+  }
 }
 
 async function allowedDir(dir: string): Promise<{ given: string; real: string }> {
@@ -65,11 +75,17 @@ export async function admitJob(data: unknown, policy: JobPolicy): Promise<JobDat
   const parsed = parseJob(data);
   if (!parsed.ok) throw refuse(parsed.why);
   const { task, options, input } = parsed.job;
-  if (options.model !== undefined && !policy.models.any.has(options.model) && !policy.models.byTask.get(task)?.has(options.model)) {
+  if (options.model !== undefined && !modelAllowed(task, options.model, policy)) {
     throw refuse(`model ${JSON.stringify(options.model)} is not one it was started with (dl worker --model NAME or ${task}=NAME)`);
   }
   const admitted = isUrl(input) ? admitUrl(input, policy.hosts) : await admitPath(input, policy.dirs);
   return { task, options, input: admitted };
+}
+
+/** A model the task loads itself (its default, or the one an old name implies), or one the worker's --model flags name. */
+function modelAllowed(task: string, model: string, policy: JobPolicy): boolean {
+  if (policy.models.any.has(model) || policy.models.byTask.get(task)?.has(model)) return true;
+  return ownModels(resolveBatchTask(task).definition).includes(model);
 }
 
 function admitUrl(input: string, hosts: ReadonlySet<string>): string {
@@ -82,7 +98,6 @@ function admitUrl(input: string, hosts: ReadonlySet<string>): string {
   if (!hostAllowed(url, hosts)) throw refuse(`host ${JSON.stringify(url.host)} is not in its --allow-host list`);
   return input;
 }
-
 
 async function admitPath(input: string, dirs: JobPolicy['dirs']): Promise<string> {
   if (!isAbsolute(input)) throw refuse('the input must be an absolute path or an http(s) URL');

@@ -1,11 +1,12 @@
 import { TASKS_PER_WORKER, type TaskPool } from './pool.js';
 import type { BatchCounts } from './progress.js';
 import type { ResultLine } from './results-file.js';
-import { CHUNK_SIZE, type BatchTask, type TaskOptions } from './tasks.js';
+import type { TaskCall } from './tasks.js';
 
 export interface LocalRun {
-  task: BatchTask;
-  options: TaskOptions;
+  call: TaskCall;
+  /** Inputs per call to a pool thread. */
+  chunkSize: number;
   /** The inputs still to do, in order. */
   inputs: readonly string[];
   pool: TaskPool;
@@ -22,12 +23,12 @@ export interface LocalRun {
  * are written as they come, in the order they finish.
  */
 export async function runLocal(run: LocalRun): Promise<void> {
-  const size = CHUNK_SIZE[run.task];
+  const size = run.chunkSize;
   const inFlight = new Set<Promise<void>>();
   try {
     for (let start = 0; start < run.inputs.length && !run.signal?.aborted; start += size) {
       const chunk = run.inputs.slice(start, start + size);
-      const job = run.pool.run(run.task, run.options, chunk).then(async (results) => {
+      const job = run.pool.run(run.call, chunk).then(async (results) => {
         const lines = results.map((result, i): ResultLine => ({ input: chunk[i]!, ...result }));
         await run.write(lines);
         run.counts.done += lines.length;

@@ -1,18 +1,21 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { DlError, isDlErrorCode } from '@dlkit/core';
-import { errorInfo } from '../output.js';
 import type { ThreadReply, ThreadTask } from './thread.js';
-import type { BatchTask, TaskOptions, TaskResult } from './tasks.js';
+import { errorInfo } from '../output.js';
+import type { TaskCall, TaskResult } from './tasks.js';
 
 export const TASKS_PER_WORKER = 2;
 
 export interface TaskPool {
   readonly workers: number;
   /** Results in the order of `inputs`; a worker that dies fails its inputs, not the pool. */
-  run(task: BatchTask, options: TaskOptions, inputs: string[]): Promise<TaskResult[]>;
-  /** Loads the task's models in every worker first, so a model that cannot load fails the command once. */
-  warm(task: BatchTask, options: TaskOptions): Promise<void>;
+  run(call: TaskCall, inputs: string[]): Promise<TaskResult[]>;
+  /**
+   * Loads the task's models in every worker first and checks the call options on no input, so a model that
+   * cannot load, or an option it cannot honour, fails the command once.
+   */
+  warm(call: TaskCall): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,25 +43,26 @@ export async function createTaskPool(workers: number): Promise<TaskPool> {
   });
   return {
     workers,
-    async run(task, options, inputs) {
+    async run(call, inputs) {
       let reply: ThreadReply;
       try {
-        reply = await pool.run({ task, options, inputs });
+        reply = await pool.run({ ...call, inputs } satisfies ThreadTask);
       } catch (error) {
         reply = { loadError: errorInfo(error) };
       }
       if ('results' in reply) return reply.results;
-      const { loadError } = reply;
-      return inputs.map(() => ({ error: loadError }));
+      const { code, message, hint } = reply.loadError;
+      return inputs.map(() => ({ error: { code, message, ...(hint === undefined ? {} : { hint }) } }));
     },
-    async warm(task, options) {
+    async warm(call) {
       // As many empty calls as threads, at once: each goes to an idle thread (piscina hands a task to a busy
       // thread only when none is idle).
-      const replies = await Promise.all(Array.from({ length: workers }, () => pool.run({ task, options, inputs: [] })));
+      const replies = await Promise.all(Array.from({ length: workers }, () => pool.run({ ...call, inputs: [] } satisfies ThreadTask)));
       for (const reply of replies) {
         if ('loadError' in reply) {
-          const { code, message } = reply.loadError;
-          throw new DlError(isDlErrorCode(code) ? code : 'MODEL_INVALID', message);
+          const { code, message, hint, parameter } = reply.loadError;
+          // The hint is in words by now: it goes with the message.
+          throw new DlError(isDlErrorCode(code) ? code : 'MODEL_INVALID', hint === undefined ? message : `${message} (${hint})`, parameter === undefined ? {} : { parameter });
         }
       }
     },

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, sep } from 'node:path';
 import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { DlError, errorMessage, isInside, isUrl } from '@dlkit/core';
+import { DlError, errorMessage, isDlError, isInside, isUrl } from '@dlkit/core';
 import type { Output } from '../output.js';
 import { createTaskPool, TASKS_PER_WORKER, threadsPerWorker, type TaskPool } from './pool.js';
 import { batchProgress, type BatchCounts } from './progress.js';
 import { openResults, type ResultLine } from './results-file.js';
 import { printable } from '../terminal/printable.js';
 import { admitJob, type JobPolicy } from './job-policy.js';
-import type { BatchTask, TaskOptions, TaskResult } from './tasks.js';
+import { ownModels, resolveBatchTask, taskCall, type TaskAccess, type TaskOptions, type TaskResult } from './tasks.js';
 
 /** Where the jobs are: a Redis URL and the queue's name there. */
 export interface QueueRef {
@@ -17,9 +17,10 @@ export interface QueueRef {
   name?: string | undefined;
 }
 
-/** What a job carries: a reference to the input (never its bytes), the task and its options. */
+/** What a job carries: a reference to the input (never its bytes), the task (by its row's name) and its options. */
 export interface JobData {
-  task: BatchTask;
+  task: string;
+  /** The task's own options by their library names (`topK`, `maxPixels`), and `model`. */
   options: TaskOptions;
   input: string;
 }
@@ -111,7 +112,9 @@ function workerFlags(jobs: readonly JobData[]): string {
   const roots = dirs.filter((dir, i) => !dirs.slice(0, i).some((root) => isInside(dir, root)));
   const shared = roots.length > 2 ? roots.reduce(commonDir) : '/';
   const hosts = [...new Set(jobs.filter((job) => isUrl(job.input)).map((job) => new URL(job.input).host))];
-  const models = [...new Set(jobs.map((job) => job.options.model).filter((model) => model !== undefined))];
+  // A task's own models (its default, the one an old name implies) load on any worker without a flag.
+  const named = jobs.filter((job) => job.options.model !== undefined && !ownModels(resolveBatchTask(job.task).definition).includes(job.options.model));
+  const models = [...new Set(named.map((job) => job.options.model!))];
   const flags = [...(shared === '/' ? roots : [shared]).map((dir) => `--allow-dir ${dir}`), ...hosts.map((host) => `--allow-host ${host}`), ...models.map((model) => `--model ${model}`)];
   return flags.length > 4 ? ` ${flags.slice(0, 4).join(' ')} (and ${flags.length - 4} more)` : flags.map((flag) => ` ${flag}`).join('');
 }
@@ -253,7 +256,7 @@ async function admit(data: unknown, policy: JobPolicy): Promise<JobData> {
   try {
     return await admitJob(data, policy);
   } catch (error) {
-    if (!(error instanceof DlError)) throw error;
+    if (!isDlError(error)) throw error;
     const reason = `${error.code}: ${error.message}`;
     throw FINAL_CODES.has(error.code) ? new UnrecoverableError(reason) : new Error(reason);
   }
@@ -268,21 +271,18 @@ export interface WorkerOptions {
   policy: JobPolicy;
 }
 
-/**
- * `dl worker`: `concurrency` threads, each with its own models (loaded on its first job of a task, kept for the
- * next) and two jobs at a time, as in a local batch. Runs until SIGINT or SIGTERM, then finishes the jobs
- * it holds and exits.
- */
-export async function runWorker(options: WorkerOptions): Promise<number> {
-  const threads = threadsPerWorker(options.concurrency);
-  let pool: TaskPool | undefined;
-  let done = 0;
-  let failed = 0;
+interface WorkerCounts {
+  done: number;
+  failed: number;
+}
+
+/** The BullMQ worker that admits each job against the policy and runs it on the pool, its events reported. */
+function queueWorker(options: WorkerOptions, access: TaskAccess, pool: () => TaskPool, counts: WorkerCounts): Worker<JobData, TaskResult> {
   const worker = new Worker<JobData, TaskResult>(
     options.queue.name ?? DEFAULT_QUEUE,
     async (job) => {
       const data = await admit(job.data, options.policy);
-      const [result] = await pool!.run(data.task, { ...data.options, threads }, [data.input]);
+      const [result] = await pool().run(taskCall(resolveBatchTask(data.task).definition, data.options, access), [data.input]);
       // Thrown errors are retried with backoff, then the job fails with `CODE: message` as its reason.
       if (result && 'error' in result && !FINAL_CODES.has(result.error.code)) throw new Error(`${result.error.code}: ${result.error.message}`);
       return result!;
@@ -298,11 +298,11 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       autorun: false,
     },
   );
-  worker.on('completed', () => void done++);
+  worker.on('completed', () => void counts.done++);
   // Seen by whichever worker runs the stalled-job check: the job's own worker died or hung past its lock.
   worker.on('stalled', (id) => process.stderr.write(`dl worker: job ${id}: its worker stopped renewing its lock; queued again\n`));
   worker.on('failed', (job, error) => {
-    failed++;
+    counts.failed++;
     // The input is whatever the job said (it may have been refused): its control characters are shown, not obeyed.
     process.stderr.write(`dl worker: ${printable(`${job?.data?.input ?? job?.id}: ${errorMessage(error)}`, { keepNewlines: false })}${job && error.name !== 'UnrecoverableError' && job.attemptsMade < (job.opts.attempts ?? 1) ? ' (will retry)' : ''}\n`);
   });
@@ -311,14 +311,12 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     if (error.message !== lastError) process.stderr.write(`dl worker: ${error.message}\n`);
     lastError = error.message;
   });
-  try {
-    await ready(worker, options.queue.url);
-  } catch (error) {
-    await worker.close(true);
-    throw error;
-  }
-  pool = await createTaskPool(options.concurrency);
-  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+  return worker;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise<NodeJS.Signals>((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) process.exit(130);
@@ -327,20 +325,14 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     };
     process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   });
-  process.stderr.write(`dl worker: ${options.concurrency} worker${options.concurrency === 1 ? '' : 's'} on ${options.queue.url} queue ${worker.name}\n`);
-  process.stderr.write(`dl worker: ${describePolicy(options.policy)}\n`);
-  const started = performance.now();
-  const report = setInterval(() => {
-    const seconds = (performance.now() - started) / 1000;
-    process.stderr.write(`dl worker: ${done} done, ${failed} failed attempts, ${(done / seconds).toFixed(1)}/s\n`);
-  }, 10_000);
-  void worker.run();
-  const signal = await stopped;
-  clearInterval(report);
-  process.stderr.write(`dl worker: ${signal}: finishing the jobs in hand\n`);
-  // A worker that cannot reach Redis would wait for ever to hand its results in: after a grace period it leaves
-  // them, and their lapsed locks give them to another worker.
-  const grace = Math.max(60_000, 2 * options.lockMs);
+}
+
+/**
+ * Finishes the jobs in hand. A worker that cannot reach Redis would wait for ever to hand its results in: after a
+ * grace period it leaves them, and their lapsed locks give them to another worker.
+ */
+async function finishJobs(worker: Worker<JobData, TaskResult>, pool: TaskPool, lockMs: number): Promise<void> {
+  const grace = Math.max(60_000, 2 * lockMs);
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = await Promise.race([
     worker.close().then(() => false),
@@ -349,12 +341,46 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   clearTimeout(timer);
   if (gaveUp) {
     process.stderr.write(`dl worker: jobs still in hand after ${grace / 1000} s; leaving them to another worker\n`);
-    await pool!.close();
+    await pool.close();
     // The Redis client would go on reconnecting and keep the process alive.
     process.exit(1);
   }
-  await pool!.close();
-  process.stderr.write(`dl worker: stopped after ${done} jobs\n`);
+  await pool.close();
+}
+
+/**
+ * `dl worker`: `concurrency` threads, each with its own models (loaded on its first job of a task, kept for the
+ * next) and two jobs at a time, as in a local batch. Runs until SIGINT or SIGTERM, then finishes the jobs
+ * it holds and exits.
+ */
+export async function runWorker(options: WorkerOptions): Promise<number> {
+  // URLs only with --allow-host: core then fetches from those hosts alone (every redirect too, by DL_ALLOW_HOSTS)
+  // and lets them be private, as the operator listed them; any other private address stays refused.
+  const access: TaskAccess = { threads: threadsPerWorker(options.concurrency), allowUrls: options.policy.hosts.size > 0, allowPrivateHosts: false };
+  let pool: TaskPool | undefined;
+  const counts: WorkerCounts = { done: 0, failed: 0 };
+  const worker = queueWorker(options, access, () => pool!, counts);
+  try {
+    await ready(worker, options.queue.url);
+  } catch (error) {
+    await worker.close(true);
+    throw error;
+  }
+  pool = await createTaskPool(options.concurrency);
+  const stopped = stopSignal();
+  process.stderr.write(`dl worker: ${options.concurrency} worker${options.concurrency === 1 ? '' : 's'} on ${options.queue.url} queue ${worker.name}\n`);
+  process.stderr.write(`dl worker: ${describePolicy(options.policy)}\n`);
+  const started = performance.now();
+  const report = setInterval(() => {
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(`dl worker: ${counts.done} done, ${counts.failed} failed attempts, ${(counts.done / seconds).toFixed(1)}/s\n`);
+  }, 10_000);
+  void worker.run();
+  const signal = await stopped;
+  clearInterval(report);
+  process.stderr.write(`dl worker: ${signal}: finishing the jobs in hand\n`);
+  await finishJobs(worker, pool, options.lockMs);
+  process.stderr.write(`dl worker: stopped after ${counts.done} jobs\n`);
   return 0;
 }
 

@@ -51,11 +51,11 @@ describe('results file of dl batch', () => {
 
 describe('queue job ids and failures', () => {
   it('a job id depends on task, options and input only, and never reads as an integer', () => {
-    const a = jobId({ task: 'classify', options: { topk: 5 }, input: '/data/a.jpg' });
-    expect(a).toBe(jobId({ task: 'classify', options: { topk: 5 }, input: '/data/a.jpg' }));
-    expect(a).not.toBe(jobId({ task: 'classify', options: { topk: 1 }, input: '/data/a.jpg' }));
-    expect(a).not.toBe(jobId({ task: 'detect', options: { topk: 5 }, input: '/data/a.jpg' }));
-    expect(a).toMatch(/^classify-[0-9a-f]{40}$/);
+    const a = jobId({ task: 'image-classification', options: { topK: 5 }, input: '/data/a.jpg' });
+    expect(a).toBe(jobId({ task: 'image-classification', options: { topK: 5 }, input: '/data/a.jpg' }));
+    expect(a).not.toBe(jobId({ task: 'image-classification', options: { topK: 1 }, input: '/data/a.jpg' }));
+    expect(a).not.toBe(jobId({ task: 'object-detection', options: { topK: 5 }, input: '/data/a.jpg' }));
+    expect(a).toMatch(/^image-classification-[0-9a-f]{40}$/);
   });
 
   it("a failed job's reason reads back as code and message", () => {

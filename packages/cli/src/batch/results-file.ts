@@ -6,7 +6,7 @@ import { finished } from 'node:stream/promises';
 import { DlError } from '@dlkit/core';
 import type { TaskResult } from './tasks.js';
 
-/** One line of a results file: `{"input", "output"}` or `{"input", "error": {code, message}}`. */
+/** One line of a results file: `{"input", "output"}` or `{"input", "error": {code, message, hint?}}`. */
 export type ResultLine = { input: string } & TaskResult;
 
 export interface ExistingResults {

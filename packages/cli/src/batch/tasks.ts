@@ -1,110 +1,146 @@
-import { DlError } from '@dlkit/core';
-import { errorInfo } from '../output.js';
+// Light on purpose (the tables and core's light entry only): the command table and --help read it, and so does
+// each pool thread before it loads a pipeline.
+import { DlError, findTask, type AnyTaskDefinition, type InputKind } from '@dlkit/core/pipeline';
+import type { z } from 'zod';
+import { TASKS as NLP_TASKS } from '@dlkit/nlp/tasks';
+import { TASKS as SPEECH_TASKS } from '@dlkit/speech/tasks';
+import { TASKS as VISION_TASKS } from '@dlkit/vision/tasks';
 
-/** The tasks `dl batch` runs; each input gives one JSON result, in the shape of the task's own `--json` output. */
-export const BATCH_TASKS = ['classify', 'detect', 'faces', 'sentiment', 'summarize-extractive', 'transcribe'] as const;
-export type BatchTask = (typeof BATCH_TASKS)[number];
+/**
+ * The tasks `dl batch` and `dl worker` run: every row of the domains' `TASKS` tables whose input is a file (or URL)
+ * of one of these kinds. Nothing here names a task: a row added to a table is a batch task too.
+ */
+const BATCH_INPUTS: readonly InputKind[] = ['image', 'text', 'audio'];
 
-export const isBatchTask = (name: string): name is BatchTask => (BATCH_TASKS as readonly string[]).includes(name);
+/** The domains whose tables are read; a row's pipeline comes from its domain's package (thread.ts). */
+export type BatchDomain = 'vision' | 'nlp' | 'speech';
 
-/** What a task's models are opened with; validated by the command, the same for every input of a batch. */
-export interface TaskOptions {
-  model?: string;
-  topk?: number;
-  threshold?: number;
-  sentences?: number;
-  maxPixels?: number;
-  /** onnxruntime threads per operator in each worker (workers share the cores). */
-  threads?: number;
+// The tables' order settles an alias two domains share: `classify` is vision's (image classification, as `dl batch
+// classify` always was); text classification is reached by its task name, `text-classification`.
+export const BATCH_TASKS: readonly AnyTaskDefinition[] = [...VISION_TASKS, ...NLP_TASKS, ...SPEECH_TASKS].filter((row) => BATCH_INPUTS.includes(row.input));
+
+/**
+ * Names `dl batch` took before its tasks came from the tables, and what they are now. `summarize-extractive` was
+ * extractive summarization: the summarization task with its offline model.
+ */
+const OLD_NAMES: Readonly<Record<string, { task: string; model: string }>> = {
+  'summarize-extractive': { task: 'summarization', model: 'textrank' },
+};
+
+/** A batch task as a name resolves: its row, and the model the name implies when it implies one. */
+export interface ResolvedTask {
+  readonly definition: AnyTaskDefinition;
+  readonly model: string | undefined;
+}
+
+/**
+ * The task called `name`: its task name or an alias (the first table's row wins a shared alias), or an old batch
+ * name. Otherwise INVALID_ARGUMENT naming `task`, with the nearest name as a did-you-mean hint.
+ */
+export function resolveBatchTask(name: string): ResolvedTask {
+  const old = Object.hasOwn(OLD_NAMES, name) ? OLD_NAMES[name] : undefined;
+  if (old !== undefined) return { definition: findTask(BATCH_TASKS, old.task), model: old.model };
+  return { definition: findTask(BATCH_TASKS, name), model: undefined };
+}
+
+/** The aliases that name `row` in `dl batch` (the first table's row takes a shared one). */
+export const aliasesOf = (row: AnyTaskDefinition): string[] => row.aliases.filter((alias) => findTask(BATCH_TASKS, alias) === row);
+
+/** `image-classification (classify), ...`: for usage lines and help; an alias another row wins is not shown. */
+export const batchTaskNames = (): string =>
+  BATCH_TASKS.map((row) => {
+    const aliases = aliasesOf(row);
+    return aliases.length > 0 ? `${row.task} (${aliases.join(', ')})` : row.task;
+  }).join(', ');
+
+/** The domain whose package runs `definition`. */
+export function domainOf(definition: AnyTaskDefinition): BatchDomain {
+  if (definition.domain === 'vision' || definition.domain === 'nlp' || definition.domain === 'speech') return definition.domain;
+  throw new DlError('INVALID_ARGUMENT', `${definition.task}: dl batch does not run ${definition.domain} tasks`, { parameter: 'task' });
+}
+
+/**
+ * The models a task loads without the worker naming them: its default, and the one an old name implies (the
+ * queue's jobs name `summarization` with `model: 'textrank'`, which any worker ran as `summarize-extractive`).
+ */
+export function ownModels(definition: AnyTaskDefinition): readonly string[] {
+  return [definition.defaultModel, ...Object.values(OLD_NAMES).filter((old) => old.task === definition.task).map((old) => old.model)];
+}
+
+/**
+ * What the process running the task lets it do, from its own flags (dl batch: this user's command; dl worker: its
+ * --allow-host list), never from a job. Passed to each pipeline whose load options take them.
+ */
+export interface TaskAccess {
+  /** onnxruntime threads per operator in each pool thread (the threads share the cores). */
+  threads?: number | undefined;
+  allowUrls: boolean;
+  allowPrivateHosts: boolean;
+}
+
+/** A task's options by their library names, flat (load and call options together) with `model`: as a job carries them. */
+export type TaskOptions = Readonly<Record<string, unknown>> & { readonly model?: string };
+
+/** One task as a pool thread opens it: the row's name, the model, its load and call options by the library's names. */
+export interface TaskCall {
+  task: string;
+  model?: string | undefined;
+  load: Record<string, unknown>;
+  call: Record<string, unknown>;
+  access: TaskAccess;
+}
+
+/**
+ * Flat options (`{model, maxPixels, topK}`, as a job carries them and the flags give them) split into load and
+ * call options by the row's schemas; a key both take (`maxSeconds`) goes to both. Keys neither takes are left for
+ * the pipeline to refuse.
+ */
+export function taskCall(definition: AnyTaskDefinition, options: TaskOptions, access: TaskAccess): TaskCall {
+  const { model, ...rest } = options;
+  const load: Record<string, unknown> = {};
+  const call: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (value === undefined) continue;
+    const isCall = key in definition.callOptions.shape;
+    if (key in definition.loadOptions.shape || !isCall) load[key] = value;
+    if (isCall) call[key] = value;
+  }
+  return { task: definition.task, ...(typeof model === 'string' ? { model } : {}), load, call, access };
+}
+
+/** The access settings as load options of `definition`: only those its schema takes (a strict schema refuses others). */
+export function accessOptions(definition: AnyTaskDefinition, access: TaskAccess): Record<string, unknown> {
+  const shape = definition.loadOptions.shape;
+  const given: Record<string, unknown> = { threads: access.threads, allowUrls: access.allowUrls, allowPrivateHosts: access.allowPrivateHosts, allowStdin: false };
+  return Object.fromEntries(Object.entries(given).filter(([key, value]) => value !== undefined && key in shape));
+}
+
+/** Inputs per call to a pool thread: a runner that batches (its load options take `batchSize`) gets that many. */
+const BATCHED_CHUNK = 8;
+export function chunkSize(definition: AnyTaskDefinition, load: Readonly<Record<string, unknown>>): number {
+  if (!('batchSize' in definition.loadOptions.shape)) return 1;
+  return typeof load.batchSize === 'number' ? load.batchSize : BATCHED_CHUNK;
+}
+
+/** A failed input as it is written to the results file: code, message, and what to do in the CLI's words (output.ts). */
+export interface ResultError {
+  code: string;
+  message: string;
+  hint?: string;
 }
 
 /** One input's outcome as it is written to the results file. */
-export type TaskResult = { output: unknown } | { error: { code: string; message: string } };
+export type TaskResult = { output: unknown } | { error: ResultError };
 
-/** A task's models, loaded once per worker and used for every input it is given. */
-export interface TaskRunner {
-  runEach(inputs: readonly string[]): Promise<TaskResult[]>;
-  dispose(): Promise<void>;
-}
+/** Wrappers that leave a schema's kind as it is. */
+const WRAPPERS = new Set(['optional', 'readonly', 'default', 'nullable', 'prefault']);
 
-/** Inputs per call: the classifier runs images in batches of 8, the others one input at a time. */
-export const CHUNK_SIZE: Record<BatchTask, number> = {
-  classify: 8,
-  detect: 1,
-  faces: 1,
-  sentiment: 1,
-  'summarize-extractive': 1,
-  transcribe: 1,
-};
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-const settle = (result: Settled<unknown>): TaskResult => (result.ok ? { output: result.value } : { error: errorInfo(result.error) });
-
-/** Runs `fn` on each input in turn; a failure is that input's error. */
-function oneByOne(fn: (input: string) => Promise<unknown>): TaskRunner['runEach'] {
-  return async (inputs) => {
-    const out: TaskResult[] = [];
-    for (const input of inputs) {
-      try {
-        out.push({ output: await fn(input) });
-      } catch (error) {
-        out.push({ error: errorInfo(error) });
-      }
-    }
-    return out;
-  };
-}
-
-/** The text of a whole file (UTF-8 or UTF-16 with BOM), as `dl nlp` reads it. */
-async function readDocument(input: string): Promise<string> {
-  const { readTexts } = await import('@dlkit/nlp');
-  const [source] = await readTexts([input], { mode: 'document' });
-  if (!source?.ok) throw source?.error ?? new DlError('INPUT_UNREADABLE', `${input}: nothing read`);
-  const text = source.value[0]?.text;
-  if (text === undefined) throw new DlError('INPUT_UNSUPPORTED', `${input}: no text`);
-  return text;
-}
-
-/** Loads the models of `task`. Packages are imported here, in the worker, so the main thread loads none. */
-export async function openTask(task: BatchTask, options: TaskOptions): Promise<TaskRunner> {
-  const decode = options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels };
-  const model = options.model === undefined ? {} : { model: options.model };
-  switch (task) {
-    case 'classify': {
-      const { createClassifier } = await import('@dlkit/vision');
-      const classifier = await createClassifier({ ...decode, ...model, ...(options.threads ? { threads: options.threads } : {}) });
-      const topk = options.topk ?? 5;
-      return { runEach: async (inputs) => (await classifier.classifyEach([...inputs], { topk })).map(settle), dispose: () => classifier.dispose() };
-    }
-    case 'detect': {
-      const { createDetector } = await import('@dlkit/vision');
-      const detector = await createDetector({ ...decode, ...model });
-      const opts = options.threshold === undefined ? {} : { threshold: options.threshold };
-      return {
-        runEach: async (inputs) => (await detector.detectEach([...inputs], opts)).map((r) => settle(r.ok ? { ok: true, value: r.value.detections } : r)),
-        dispose: () => detector.dispose(),
-      };
-    }
-    case 'faces': {
-      const { createFaceAnalyzer } = await import('@dlkit/vision');
-      const analyzer = await createFaceAnalyzer(decode);
-      return { runEach: async (inputs) => (await analyzer.analyzeEach([...inputs])).map(settle), dispose: () => analyzer.dispose() };
-    }
-    case 'sentiment': {
-      const { createTextClassifier, DEFAULT_SENTIMENT_MODEL } = await import('@dlkit/nlp');
-      const classifier = await createTextClassifier({ model: options.model ?? DEFAULT_SENTIMENT_MODEL });
-      return { runEach: oneByOne(async (input) => classifier.classify(await readDocument(input))), dispose: () => classifier.dispose() };
-    }
-    case 'summarize-extractive': {
-      const { summarizeExtractive } = await import('@dlkit/nlp');
-      const sentences = options.sentences === undefined ? {} : { sentences: options.sentences };
-      return { runEach: oneByOne(async (input) => summarizeExtractive(await readDocument(input), sentences)), dispose: async () => {} };
-    }
-    case 'transcribe': {
-      const { createTranscriber } = await import('@dlkit/speech');
-      const transcriber = await createTranscriber(model);
-      return { runEach: oneByOne((input) => transcriber.transcribe(input)), dispose: () => transcriber.dispose() };
-    }
-  }
+/**
+ * Options only a program can give (an AbortSignal, a progress callback: zod `custom` or function schemas): no flag
+ * and no job field can carry one, so `dl batch` and `dl worker` leave them out.
+ */
+export function libraryOnly(schema: z.ZodType): boolean {
+  let inner = schema as z.ZodType & { def: { type: string; innerType?: z.ZodType } };
+  while (WRAPPERS.has(inner.def.type) && inner.def.innerType) inner = inner.def.innerType as typeof inner;
+  return inner.def.type === 'custom' || inner.def.type === 'function';
 }

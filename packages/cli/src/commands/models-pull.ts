@@ -3,11 +3,11 @@ import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
 
 /**
- * `dl models pull <org/name> --task <task> [--dtype q8]`: downloads a hub model into DL_CACHE/hub (resumable,
+ * `dl models pull <org/name> --task <task>`: downloads a hub model into DL_CACHE/hub (resumable,
  * each file checked against the hub's hash), then loads it from the cache alone, so that it is known to work
  * offline.
  */
-export async function modelsPull(args: { ids: string[]; task?: string; dtype?: string }, out: Output): Promise<number> {
+export async function modelsPull(args: { ids: string[]; task?: string }, out: Output): Promise<number> {
   if (args.ids.length === 0) throw new UsageError('models pull needs a hub id (org/name)');
   if (args.task === undefined) throw new UsageError('models pull needs --task, e.g. text-classification, summarization or image-classification');
   let failed = 0;
@@ -17,7 +17,6 @@ export async function modelsPull(args: { ids: string[]; task?: string; dtype?: s
       const reference = parseModelReference(id);
       if (reference.kind !== 'hub') throw new DlError('INVALID_ARGUMENT', `${id} is not a hub id (org/name)`);
       const { dir, files } = await pullHubModel(id, {
-        ...(args.dtype ? { dtype: args.dtype } : {}),
         onProgress: ({ file, loaded, total }) => {
           if (out.json) return;
           const line = `${file} ${total ? `${Math.floor((loaded / total) * 100)}%` : `${(loaded / 1e6).toFixed(1)} MB`}`;
@@ -25,7 +24,7 @@ export async function modelsPull(args: { ids: string[]; task?: string; dtype?: s
         },
       });
       if (shown) process.stderr.write('\n');
-      const pipeline = await loadHubPipeline(args.task, reference, { cacheOnly: true, ...(args.dtype ? { dtype: args.dtype } : {}) });
+      const pipeline = await loadHubPipeline(args.task, reference, { cacheOnly: true });
       await pipeline.dispose();
       const bytes = files.reduce((n, f) => n + f.size, 0);
       out.result(id, { dir, files }, `${id}: ${files.length} files (${(bytes / 1e6).toFixed(1)} MB, each checked) in ${dir}; loads offline for ${args.task}`);

@@ -1,0 +1,32 @@
+import type { DlHint } from '@dlkit/core/pipeline';
+import { flagName } from './schema-flags.js';
+
+const flag = (option: string) => `--${flagName(option)}`;
+
+/**
+ * A library's hint in the CLI's words: its commands and flags (the library itself never names them). Option
+ * names become their flags by the same rule that makes the task flags (`maxSeconds` -> `--max-seconds`).
+ */
+export function hintWords(hint: DlHint | undefined): string | undefined {
+  if (hint === undefined) return undefined;
+  switch (hint.kind) {
+    case 'pull-model': {
+      const pull = `fetch it first: dl models pull ${hint.model} --task ${hint.task}`;
+      const others = hint.alternatives?.map((m) => `--model ${m}`).join(' or ');
+      return others ? `${pull}; or ${others}, which works offline` : pull;
+    }
+    case 'other-model':
+      return `or ${hint.models.map((m) => `--model ${m}`).join(' or ')}, which ${hint.why}`;
+    case 'raise-option':
+      return hint.value === undefined ? `a higher ${flag(hint.option)} lets it through` : `${flag(hint.option)} ${hint.value} lets it through`;
+    case 'use-option':
+      return hint.value === true ? `try ${flag(hint.option)}` : `try ${flag(hint.option)} ${String(hint.value)}`;
+    case 'did-you-mean':
+      return `did you mean '${hint.value}'?`;
+    case 'install':
+      return `install ${hint.what}`;
+  }
+}
+
+/** The words of an error's hint, if it has one. */
+export const errorHint = (error: { hint?: DlHint | undefined }): string | undefined => hintWords(error.hint);
