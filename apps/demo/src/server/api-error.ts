@@ -1,9 +1,10 @@
-import { DlError, errorMessage, type DlErrorCode } from '@dlkit/core';
+import { errorMessage, isDlError, type DlError, type DlErrorCode, type DlHint } from '@dlkit/core';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { SERVER_LIMITS } from './limits.js';
 
-/** DlError's codes, plus what only a server can say: it is busy, the request took too long, no such route. */
-export type ApiErrorCode = DlErrorCode | 'QUEUE_FULL' | 'TIMEOUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'INTERNAL';
+/** DlError's codes, plus what only a server can say: the request took too long, no such route, not now. */
+export type ApiErrorCode = DlErrorCode | 'TIMEOUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'INTERNAL';
 
 /** An error the HTTP layer raises itself, with its status (and, for 429, when to come back). */
 export class ApiError extends Error {
@@ -17,50 +18,112 @@ export class ApiError extends Error {
   }
 }
 
-/** The body of every failed request: the same `{code, message}` the CLI prints with `--json`. */
+/** The body of every failed request: the `{code, message}` the CLI prints with `--json`, and the field at fault. */
 export interface ApiErrorBody {
   input?: string;
-  error: { code: ApiErrorCode; message: string };
+  error: { code: ApiErrorCode; message: string; parameter?: string };
 }
 
-function statusOf(code: DlErrorCode): ContentfulStatusCode {
-  switch (code) {
-    case 'INPUT_TOO_LARGE':
-      return 413;
-    case 'INPUT_NOT_FOUND':
-    case 'INPUT_UNREADABLE':
-    case 'INPUT_UNSUPPORTED':
-    case 'DATASET_INVALID':
-      return 422;
-    case 'INVALID_ARGUMENT':
-      return 400;
-    case 'MODEL_NOT_FOUND':
-      return 404;
-    case 'MODEL_OFFLINE':
-    case 'BACKEND_UNAVAILABLE':
-    case 'ABORTED':
-      return 503;
-    default:
-      return 500;
+/** Every DlError code's status, in one place: a new code does not compile until it has one. */
+const STATUS: Record<DlErrorCode, ContentfulStatusCode> = {
+  INVALID_ARGUMENT: 400,
+  INPUT_NOT_FOUND: 400,
+  INPUT_UNREADABLE: 400,
+  INPUT_TOO_LARGE: 413,
+  INPUT_UNSUPPORTED: 415,
+  MODEL_NOT_FOUND: 404,
+  // The server's machine lacks something (a model it cannot fetch, a backend): nothing the request can change.
+  MODEL_OFFLINE: 503,
+  BACKEND_UNAVAILABLE: 503,
+  // Shutting down: the models are being freed.
+  DISPOSED: 503,
+  BUSY: 503,
+  ABORTED: 503,
+  DATASET_INVALID: 422,
+  MODEL_INVALID: 500,
+  MODEL_RUNTIME: 500,
+  CHECKPOINT_INVALID: 500,
+  OUTPUT_UNWRITABLE: 500,
+};
+
+/** A library's BUSY says no time to come back at; a few seconds is a fair guess. */
+const BUSY_RETRY_SECONDS = 5;
+
+/**
+ * What the caller can do, in this server's words: an HTTP client cannot run a command or pass a flag, and the
+ * options this server fixes are its limits, not the caller's to raise.
+ */
+export function hintText(hint: DlHint): string {
+  switch (hint.kind) {
+    case 'pull-model': {
+      const others = hint.alternatives?.length ? ` Or try ${hint.alternatives.map((m) => `model ${m}`).join(' or ')}, which it has.` : '';
+      return `This server has not downloaded ${hint.model}; ask its operator to fetch it.${others}`;
+    }
+    case 'other-model':
+      return `Try ${hint.models.map((m) => `model ${m}`).join(' or ')}${hint.why ? ` (${hint.why})` : ''}.`;
+    case 'raise-option': {
+      const limit = SERVER_LIMITS[hint.option];
+      if (limit !== undefined) return `This server takes at most ${limit.words}.`;
+      return `A higher ${hint.option}${hint.value === undefined ? '' : ` (${hint.value})`} would let it through.`;
+    }
+    case 'use-option':
+      return `Try ${hint.option}: ${JSON.stringify(hint.value)}.`;
+    case 'did-you-mean':
+      return `Did you mean '${hint.value}'?`;
+    case 'install':
+      return `This server needs ${hint.what} for that; ask its operator to install it.`;
   }
 }
 
-/** Turns anything thrown while serving into a JSON error response; unexpected errors are logged, not shown. */
-export function errorResponse(c: Context, error: unknown, input?: string): Response {
-  let status: ContentfulStatusCode;
-  let body: ApiErrorBody;
+/**
+ * The message of a DlError as this server shows it. A model the server cannot fetch gets the server's own words:
+ * the library's are for whoever runs it (its cache folder, its settings) and stay in the log.
+ */
+function dlMessage(error: DlError): string {
+  const hint = error.hint === undefined ? undefined : hintText(error.hint);
+  if (error.code === 'MODEL_OFFLINE') {
+    if (error.hint?.kind === 'pull-model') return hint!;
+    return `This server cannot fetch that model now; ask its operator to fetch it.${hint === undefined ? '' : ` ${hint}`}`;
+  }
+  // A model's own failure can run to several lines (a runtime's dump): the first says what happened.
+  const message = error.code === 'MODEL_RUNTIME' ? error.message.split('\n')[0]! : error.message;
+  return hint === undefined ? message : `${message} ${hint}`;
+}
+
+/** How an error is answered: its status, its body, and when to come back (for Retry-After). */
+export interface DescribedError {
+  status: ContentfulStatusCode;
+  error: ApiErrorBody['error'];
+  retryAfterSeconds?: number;
+  /** What the server's log gets: anything that is the server's fault, with its cause. */
+  log?: unknown;
+}
+
+/** The status and body of anything thrown while serving; an unexpected error's details go to the log only. */
+export function describeError(error: unknown): DescribedError {
   if (error instanceof ApiError) {
-    status = error.status;
-    body = { error: { code: error.code, message: error.message } };
-    if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
-  } else if (error instanceof DlError) {
-    status = statusOf(error.code);
-    body = { error: { code: error.code, message: error.message } };
-  } else {
-    process.stderr.write(`dlkit-demo: ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : errorMessage(error)}\n`);
-    status = 500;
-    body = { error: { code: 'INTERNAL', message: 'The server failed on this request; its log says why.' } };
+    return { status: error.status, error: { code: error.code, message: error.message }, ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }) };
   }
-  if (input !== undefined) body.input = input;
-  return c.json(body, status);
+  if (isDlError(error)) {
+    const status = STATUS[error.code] ?? 500;
+    return {
+      status,
+      error: { code: error.code, message: dlMessage(error), ...(error.parameter === undefined ? {} : { parameter: error.parameter }) },
+      ...(error.code === 'BUSY' ? { retryAfterSeconds: BUSY_RETRY_SECONDS } : {}),
+      ...(status >= 500 ? { log: error.cause === undefined ? error : `${error.message}; caused by ${error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : errorMessage(error.cause)}` } : {}),
+    };
+  }
+  return { status: 500, error: { code: 'INTERNAL', message: 'The server failed on this request; its log says why.' }, log: error };
+}
+
+/** Turns anything thrown while serving into a JSON error response. */
+export function errorResponse(c: Context, error: unknown, input?: string): Response {
+  const described = describeError(error);
+  if (described.log !== undefined) {
+    const what = described.log;
+    process.stderr.write(`dlkit-demo: ${c.req.method} ${c.req.path}: ${what instanceof Error ? (what.stack ?? what.message) : errorMessage(what)}\n`);
+  }
+  if (described.retryAfterSeconds !== undefined) c.header('Retry-After', String(described.retryAfterSeconds));
+  const body: ApiErrorBody = { ...(input === undefined ? {} : { input }), error: described.error };
+  return c.json(body, described.status);
 }

@@ -46,7 +46,7 @@ describe('demo HTTP API (real embedded models)', () => {
   });
 
   it('classify and detect take multipart or a raw body, and answer in the CLI --json shapes', async () => {
-    const classified = await upload('/api/vision/classify?topk=3', dog, 'image/jpeg', 'dog.jpg');
+    const classified = await upload('/api/vision/classify?topK=3', dog, 'image/jpeg', 'dog.jpg');
     expect(classified.status).toBe(200);
     const top = (await classified.json()) as { input: string; output: Array<{ label: string; score: number }> };
     expect(top.input).toBe('dog.jpg');
@@ -88,15 +88,16 @@ describe('demo HTTP API (real embedded models)', () => {
   it('bad requests get a status and a typed error, never a crash', async () => {
     const cases: Array<[Promise<Response>, number, string]> = [
       [upload('/api/vision/classify', Buffer.from('hello'), 'text/plain', 'notes.txt'), 415, 'INPUT_UNSUPPORTED'],
-      [upload('/api/vision/classify', Buffer.from('not really a png'), 'image/png', 'broken.png'), 422, 'INPUT_UNREADABLE'],
+      [upload('/api/vision/classify', Buffer.from('not really a png'), 'image/png', 'broken.png'), 400, 'INPUT_UNREADABLE'],
       [upload('/api/vision/classify', Buffer.alloc(0), 'image/png', 'empty.png'), 400, 'INPUT_UNREADABLE'],
       [upload('/api/vision/classify', Buffer.alloc(3 * 1024 * 1024), 'image/jpeg', 'huge.jpg'), 413, 'INPUT_TOO_LARGE'],
-      [upload('/api/vision/classify?topk=0', dog, 'image/jpeg'), 400, 'INVALID_ARGUMENT'],
+      [upload('/api/vision/classify?topK=0', dog, 'image/jpeg'), 400, 'INVALID_ARGUMENT'],
       [upload('/api/vision/classify?model=../../etc/passwd', dog, 'image/jpeg'), 404, 'MODEL_NOT_FOUND'],
+      [json('/api/nlp/summarize', { text: 'A sentence.', model: 'Xenova/some-other-model' }), 404, 'MODEL_NOT_FOUND'],
       [upload('/api/speech/transcribe', dog, 'image/jpeg'), 415, 'INPUT_UNSUPPORTED'],
       [demo.app.request(`${URL_BASE}/api/vision/classify`, { method: 'POST', body: new FormData() }), 400, 'INVALID_ARGUMENT'],
       [json('/api/nlp/sentiment', { text: 42 }), 400, 'INVALID_ARGUMENT'],
-      [json('/api/nlp/sentiment', { text: '   ' }), 422, 'INPUT_UNSUPPORTED'],
+      [json('/api/nlp/sentiment', { text: '   ' }), 415, 'INPUT_UNSUPPORTED'],
       [json('/api/nlp/summarize', { text: 'A sentence.', method: 'poetry' }), 400, 'INVALID_ARGUMENT'],
       [demo.app.request(`${URL_BASE}/api/nlp/sentiment`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text": ' }), 400, 'INVALID_ARGUMENT'],
       [demo.app.request(`${URL_BASE}/api/nope`), 404, 'NOT_FOUND'],
@@ -134,7 +135,7 @@ describe('demo HTTP API limits', () => {
       expect(responses.map((r) => r.status).sort()).toEqual([200, 429]);
       const refused = responses.find((r) => r.status === 429)!;
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(await refused.json()).toMatchObject({ error: { code: 'QUEUE_FULL' } });
+      expect(await refused.json()).toMatchObject({ error: { code: 'BUSY' } });
 
       const late = await send(slow);
       expect(late.status).toBe(504);

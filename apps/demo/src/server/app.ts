@@ -10,11 +10,9 @@ import { SAMPLE_IMAGE } from '@dlkit/vision';
 import { ApiError, errorResponse } from './api-error.js';
 import { Pipelines, TRAINED_DIGITS } from './pipelines.js';
 import { InferenceQueue, type QueueOptions } from './queue.js';
-import { nlpRoutes } from './routes/nlp.js';
 import { sameOriginOnly } from './same-origin.js';
-import { speechRoutes } from './routes/speech.js';
+import { taskRoutes } from './routes/tasks.js';
 import { trainRoutes } from './routes/train.js';
-import { visionRoutes } from './routes/vision.js';
 import type { ServerContext } from './server-context.js';
 import { DigitsTrainer } from './train/digits-trainer.js';
 
@@ -128,10 +126,8 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<DemoApp>
     if (path === undefined) return errorResponse(c, new ApiError(404, 'NOT_FOUND', `No sample '${c.req.param('name')}'.`));
     return c.body(await readFile(path), 200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'max-age=3600' });
   });
-  app.route('/api/vision', visionRoutes(context));
-  app.route('/api/nlp', nlpRoutes(context));
-  app.route('/api/speech', speechRoutes(context));
   app.route('/api/train', trainRoutes(context));
+  app.route('/api', taskRoutes(context));
   app.all('/api/*', (c) => errorResponse(c, new ApiError(404, 'NOT_FOUND', `No API route ${c.req.method} ${c.req.path}.`)));
 
   const publicDir = options.publicDir ?? PUBLIC_DIR;

@@ -24,7 +24,7 @@ describe('InferenceQueue', () => {
       refused = error;
     }
     expect(refused).toBeInstanceOf(ApiError);
-    expect(refused).toMatchObject({ status: 429, code: 'QUEUE_FULL' });
+    expect(refused).toMatchObject({ status: 429, code: 'BUSY' });
     expect((refused as ApiError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
     second.open();
     first.open();

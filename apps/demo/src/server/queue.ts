@@ -49,13 +49,13 @@ export class InferenceQueue {
   }
 
   /**
-   * Throws QUEUE_FULL when a job could not wait now. Routes call it before reading an upload: refusing a burst
+   * Throws BUSY (429) when a job could not wait now. Routes call it before reading an upload: refusing a burst
    * must not first buffer every body in it.
    */
   admit(): void {
     if (this.running >= this.concurrency && this.waiting.length >= this.maxWaiting) {
       const seconds = Math.max(1, Math.ceil((this.jobSeconds * (this.waiting.length + this.running)) / this.concurrency));
-      throw new ApiError(429, 'QUEUE_FULL', `The server is busy (${this.waiting.length} requests waiting). Try again in ${seconds} s.`, seconds);
+      throw new ApiError(429, 'BUSY', `The server is busy (${this.waiting.length} requests waiting). Try again in ${seconds} s.`, seconds);
     }
   }
 

@@ -90,15 +90,20 @@ export async function readJsonBody<T>(c: Context, schema: z.ZodType<T>): Promise
   return parsed.data;
 }
 
-const textBody = z.object({
+/** `text` or `texts`, the model, and the task's options as the other fields (checked against its schema later). */
+const textBody = z.looseObject({
   text: z.string().optional(),
   texts: z.array(z.string()).min(1).optional(),
-  allScores: z.boolean().optional(),
-  method: z.string().optional(),
-  sentences: z.unknown().optional(),
+  model: z.string().optional(),
 });
 
-export type TextOptions = Omit<z.infer<typeof textBody>, 'text' | 'texts'>;
+export interface TextRequest {
+  texts: string[];
+  batch: boolean;
+  model?: string;
+  /** The body's other fields: the task's options. */
+  options: Record<string, unknown>;
+}
 
 /** Refuses texts over TEXT_LIMITS before any model sees them. */
 function checkTextLimits(texts: string[], batch: boolean): void {
@@ -114,15 +119,16 @@ function checkTextLimits(texts: string[], batch: boolean): void {
 }
 
 /** A JSON body `{text}` or a text/plain body; `texts` (an array) for several at once; within TEXT_LIMITS. */
-export async function readTexts(c: Context): Promise<{ texts: string[]; batch: boolean; options: TextOptions }> {
+export async function readTexts(c: Context): Promise<TextRequest> {
   const type = baseType(c.req.header('content-type'));
-  let read: { texts: string[]; batch: boolean; options: TextOptions };
+  let read: TextRequest;
   if (type === 'text/plain') read = { texts: [await c.req.text()], batch: false, options: {} };
   else if (type !== 'application/json') throw new ApiError(415, 'INPUT_UNSUPPORTED', `The body is ${type || 'untyped'}; send JSON {"text": "..."} or text/plain.`);
   else {
-    const { text, texts, ...options } = await readJsonBody(c, textBody);
-    if (text !== undefined) read = { texts: [text], batch: false, options };
-    else if (texts !== undefined) read = { texts, batch: true, options };
+    const { text, texts, model, ...options } = await readJsonBody(c, textBody);
+    const chosen = model === undefined ? {} : { model };
+    if (text !== undefined) read = { texts: [text], batch: false, options, ...chosen };
+    else if (texts !== undefined) read = { texts, batch: true, options, ...chosen };
     else throw new ApiError(400, 'INVALID_ARGUMENT', 'The body needs "text" (a string) or "texts" (an array of strings).');
   }
   checkTextLimits(read.texts, read.batch);

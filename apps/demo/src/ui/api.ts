@@ -75,6 +75,9 @@ export interface Result<T> {
   output: T;
 }
 
+/** One input of a batch: its result, or the error it alone failed with. */
+export type Row<T> = Result<T> | { input: string; error: { code: string; message: string } };
+
 export interface ModelInfo {
   name: string;
   task: string;

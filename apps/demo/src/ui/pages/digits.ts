@@ -37,7 +37,7 @@ export const digitsPage: Page = (root) => {
     const mine = ++sent;
     try {
       const png = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('canvas is empty'))), 'image/png'));
-      const result = await postFile<Result<Label[]>>(`/api/vision/classify?model=${encodeURIComponent(model.value)}&topk=10`, png, 'digit.png');
+      const result = await postFile<Result<Label[]>>(`/api/vision/classify?model=${encodeURIComponent(model.value)}&topK=10`, png, 'digit.png');
       if (mine !== sent) return;
       showError(error, undefined);
       prediction.textContent = result.output[0]?.label ?? '?';

@@ -29,7 +29,7 @@ export const speechPage: Page = (root) => {
     player.hidden = false;
     status.textContent = `Transcribing ${name}…`;
     try {
-      const result = await postFile<Result<Transcript>>('/api/speech/transcribe', file, name);
+      const result = await postFile<Result<Transcript>>('/api/speech/transcribe?model=speech-digits', file, name);
       const words = result.output.chunks.length;
       status.textContent = `${name}: ${words} word${words === 1 ? '' : 's'}`;
       text.textContent = result.output.text || '(no speech found)';

@@ -1,9 +1,11 @@
-import { postJson, type Label, type Result } from '../api.js';
+import { ApiFailure, postJson, type Label, type Result, type Row } from '../api.js';
 import { renderBars } from '../components/bars.js';
 import { h, type Page } from '../components/dom.js';
 import { errorBox, showError } from '../components/error-box.js';
 
 const EXAMPLE = `The leads are funny and warm, and the action scenes are genuinely thrilling. The middle act drags, and one subplot goes nowhere. But the ending is moving and beautifully shot, and the score stays with you for days. One of the best films of the year.`;
+
+const tagFor = (best: Label) => h('span', { className: `tag ${best.label.toLowerCase()}` }, `${best.label} ${(best.score * 100).toFixed(0)}%`);
 
 /** Sentiment as you type (after a short pause), and an extractive summary on demand. */
 export const textPage: Page = (root) => {
@@ -27,14 +29,18 @@ export const textPage: Page = (root) => {
     // The whole text and each of its sentences in one request: a mixed review shows where it turns.
     const sentences = [...new Intl.Segmenter('en', { granularity: 'sentence' }).segment(text)].map((s) => s.segment.trim()).filter(Boolean);
     try {
-      const [whole, ...parts] = await postJson<Array<Result<Label[]>>>('/api/nlp/sentiment', { texts: [text, ...(sentences.length > 1 ? sentences : [])], allScores: true });
-      if (mine !== latest) return;
+      // topK 2: both labels, so the bars show how sure it is.
+      const [whole, ...parts] = await postJson<Array<Row<Label[]>>>('/api/nlp/sentiment', { texts: [text, ...(sentences.length > 1 ? sentences : [])], topK: 2 });
+      if (mine !== latest || whole === undefined) return;
+      if ('error' in whole) throw new ApiFailure(200, whole.error.code, whole.error.message);
       showError(error, undefined);
-      renderBars(sentiment, whole!.output);
+      renderBars(sentiment, whole.output);
       bySentence.replaceChildren(
-        ...parts.map(({ output: [best] }, i) =>
-          h('li', {}, h('span', { className: `tag ${best!.label.toLowerCase()}` }, `${best!.label} ${(best!.score * 100).toFixed(0)}%`), ' ', sentences[i]!),
-        ),
+        ...parts.map((part, i) => {
+          // A sentence the model cannot read (no words it knows) fails alone; the others are still shown.
+          const tag = 'error' in part ? h('span', { className: 'tag', title: part.error.message }, '?') : tagFor(part.output[0]!);
+          return h('li', {}, tag, ' ', sentences[i]!);
+        }),
       );
     } catch (failure) {
       if (mine === latest) showError(error, failure);
@@ -44,7 +50,7 @@ export const textPage: Page = (root) => {
   async function summarize(): Promise<void> {
     summary.textContent = '…';
     try {
-      const result = await postJson<Result<[{ summary_text: string }]>>('/api/nlp/summarize', { text: input.value, sentences: Number(sentences.value) });
+      const result = await postJson<Result<[{ summary_text: string }]>>('/api/nlp/summarize', { text: input.value, model: 'textrank', sentences: Number(sentences.value) });
       showError(error, undefined);
       summary.textContent = result.output[0].summary_text;
     } catch (failure) {

@@ -41,7 +41,8 @@ export const visionPage: Page = (root) => {
     const mine = ++run;
     showError(error, undefined);
     for (const list of [labels, objects, faces]) list.replaceChildren();
-    let scale = 1;
+    // The boxes come in pixels of the upright image, which is what the browser decodes (EXIF orientation applied).
+    let scale = 0;
     const ctx = canvas.getContext('2d')!;
     try {
       const bitmap = await createImageBitmap(file);
@@ -56,22 +57,21 @@ export const visionPage: Page = (root) => {
     }
     try {
       status.textContent = `Classifying ${file.name}…`;
-      const top = await postFile<Result<Label[]>>('/api/vision/classify?topk=5', file, file.name);
+      const top = await postFile<Result<Label[]>>('/api/vision/classify?topK=5', file, file.name);
       if (mine !== run) return;
       renderBars(labels, top.output);
       status.textContent = 'Looking for objects…';
-      const found = await postFile<Result<Detection[]> & { size: { width: number } }>('/api/vision/detect', file, file.name);
+      const found = await postFile<Result<Detection[]>>('/api/vision/detect', file, file.name);
       if (mine !== run) return;
-      const boxScale = canvas.width / found.size.width;
       // Weakest first, so that where boxes overlap the strongest label is the one on top.
       const byScore = [...found.output].sort((a, b) => a.score - b.score);
-      for (const d of byScore) drawBox(ctx, boxScale, d.box, colourFor(d.label), `${d.label} ${(d.score * 100).toFixed(0)}%`);
+      for (const d of byScore) drawBox(ctx, scale, d.box, colourFor(d.label), `${d.label} ${(d.score * 100).toFixed(0)}%`);
       objects.replaceChildren(...found.output.map((d) => h('li', {}, `${d.label} ${(d.score * 100).toFixed(0)}%`)));
       if (found.output.length === 0) objects.append(h('li', { className: 'muted' }, 'nothing found'));
       status.textContent = 'Looking for faces…';
       const people = await postFile<Result<Face[]>>('/api/vision/faces', file, file.name);
       if (mine !== run) return;
-      for (const f of people.output) drawBox(ctx, boxScale, f.box, '#e0218a', `face: ${f.gender}, ~${Math.round(f.age)}, ${f.expression}`);
+      for (const f of people.output) drawBox(ctx, scale, f.box, '#e0218a', `face: ${f.gender}, ~${Math.round(f.age)}, ${f.expression}`);
       faces.replaceChildren(...people.output.map((f) => h('li', {}, `${f.gender}, about ${Math.round(f.age)}, ${f.expression} (${(f.score * 100).toFixed(0)}%)`)));
       if (people.output.length === 0) faces.append(h('li', { className: 'muted' }, 'no faces'));
       status.textContent = `${file.name}: done`;
