@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findFfmpeg } from '@dlkit/speech';
-import { createDetector } from '@dlkit/vision';
+import { pipeline } from '@dlkit/vision';
 
 const [video, fps = '1'] = process.argv.slice(2);
 if (!video) throw new Error('usage: detect-video-frames.mjs <video> [fps]');
@@ -17,13 +17,13 @@ const frames = await mkdtemp(join(tmpdir(), 'frames-'));
 try {
   await promisify(execFile)(ffmpeg, ['-v', 'error', '-i', video, '-vf', `fps=${fps}`, join(frames, '%05d.jpg')]);
   const files = (await readdir(frames)).sort();
-  const detector = await createDetector();
+  const detect = await pipeline('object-detection');
   for (const [i, file] of files.entries()) {
-    const found = await detector.detect(join(frames, file));
+    const found = await detect(join(frames, file));
     const seconds = (i / Number(fps)).toFixed(1);
     console.log(`${seconds}s\t${found.map((d) => `${d.label} ${(d.score * 100).toFixed(0)}%`).join(', ') || '-'}`);
   }
-  await detector.dispose();
+  await detect.dispose();
 } finally {
   await rm(frames, { recursive: true, force: true });
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openOnnxSessions, selectTfjsBackend } from '@dlkit/core';
-import { createSentimentAnalyzer } from '@dlkit/nlp';
-import { createClassifier, createDetector } from '@dlkit/vision';
+import { pipeline as nlp } from '@dlkit/nlp';
+import { pipeline as vision } from '@dlkit/vision';
 import sharp from 'sharp';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '1000' } } });
@@ -31,9 +31,9 @@ async function measure(name, create, call) {
 }
 
 const rows = [
-  await measure('classify (MobileNetV2, onnxruntime)', () => createClassifier(), (p, i) => p.classify(photos[i % 3])),
-  await measure('detect (CenterNet, tfjs wasm)', () => createDetector(), (p, i) => p.detect(photos[i % 3])),
-  await measure('sentiment (tfjs wasm)', () => createSentimentAnalyzer(), (p, i) => p.classify(i % 2 ? 'A dull, lifeless film.' : 'Loved every minute of it.')),
+  await measure('classify (MobileNetV2, onnxruntime)', () => vision('image-classification'), (p, i) => p(photos[i % 3])),
+  await measure('detect (CenterNet, tfjs wasm)', () => vision('object-detection'), (p, i) => p(photos[i % 3])),
+  await measure('sentiment (tfjs wasm)', () => nlp('sentiment-analysis'), (p, i) => p(i % 2 ? 'A dull, lifeless film.' : 'Loved every minute of it.')),
 ];
 for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
 process.stdout.write(`${JSON.stringify({ openOnnxSessionsAfterDispose: openOnnxSessions(), tensorsAfterDispose: tf.memory().numTensors })}\n`);
