@@ -56,10 +56,13 @@ export { pullHubModel, wantedHubFile, type PulledFile, type PullOptions } from '
 export {
   HUB_DTYPES,
   hubDevices,
+  hubPipelineDevice,
   isTransformersFolder,
   loadHubPipeline,
   loadTransformers,
+  refuseHubOnlyOptions,
   type HubDtype,
+  type HubLoadOptions,
   type HubPipeline,
   type HubPipelineOptions,
   type HubReference,

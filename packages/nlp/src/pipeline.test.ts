@@ -146,3 +146,33 @@ describe('the nlp TASKS table', () => {
     expect(imports).toEqual(['zod', '@dlkit/core/pipeline']);
   });
 });
+
+describe('dtype and device load options (hub models only)', () => {
+  const TINY_BERT = join(import.meta.dirname, 'classify/fixtures/tiny-bert');
+  const TINY_BART = join(import.meta.dirname, 'summarize/fixtures/tiny-bart');
+  const failure = (p: Promise<unknown>) => p.then(() => expect.unreachable('expected a rejection'), (e: DlError) => e);
+
+  it('the embedded model and TextRank refuse dtype and a device but cpu, the schema a bad dtype; a hub folder loads fp32 and is MODEL_INVALID without q8 weights', async () => {
+    for (const [task, model, options, parameter] of [
+      ['sentiment-analysis', undefined, { dtype: 'q8' }, 'dtype'],
+      ['text-classification', undefined, { device: 'cuda' }, 'device'],
+      ['summarization', 'textrank', { dtype: 'q8' }, 'dtype'],
+      ['sentiment-analysis', undefined, { dtype: 'q7' }, 'dtype'],
+      ['summarization', undefined, { dtype: 'q7' }, 'dtype'],
+    ] as const) {
+      const error = await failure(pipeline(task, model, options as never));
+      expect(isDlError(error, 'INVALID_ARGUMENT') && error.parameter, `${task} ${JSON.stringify(options)}`).toBe(parameter);
+    }
+    const textrank = await pipeline('summarization', 'textrank', { device: 'cpu' });
+    expect(textrank.device).toBe('cpu');
+    await textrank.dispose();
+    for (const [task, folder] of [['text-classification', TINY_BERT], ['summarization', TINY_BART]] as const) {
+      const loaded = await pipeline(task, folder, { dtype: 'fp32', device: 'cpu' });
+      expect(loaded.device, task).toBe('cpu');
+      await loaded.dispose();
+      const missing = await failure(pipeline(task, folder, { dtype: 'q8' }));
+      expect(isDlError(missing, 'MODEL_INVALID'), task).toBe(true);
+      expect(missing.message).toContain('_quantized.onnx');
+    }
+  });
+});

@@ -2,7 +2,7 @@
 // (zod and the contract only): each row's load() imports its implementation, so reading the table (for commands
 // and --help) loads no model runtime.
 import { z } from 'zod';
-import { defineTask, type TaskRunner } from '@dlkit/core/pipeline';
+import { defineTask, HUB_LOAD_OPTIONS, type TaskRunner } from '@dlkit/core/pipeline';
 import type { TextLabel } from './text-model/classifier.js';
 
 /** The model that summarizes offline: TextRank's top sentences, no network and no weights. */
@@ -11,14 +11,14 @@ export const TEXTRANK_MODEL = 'textrank';
 /** One summary, in the shape of Hugging Face's summarization pipeline. */
 export type Summary = [{ summary_text: string }];
 
-// Nothing to set at load time: the text models read no files of the caller's and take no thread count.
-export const classificationLoadOptions = z.strictObject({});
+// The text models read no files of the caller's and take no thread count: only a hub model's dtype and device.
+export const classificationLoadOptions = z.strictObject({ ...HUB_LOAD_OPTIONS });
 
 export const classificationCallOptions = z.strictObject({
   topK: z.number().int().min(1).max(1000).optional().describe('how many labels to return per text, best first (default 1)'),
 });
 
-export const summarizationLoadOptions = z.strictObject({});
+export const summarizationLoadOptions = z.strictObject({ ...HUB_LOAD_OPTIONS });
 
 export const summarizationCallOptions = z.strictObject({
   maxLength: z.number().int().min(1).max(1024).optional().describe('longest summary in tokens (abstractive models; default 142)'),
@@ -30,9 +30,9 @@ export const summarizationCallOptions = z.strictObject({
 
 type ClassificationRunner = Promise<TaskRunner<string, TextLabel[], z.infer<typeof classificationCallOptions>>>;
 
-async function loadClassifier(model: string): ClassificationRunner {
+async function loadClassifier(model: string, options: z.infer<typeof classificationLoadOptions>): ClassificationRunner {
   const { loadTextClassifierRunner } = await import('./classify/text-classifier.js');
-  return loadTextClassifierRunner(model);
+  return loadTextClassifierRunner(model, options);
 }
 
 export const TASKS = [
@@ -47,7 +47,7 @@ export const TASKS = [
     output: '[{label, score, unknown?}]',
     loadOptions: classificationLoadOptions,
     callOptions: classificationCallOptions,
-    load: (model): ClassificationRunner => loadClassifier(model),
+    load: (model, options): ClassificationRunner => loadClassifier(model, options),
   }),
   defineTask({
     task: 'text-classification',
@@ -60,7 +60,7 @@ export const TASKS = [
     output: '[{label, score}]',
     loadOptions: classificationLoadOptions,
     callOptions: classificationCallOptions,
-    load: (model): ClassificationRunner => loadClassifier(model),
+    load: (model, options): ClassificationRunner => loadClassifier(model, options),
   }),
   defineTask({
     task: 'summarization',
@@ -73,9 +73,9 @@ export const TASKS = [
     output: '[{summary_text}]',
     loadOptions: summarizationLoadOptions,
     callOptions: summarizationCallOptions,
-    async load(model): Promise<TaskRunner<string, Summary, z.infer<typeof summarizationCallOptions>>> {
+    async load(model, options): Promise<TaskRunner<string, Summary, z.infer<typeof summarizationCallOptions>>> {
       const { loadSummarizerRunner } = await import('./summarize/runner.js');
-      return loadSummarizerRunner(model);
+      return loadSummarizerRunner(model, options);
     },
   }),
 ];

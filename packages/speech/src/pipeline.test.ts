@@ -176,3 +176,21 @@ describe('Whisper, the default model', () => {
     }
   });
 });
+
+describe('dtype and device load options (hub models only)', () => {
+  const failure = (p: Promise<unknown>) => p.then(() => expect.unreachable('expected a rejection'), (e: Error & { parameter?: string }) => e);
+
+  it('speech-digits refuses dtype and a device but cpu, the schema a bad dtype; a Whisper folder loads fp32 and is MODEL_INVALID without q8 weights', async () => {
+    for (const [options, parameter] of [[{ dtype: 'q8' }, 'dtype'], [{ device: 'cuda' }, 'device'], [{ dtype: 'q7' }, 'dtype']] as const) {
+      const error = await failure(pipeline('automatic-speech-recognition', 'speech-digits', options as never));
+      expect(isDlError(error, 'INVALID_ARGUMENT') && error.parameter, JSON.stringify(options)).toBe(parameter);
+    }
+    const asr = await pipeline('automatic-speech-recognition', TINY_WHISPER, { dtype: 'fp32', device: 'cpu' });
+    // The device the ONNX sessions were opened on, as transformers.js recorded it.
+    expect(asr.device).toBe('cpu');
+    await asr.dispose();
+    const missing = await failure(pipeline('automatic-speech-recognition', TINY_WHISPER, { dtype: 'q8' }));
+    expect(isDlError(missing, 'MODEL_INVALID')).toBe(true);
+    expect(missing.message).toContain('_quantized.onnx');
+  });
+});

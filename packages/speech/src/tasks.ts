@@ -1,7 +1,7 @@
 // The speech tasks as rows of one table: the pipeline factory, the CLI, `dl batch` and the demo read it. Light on
 // purpose (zod and core's light entry only): each `load()` imports its runtime when a model is loaded.
 import { z } from 'zod';
-import { defineTask } from '@dlkit/core/pipeline';
+import { defineTask, HUB_LOAD_OPTIONS, INPUT_SOURCE_OPTIONS } from '@dlkit/core/pipeline';
 import type { AudioInput } from './audio/read-audio.js';
 import type { Transcript } from './transcribe/transcribe.js';
 import type { SpeechSegment } from './vad/silero.js';
@@ -19,13 +19,6 @@ const maxSeconds = z
   .max(7 * 24 * 3600)
   .describe('longest audio read, in seconds (default 4 hours); longer audio is INPUT_TOO_LARGE');
 
-/** How an input may be read: URLs, standard input and private hosts only when the caller says so. */
-const inputAccess = {
-  allowUrls: z.boolean().optional().describe('read http(s) URL inputs (default false)'),
-  allowStdin: z.boolean().optional().describe("read '-' as standard input (default false)"),
-  allowPrivateHosts: z.boolean().optional().describe('let URL inputs reach loopback and private addresses (default false)'),
-};
-
 /**
  * Library-only call options (functions and signals): a command line or an HTTP form has no value for them, so the
  * CLI and the demo leave out options of this `custom` kind.
@@ -41,7 +34,7 @@ const libraryOnly = {
     .describe('(library only) called with the seconds of audio done so far'),
 };
 
-export const asrLoadOptions = z.strictObject({ maxSeconds: maxSeconds.optional(), ...inputAccess });
+export const asrLoadOptions = z.strictObject({ maxSeconds: maxSeconds.optional(), ...HUB_LOAD_OPTIONS, ...INPUT_SOURCE_OPTIONS });
 export const asrCallOptions = z.strictObject({
   language: z.string().min(1).optional().describe('spoken language, e.g. "french" (multilingual Whisper models only)'),
   task: z.enum(['transcribe', 'translate']).optional().describe("Whisper: 'translate' gives English text (multilingual models only)"),
@@ -51,7 +44,7 @@ export const asrCallOptions = z.strictObject({
 export type AsrLoadOptions = z.infer<typeof asrLoadOptions>;
 export type AsrCallOptions = z.infer<typeof asrCallOptions>;
 
-export const vadLoadOptions = z.strictObject({ ...inputAccess });
+export const vadLoadOptions = z.strictObject({ ...INPUT_SOURCE_OPTIONS });
 export const vadCallOptions = z.strictObject({
   threshold: z.number().min(0.01).max(0.99).optional().describe('speech probability a segment starts at (default 0.5)'),
   maxSeconds: maxSeconds.optional(),
@@ -65,7 +58,7 @@ export const TASKS = [
     task: 'automatic-speech-recognition',
     aliases: ['transcribe'],
     domain: 'speech',
-    summary: 'speech to text with timestamps (Whisper from the hub; speech-digits offline for English spoken digits)',
+    summary: 'Speech to text with timestamps (Whisper from the hub; speech-digits offline for English spoken digits)',
     defaultModel: DEFAULT_SPEECH_MODEL,
     offline: false,
     input: 'audio',
@@ -81,7 +74,7 @@ export const TASKS = [
     task: 'voice-activity-detection',
     aliases: ['vad'],
     domain: 'speech',
-    summary: 'the stretches of speech in audio, in seconds (Silero VAD)',
+    summary: 'The stretches of speech in audio, in seconds (Silero VAD)',
     defaultModel: VAD_MODEL,
     offline: true,
     input: 'audio',

@@ -200,3 +200,29 @@ describe("pipeline('object-detection') classes", () => {
     expect(isDlError(empty, 'INVALID_ARGUMENT') && empty.parameter).toBe('classes');
   });
 });
+
+describe('dtype and device load options (hub models only)', () => {
+  const TINY_VIT = fileURLToPath(new URL('./classify/fixtures/tiny-vit', import.meta.url));
+  const TINY_DETR = fileURLToPath(new URL('./detect/fixtures/tiny-detr', import.meta.url));
+
+  it('an embedded model refuses dtype and a device but cpu, the schema a bad dtype; a hub folder loads fp32 and is MODEL_INVALID without q8 weights', async () => {
+    for (const [task, options, parameter] of [
+      ['image-classification', { dtype: 'q8' }, 'dtype'],
+      ['object-detection', { dtype: 'q8' }, 'dtype'],
+      ['image-classification', { device: 'cuda' }, 'device'],
+      ['image-classification', { dtype: 'q7' }, 'dtype'],
+    ] as const) {
+      const error = await rejection(pipeline(task, undefined, options as never));
+      expect(isDlError(error, 'INVALID_ARGUMENT') && error.parameter, `${task} ${JSON.stringify(options)}`).toBe(parameter);
+    }
+    for (const [task, folder] of [['image-classification', TINY_VIT], ['object-detection', TINY_DETR]] as const) {
+      const loaded = await pipeline(task, folder, { dtype: 'fp32', device: 'cpu' });
+      // The device the ONNX sessions were opened on, as transformers.js recorded it.
+      expect(loaded.device).toBe('onnxruntime cpu (transformers.js)');
+      await loaded.dispose();
+      const missing = await rejection(pipeline(task, folder, { dtype: 'q8' }));
+      expect(isDlError(missing, 'MODEL_INVALID'), task).toBe(true);
+      expect((missing as Error).message).toContain('model_quantized.onnx');
+    }
+  });
+});

@@ -2,18 +2,11 @@
 // (zod and the contract only): each row's load() imports its implementation, so reading the table (for commands
 // and --help) loads no model runtime.
 import { z } from 'zod';
-import { defineTask, type TaskRunner } from '@dlkit/core/pipeline';
+import { defineTask, HUB_LOAD_OPTIONS, INPUT_SOURCE_OPTIONS, type TaskRunner } from '@dlkit/core/pipeline';
 import type { Classification } from './classify/postprocess.js';
 import type { Detection } from './detect/postprocess.js';
 import type { Face } from './faces/faces.js';
 import type { ImageInput } from './image/decode.js';
-
-/** Where an image may come from besides a path or a Buffer; all off by default (a library reaches nothing unasked). */
-const inputSources = {
-  allowUrls: z.boolean().optional().describe('fetch http(s) URL inputs (default false)'),
-  allowStdin: z.boolean().optional().describe("read standard input for '-' (default false)"),
-  allowPrivateHosts: z.boolean().optional().describe('fetch URLs on loopback, private or link-local addresses (default false)'),
-};
 
 const maxPixels = z.number().int().min(1).optional().describe('refuse images with more pixels than this (default 100,000,000)');
 
@@ -21,14 +14,15 @@ export const classificationLoadOptions = z.strictObject({
   maxPixels,
   threads: z.number().int().min(1).max(256).optional().describe('onnxruntime threads per operator'),
   batchSize: z.number().int().min(1).max(256).optional().describe('images per model run (default 8)'),
-  ...inputSources,
+  ...HUB_LOAD_OPTIONS,
+  ...INPUT_SOURCE_OPTIONS,
 });
 
 export const classificationCallOptions = z.strictObject({
   topK: z.number().int().min(1).max(1000).optional().describe('how many labels to return per image (default 5)'),
 });
 
-export const detectionLoadOptions = z.strictObject({ maxPixels, ...inputSources });
+export const detectionLoadOptions = z.strictObject({ maxPixels, ...HUB_LOAD_OPTIONS, ...INPUT_SOURCE_OPTIONS });
 
 export const detectionCallOptions = z.strictObject({
   threshold: z.number().min(0).max(1).optional().describe('lowest score kept (default 0.3)'),
@@ -41,7 +35,7 @@ export const detectionCallOptions = z.strictObject({
 export const faceLoadOptions = z.strictObject({
   maxPixels,
   rejectAnimals: z.boolean().optional().describe('drop faces the embedded ImageNet classifier calls an animal (default true)'),
-  ...inputSources,
+  ...INPUT_SOURCE_OPTIONS,
 });
 
 export const faceCallOptions = z.strictObject({

@@ -53,6 +53,10 @@ describe('queue jobs checked against the worker allow-lists', () => {
       [job(input, { topk: 3 }, 'classify'), /options: Unrecognized key: "topk"/],
       // What a worker sets from its own flags: its threads, a model run's size, and what its inputs may reach.
       ...['threads', 'batchSize', 'allowUrls', 'allowStdin', 'allowPrivateHosts'].map((key): [unknown, RegExp] => [job(input, { [key]: key === 'threads' || key === 'batchSize' ? 4 : true }, 'classify'), new RegExp(`options: Unrecognized key: "${key}"`)]),
+      // A hub model's weights variant and device are the worker's choice, as its threads are.
+      ...(['classify', 'detect', 'sentiment', 'summarize', 'transcribe'] as const).flatMap((task) =>
+        [{ dtype: 'q8' }, { device: 'cpu' }].map((options): [unknown, RegExp] => [job(input, options, task), new RegExp(`options: Unrecognized key: "${Object.keys(options)[0]}"`)]),
+      ),
       // Only a program can pass a signal or a callback.
       [job(input, { signal: {} }, 'transcribe'), /options: Unrecognized key: "signal"/],
       [job(input, { maxPixels: MAX_JOB_PIXELS + 1 }, 'faces'), /options\.maxPixels: Too big/],

@@ -24,10 +24,12 @@ const reference = z
 export const MAX_JOB_PIXELS = 100_000_000;
 
 /**
- * Load options the worker sets from its own flags and never takes from a job: how many threads it spends, what its
- * inputs may reach (--allow-host; never standard input), and how many inputs a model run takes (a job is one).
+ * Load options the worker sets for itself and never takes from a job: how many threads it spends, what its inputs
+ * may reach (--allow-host; never standard input), how many inputs a model run takes (a job is one), and a hub
+ * model's weights variant and device (what the worker's machine has; a job's say would be a model the worker loads
+ * anew, on hardware it may not have).
  */
-export const WORKER_OPTIONS: ReadonlySet<string> = new Set(['threads', 'batchSize', 'allowUrls', 'allowStdin', 'allowPrivateHosts']);
+export const WORKER_OPTIONS: ReadonlySet<string> = new Set(['threads', 'batchSize', 'allowUrls', 'allowStdin', 'allowPrivateHosts', 'dtype', 'device']);
 
 /** A decoder limit a job may lower but never raise past the default: a job must not decide how much memory it takes. */
 const jobPixels = z.number().int().min(1).max(MAX_JOB_PIXELS).optional();

@@ -19,7 +19,7 @@ const BATCH_FLAGS: readonly FlagSpec[] = [
 
 export const BATCH_COMMAND: CommandSpec = {
   words: ['batch'],
-  summary: 'run a task on many inputs (worker threads here, or dl worker processes through a Redis queue), results to a JSONL file',
+  summary: 'Run a task on many inputs (worker threads here, or dl worker processes through a Redis queue), results to a JSONL file',
   positional: '<task> <inputs...>',
   flags: [...BATCH_FLAGS, ...allTaskFlags()],
   details: [

@@ -29,7 +29,7 @@ export async function worker(parsed: ParsedCommand): Promise<number> {
 
 export const WORKER_COMMAND: CommandSpec = {
   words: ['worker'],
-  summary: 'run dl batch --queue jobs from Redis, only on inputs and models its flags allow',
+  summary: 'Run dl batch --queue jobs from Redis, only on inputs and models its flags allow',
   positional: '',
   flags: [
     { name: 'queue', kind: 'string', value: 'URL', description: 'the Redis the jobs are on (redis://host:port)' },

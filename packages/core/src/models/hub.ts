@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlError, errorMessage } from '../errors.js';
+import { HUB_DTYPES, type HubDtype } from './hub-dtypes.js';
 import { MANIFEST_FILE } from './manifest.js';
 import { cacheFolder, dlSettings } from './settings.js';
 import { hubCacheParts, isHubId, isHubRevision, type ModelReference } from './store.js';
@@ -14,9 +15,7 @@ export function isTransformersFolder(reference: ModelReference): reference is { 
   return reference.kind === 'local' && existsSync(join(reference.path, 'config.json')) && !existsSync(join(reference.path, MANIFEST_FILE));
 }
 
-/** The weight variants transformers.js 4 loads (its DATA_TYPES): `onnx/model<suffix>.onnx` for each. */
-export const HUB_DTYPES = ['auto', 'fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb4', 'q4f16', 'q2', 'q2f16', 'q1', 'q1f16'] as const;
-export type HubDtype = (typeof HUB_DTYPES)[number];
+export { HUB_DTYPES, type HubDtype } from './hub-dtypes.js';
 
 /**
  * The devices transformers.js 4 runs a pipeline on under Node: onnxruntime-node's execution providers for this
@@ -43,6 +42,38 @@ export interface HubPipelineOptions {
 
 /** A transformers.js pipeline, as callers use it: call it on inputs, dispose it when done. */
 export type HubPipeline = ((input: unknown, options?: Record<string, unknown>) => Promise<unknown>) & { dispose(): Promise<void> };
+
+/**
+ * Where a loaded hub pipeline runs, as transformers.js recorded it on its ONNX sessions (`cpu`, `cuda`, `webgpu`;
+ * `auto` or `gpu` when asked for that, as onnxruntime does not say which provider it then took); sessions on
+ * different devices are listed with '+'. `fallback` when the pipeline has no sessions to read (not a model's).
+ */
+export function hubPipelineDevice(pipeline: HubPipeline, fallback = 'cpu'): string {
+  const sessions = (pipeline as { model?: { sessions?: Record<string, { config?: { device?: unknown } } | undefined> } }).model?.sessions ?? {};
+  const devices = [...new Set(Object.values(sessions).map((session) => session?.config?.device))].filter((d): d is string => typeof d === 'string' && d !== '');
+  return devices.length > 0 ? devices.join('+') : fallback;
+}
+
+/** The load options only a transformers.js model takes: any other model (embedded, trained here, TextRank) refuses them. */
+export interface HubLoadOptions {
+  dtype?: string | undefined;
+  device?: string | undefined;
+}
+
+/**
+ * For a model that is not transformers.js's (embedded, a folder with a dlkit.json, TextRank), which runs on the CPU
+ * with the weights it has:
+ * INVALID_ARGUMENT naming `dtype` when one is given, and naming `device` for any device but 'cpu'. Refused rather
+ * than ignored, before the model is loaded.
+ */
+export function refuseHubOnlyOptions(options: HubLoadOptions, model: string): void {
+  if (options.dtype !== undefined) {
+    throw new DlError('INVALID_ARGUMENT', `dtype chooses a transformers.js model's weights variant; ${model} has no variants to choose from`, { parameter: 'dtype' });
+  }
+  if (options.device !== undefined && options.device !== 'cpu') {
+    throw new DlError('INVALID_ARGUMENT', `device '${options.device}' is not one ${model} runs on: it runs on the CPU only (device 'cpu')`, { parameter: 'device' });
+  }
+}
 
 let transformers: Promise<Transformers> | undefined;
 

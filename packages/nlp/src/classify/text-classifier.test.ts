@@ -46,7 +46,7 @@ describe('text classification through transformers.js (tiny hand-set fixture, wi
 
   it('scores a long text by windows instead of truncating it', async () => {
     // A 60-character window, so that a short text has several (the default is 1,500 characters).
-    const classifier = createPipeline({ task: 'text-classification', callOptions: classificationCallOptions }, await loadTextClassifierRunner(TINY, 60));
+    const classifier = createPipeline({ task: 'text-classification', callOptions: classificationCallOptions }, await loadTextClassifierRunner(TINY, {}, 60));
     try {
       // A first window that is mildly positive, then many clearly negative ones: truncation would say POSITIVE.
       const text = ['The movie was good.', ...Array.from({ length: 8 }, () => 'The movie was awful and bad.')].join(' ');

@@ -1,4 +1,17 @@
-import { DlError, isTransformersFolder, loadHubPipeline, loadLocalModel, oneAtATime, parseModelReference, type ModelReference, type Settled, type TaskRunner } from '@dlkit/core';
+import {
+  DlError,
+  hubPipelineDevice,
+  isTransformersFolder,
+  loadHubPipeline,
+  loadLocalModel,
+  oneAtATime,
+  parseModelReference,
+  refuseHubOnlyOptions,
+  type HubLoadOptions,
+  type ModelReference,
+  type Settled,
+  type TaskRunner,
+} from '@dlkit/core';
 import '../embedded.js';
 import { groupSentences } from '../text/sentences.js';
 import { combineWindows, loadTextModel, postprocessText, preprocessText, runTextModel, type LocalTextModel, type TextInput, type TextLabel } from '../text-model/classifier.js';
@@ -18,11 +31,13 @@ const HUB_WINDOW_CHARACTERS = 1500;
  * The runner of `sentiment-analysis` and `text-classification`: a dlkit model (embedded, or trained here: offline)
  * or a transformers.js model (a hub id or a folder in its layout). A text longer than the model's window is not
  * truncated: it is scored window by window (whole sentences) and the label probabilities averaged, weighted by
- * window length. `window` is the hub models' window in characters (tests use a small one).
+ * window length. `options`: a hub model's `dtype` and `device` (a dlkit model refuses them, but `device: 'cpu'`).
+ * `window` is the hub models' window in characters (tests use a small one).
  */
-export async function loadTextClassifierRunner(model: string, window = HUB_WINDOW_CHARACTERS): Promise<TaskRunner<string, TextLabel[], ClassificationCall>> {
+export async function loadTextClassifierRunner(model: string, options: HubLoadOptions = {}, window = HUB_WINDOW_CHARACTERS): Promise<TaskRunner<string, TextLabel[], ClassificationCall>> {
   const reference = parseModelReference(model);
-  if (reference.kind === 'hub' || isTransformersFolder(reference)) return hubRunner(model, reference, window);
+  if (reference.kind === 'hub' || isTransformersFolder(reference)) return hubRunner(model, reference, options, window);
+  refuseHubOnlyOptions(options, model);
   return localRunner(model, reference);
 }
 
@@ -79,8 +94,13 @@ async function localRunner(model: string, reference: Exclude<ModelReference, { k
   };
 }
 
-async function hubRunner(model: string, reference: Parameters<typeof loadHubPipeline>[1], window: number): Promise<TaskRunner<string, TextLabel[], ClassificationCall>> {
-  const pipeline = await loadHubPipeline('text-classification', reference);
+async function hubRunner(
+  model: string,
+  reference: Parameters<typeof loadHubPipeline>[1],
+  { dtype, device }: HubLoadOptions,
+  window: number,
+): Promise<TaskRunner<string, TextLabel[], ClassificationCall>> {
+  const pipeline = await loadHubPipeline('text-classification', reference, { dtype, device });
   const classify = async (text: string, options: ClassificationCall) => {
     const refused = checkText(text);
     if (refused) throw refused;
@@ -93,7 +113,7 @@ async function hubRunner(model: string, reference: Parameters<typeof loadHubPipe
   };
   return {
     model,
-    device: 'cpu',
+    device: hubPipelineDevice(pipeline, device),
     // One text at a time, each settled alone: a hub model's own exception on one text is MODEL_RUNTIME for it.
     run: oneAtATime(classify, model),
     dispose: () => pipeline.dispose(),

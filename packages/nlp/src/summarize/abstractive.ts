@@ -1,4 +1,4 @@
-import { DlError, isDlError, loadHubPipeline, oneAtATime, parseModelReference, type HubPipeline, type TaskRunner } from '@dlkit/core';
+import { DlError, hubPipelineDevice, isDlError, loadHubPipeline, oneAtATime, parseModelReference, type HubLoadOptions, type HubPipeline, type TaskRunner } from '@dlkit/core';
 import { TEXTRANK_MODEL, type Summary } from '../tasks.js';
 import { groupSentences } from '../text/sentences.js';
 
@@ -16,7 +16,7 @@ const CHUNK_CHARACTERS = 3000;
 const offlineAlternative = { kind: 'other-model', models: [TEXTRANK_MODEL], why: 'summarizes offline by extracting sentences' } as const;
 
 /** The hub pipeline, its load failures worded for any caller: what to do is the hint, not a command. */
-async function loadPipeline(model: string): Promise<HubPipeline> {
+async function loadPipeline(model: string, { dtype, device }: HubLoadOptions): Promise<HubPipeline> {
   const reference = parseModelReference(model);
   if (reference.kind === 'embedded') {
     throw new DlError('MODEL_NOT_FOUND', `No embedded summarizer '${model}': give a hub id (org/name), a folder in transformers.js's layout, or '${TEXTRANK_MODEL}'`, {
@@ -25,7 +25,7 @@ async function loadPipeline(model: string): Promise<HubPipeline> {
     });
   }
   try {
-    return await loadHubPipeline('summarization', reference);
+    return await loadHubPipeline('summarization', reference, { dtype, device });
   } catch (error) {
     // Core's message may name a command; this one does not, and the hint says how to get the model.
     if (isDlError(error, 'MODEL_OFFLINE')) {
@@ -42,8 +42,8 @@ async function loadPipeline(model: string): Promise<HubPipeline> {
  * Abstractive summaries through a transformers.js summarization model. Long documents are cut on sentence
  * boundaries, each part summarised, and the joined partial summaries summarised again until one part remains.
  */
-export async function loadAbstractiveRunner(model: string): Promise<TaskRunner<string, Summary, AbstractiveCall>> {
-  const pipeline = await loadPipeline(model);
+export async function loadAbstractiveRunner(model: string, options: HubLoadOptions = {}): Promise<TaskRunner<string, Summary, AbstractiveCall>> {
+  const pipeline = await loadPipeline(model, options);
   const generate = async (text: string, options: AbstractiveCall) => {
     const [out] = (await pipeline(text, {
       max_length: options.maxLength ?? 142,
@@ -63,5 +63,5 @@ export async function loadAbstractiveRunner(model: string): Promise<TaskRunner<s
     }
     return [{ summary_text: await generate(parts[0] ?? text, options) }];
   };
-  return { model, device: 'cpu', run: oneAtATime(summarize, model), dispose: () => pipeline.dispose() };
+  return { model, device: hubPipelineDevice(pipeline, options.device), run: oneAtATime(summarize, model), dispose: () => pipeline.dispose() };
 }

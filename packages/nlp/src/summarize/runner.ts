@@ -1,4 +1,4 @@
-import { DlError, oneAtATime, type TaskRunner } from '@dlkit/core';
+import { DlError, oneAtATime, refuseHubOnlyOptions, type HubLoadOptions, type TaskRunner } from '@dlkit/core';
 import { TEXTRANK_MODEL, type Summary } from '../tasks.js';
 import { loadAbstractiveRunner, type AbstractiveCall } from './abstractive.js';
 import { summarizeExtractive, type ExtractiveOptions } from './extractive.js';
@@ -16,9 +16,13 @@ function refuse(options: SummarizationCall, names: readonly (keyof Summarization
   }
 }
 
-/** The runner of `summarization`: TextRank for `textrank` (offline), otherwise a transformers.js seq2seq model. */
-export async function loadSummarizerRunner(model: string): Promise<TaskRunner<string, Summary, SummarizationCall>> {
+/**
+ * The runner of `summarization`: TextRank for `textrank` (offline), otherwise a transformers.js seq2seq model,
+ * loaded with `options` (its `dtype` and `device`; TextRank has no weights and runs on the CPU).
+ */
+export async function loadSummarizerRunner(model: string, options: HubLoadOptions = {}): Promise<TaskRunner<string, Summary, SummarizationCall>> {
   if (model === TEXTRANK_MODEL) {
+    refuseHubOnlyOptions(options, model);
     const extract = async (text: string, options: ExtractiveOptions) => summarizeExtractive(text, options);
     const each = oneAtATime(extract, model);
     return {
@@ -31,7 +35,7 @@ export async function loadSummarizerRunner(model: string): Promise<TaskRunner<st
       async dispose() {},
     };
   }
-  const abstractive = await loadAbstractiveRunner(model);
+  const abstractive = await loadAbstractiveRunner(model, options);
   return {
     ...abstractive,
     run(texts, options) {

@@ -1,4 +1,18 @@
-import { DlError, isDlError, isTransformersFolder, loadHubPipeline, oneAtATime, parseModelReference, type HubPipeline, type HubReference, type ModelReference, type TaskRunner } from '@dlkit/core';
+import {
+  DlError,
+  hubPipelineDevice,
+  isDlError,
+  isTransformersFolder,
+  loadHubPipeline,
+  oneAtATime,
+  parseModelReference,
+  refuseHubOnlyOptions,
+  type HubLoadOptions,
+  type HubPipeline,
+  type HubReference,
+  type ModelReference,
+  type TaskRunner,
+} from '@dlkit/core';
 import { audioStream, SAMPLE_RATE, type AudioInput } from '../audio/read-audio.js';
 import { DIGIT_VAD } from '../digits/features.js';
 import { SPEECH_DIGITS_MODEL, type AsrCallOptions, type AsrLoadOptions } from '../tasks.js';
@@ -40,7 +54,9 @@ const round = (s: number) => Math.round(s * 1000) / 1000;
 export async function loadTranscriber(model: string, options: AsrLoadOptions): Promise<TaskRunner<AudioInput, Transcript, AsrCallOptions>> {
   const reference = parseModelReference(model);
   const whisper = reference.kind === 'hub' || isTransformersFolder(reference);
-  const engine = whisper ? await whisperEngine(reference as HubReference, model) : await digitsEngine(reference as Exclude<ModelReference, { kind: 'hub' }>);
+  // A hub model's dtype and device go to its loader; the digits model (tfjs, its own weights) refuses them.
+  if (!whisper) refuseHubOnlyOptions(options, model);
+  const engine = whisper ? await whisperEngine(reference as HubReference, model, options) : await digitsEngine(reference as Exclude<ModelReference, { kind: 'hub' }>);
   const transcribeOne = (input: AudioInput, call: AsrCallOptions) => {
     const audio = audioStream(input, {
       maxSeconds: call.maxSeconds ?? options.maxSeconds,
@@ -112,10 +128,10 @@ function offlineError(error: DlError, model: string): DlError {
   return new DlError('MODEL_OFFLINE', message, { cause: error, hint: { kind: 'pull-model', model, task: 'automatic-speech-recognition', alternatives: [SPEECH_DIGITS_MODEL] } });
 }
 
-async function whisperEngine(reference: HubReference, model: string): Promise<Engine> {
+async function whisperEngine(reference: HubReference, model: string, { dtype, device }: HubLoadOptions): Promise<Engine> {
   let pipeline: HubPipeline;
   try {
-    pipeline = await loadHubPipeline('automatic-speech-recognition', reference);
+    pipeline = await loadHubPipeline('automatic-speech-recognition', reference, { dtype, device });
   } catch (error) {
     if (isDlError(error, 'MODEL_OFFLINE')) throw offlineError(error, model);
     throw error;
@@ -123,7 +139,7 @@ async function whisperEngine(reference: HubReference, model: string): Promise<En
   const size = WINDOW_SECONDS * SAMPLE_RATE;
   const step = (WINDOW_SECONDS - OVERLAP_SECONDS) * SAMPLE_RATE;
   return {
-    device: 'cpu',
+    device: hubPipelineDevice(pipeline, device),
     async transcribe(audio, call) {
       const results: WindowResult[] = [];
       for await (const { offset, samples } of slidingWindows(audio, size, step)) {

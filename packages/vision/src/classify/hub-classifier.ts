@@ -1,11 +1,13 @@
-import { DlError, loadHubPipeline, loadTransformers, oneAtATime, type HubReference } from '@dlkit/core';
+import { DlError, hubPipelineDevice, loadHubPipeline, loadTransformers, oneAtATime, type HubPipeline, type HubReference } from '@dlkit/core';
 import { decodeImage, decodeOptions, type ImageInput } from '../image/decode.js';
 import { inputError } from '../input-error.js';
 import type { Classification } from './postprocess.js';
 import { DEFAULT_TOP_K, type ClassificationCallOptions, type ClassificationLoadOptions, type ClassifierRunner } from './runner.js';
 
-/** How transformers.js names where a hub pipeline runs (it is onnxruntime on the CPU in Node). */
-export const HUB_DEVICE = 'onnxruntime cpu (transformers.js)';
+/** Where a hub pipeline runs, as its ONNX sessions say (`onnxruntime cpu (transformers.js)` unless a device was asked for). */
+export function hubDevice(pipeline: HubPipeline, asked: string | undefined): string {
+  return `onnxruntime ${hubPipelineDevice(pipeline, asked)} (transformers.js)`;
+}
 
 /** The name a hub reference is known by: its id, or the folder it was loaded from. */
 export function hubModelName(reference: HubReference): string {
@@ -25,7 +27,7 @@ export async function loadHubClassifierRunner(reference: HubReference, options: 
     }
   }
   const t = await loadTransformers();
-  const classify = await loadHubPipeline('image-classification', reference);
+  const classify = await loadHubPipeline('image-classification', reference, { dtype: options.dtype, device: options.device });
   const model = hubModelName(reference);
   const decode = decodeOptions(options);
   const classifyOne = async (input: ImageInput, { topK: k = DEFAULT_TOP_K }: ClassificationCallOptions): Promise<Classification[]> => {
@@ -34,5 +36,5 @@ export async function loadHubClassifierRunner(reference: HubReference, options: 
     const output = (await classify(new t.RawImage(new Uint8ClampedArray(data), width, height, 3), { top_k: k })) as Classification[];
     return output.map(({ label, score }) => ({ label, score }));
   };
-  return { model, device: HUB_DEVICE, run: oneAtATime(classifyOne, model), dispose: () => classify.dispose() };
+  return { model, device: hubDevice(classify, options.device), run: oneAtATime(classifyOne, model), dispose: () => classify.dispose() };
 }

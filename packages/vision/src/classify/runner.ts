@@ -5,6 +5,7 @@ import {
   loadLocalModel,
   modelRuntimeError,
   parseModelReference,
+  refuseHubOnlyOptions,
   type LoadedManifest,
   type Settled,
   type TaskRunner,
@@ -30,7 +31,7 @@ export const DEFAULT_BATCH_SIZE = 8;
 
 /**
  * The image-classification runner for `model`: an embedded name (`mobilenetv2`, `digits`), a model folder with a
- * dlkit.json, or a transformers.js hub id / folder.
+ * dlkit.json, or a transformers.js hub id / folder (the only kind that takes `dtype`, or a `device` but 'cpu').
  */
 export async function loadClassifierRunner(model: string, options: ClassificationLoadOptions): Promise<ClassifierRunner> {
   const reference = parseModelReference(model);
@@ -38,9 +39,11 @@ export async function loadClassifierRunner(model: string, options: Classificatio
     const { loadHubClassifierRunner } = await import('./hub-classifier.js');
     return loadHubClassifierRunner(reference, options);
   }
+  refuseHubOnlyOptions(options, model);
   const loaded = await loadLocalModel(reference, 'image-classification');
   const preprocessor = createPreprocessor(parseClassifierInput(loaded.manifest.input, loaded.manifest.name));
-  const runtime = await createRuntime(loaded, { threads: options.threads });
+  // Asked for the CPU, an ONNX model does not try CUDA first.
+  const runtime = await createRuntime(loaded, { threads: options.threads, ...(options.device === 'cpu' ? { providers: ['cpu'] } : {}) });
   let labels: string[];
   try {
     labels = await loadLabels(loaded, runtime.classes);

@@ -1,5 +1,5 @@
 import { loadHubPipeline, loadTransformers, oneAtATime, type HubReference } from '@dlkit/core';
-import { HUB_DEVICE, hubModelName } from '../classify/hub-classifier.js';
+import { hubDevice, hubModelName } from '../classify/hub-classifier.js';
 import { decodeImage, decodeOptions, type ImageInput } from '../image/decode.js';
 import { inputError } from '../input-error.js';
 import { DEFAULT_DETECTION_THRESHOLD, finishDetections, type Detection } from './postprocess.js';
@@ -21,7 +21,7 @@ function hubLabels(pipeline: unknown): string[] {
  */
 export async function loadHubDetectorRunner(reference: HubReference, options: DetectionLoadOptions): Promise<DetectorRunner> {
   const t = await loadTransformers();
-  const detect = await loadHubPipeline('object-detection', reference);
+  const detect = await loadHubPipeline('object-detection', reference, { dtype: options.dtype, device: options.device });
   const labels = hubLabels(detect);
   const model = hubModelName(reference);
   const decode = decodeOptions(options);
@@ -35,7 +35,7 @@ export async function loadHubDetectorRunner(reference: HubReference, options: De
   const detectEach = oneAtATime(detectOne, model);
   return {
     model,
-    device: HUB_DEVICE,
+    device: hubDevice(detect, options.device),
     run: (images, call) => detectEach(images, withResolvedClasses(call, labels)),
     dispose: () => detect.dispose(),
   };

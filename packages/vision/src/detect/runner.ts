@@ -6,6 +6,7 @@ import {
   loadLocalModel,
   oneAtATime,
   parseModelReference,
+  refuseHubOnlyOptions,
   selectTfjsBackend,
   type TaskRunner,
   type Tf,
@@ -55,6 +56,7 @@ export async function loadDetectorRunner(model: string, options: DetectionLoadOp
     const { loadHubDetectorRunner } = await import('./hub-detector.js');
     return loadHubDetectorRunner(reference, options);
   }
+  refuseHubOnlyOptions(options, model);
   const loaded = await loadLocalModel(reference, 'object-detection');
   const name = loaded.manifest.name;
   const spec = inputSpec(loaded.manifest.input, name);
