@@ -181,6 +181,53 @@ describe('dl train', () => {
     expect(clamped.stderr).toMatch(/^dl: warning: batch size 100000 is more than the (\d+) training examples; training with batches of \1$/m);
   });
 
+  it('never replaces a model in --out: a rerun exits 1 with OUTPUT_EXISTS before training, --force replaces it', async () => {
+    const rows = ['a,b,y', ...Array.from({ length: 40 }, (_, i) => `${i % 2},${(i >> 1) % 2},${(i % 2) ^ ((i >> 1) % 2) ? 'yes' : 'no'}`)];
+    await writeFile(join(dir, 'twice.csv'), rows.join('\n'));
+    await writeFile(join(dir, 'twice.json'), JSON.stringify({ data: { type: 'csv', path: 'twice.csv', label: 'y' }, model: { architecture: 'mlp', hidden: [4] }, epochs: 1, out: 'twice-model' }));
+    const first = await dl(['train', 'twice.json']);
+    expect(first.code, first.stderr).toBe(0);
+    const model = join(dir, 'twice-model');
+    const files = async () => Promise.all(['dlkit.json', 'model.json', 'weights.bin', 'labels.json'].map((f) => readFile(join(model, f))));
+    const before = await files();
+
+    // Another seed: a replaced model would have other weights.
+    const refused = /^dl: OUTPUT_EXISTS: .*twice-model already holds a model \(dlkit\.json\); choose another folder or replace it \(try --force\)$/;
+    const again = await measured(['train', 'twice.json', '--seed', '7']);
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.stderr.trim()).toMatch(refused);
+    expect(again.stderr).not.toMatch(/epoch/);
+    expect(await files()).toEqual(before);
+    // The other trainers refuse the same folder before reading their data.
+    for (const args of [
+      ['train', 'digits', '--data', 'subset', '--epochs', '1', '--out', 'twice-model'],
+      ['nlp', 'fine-tune', 'texts.csv', '--text-column', 't', '--label-column', 'y', '--out', 'twice-model'],
+      ['vision', 'fine-tune', 'images', '--out', 'twice-model'],
+    ]) {
+      const r = await dl(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr.trim(), args.join(' ')).toMatch(refused);
+    }
+    expect(await files()).toEqual(before);
+
+    const forced = await dl(['train', 'twice.json', '--seed', '7', '--force', '--json']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(JSON.parse(forced.stdout).output.model).toBe(model);
+    const after = await files();
+    expect(after[2]).not.toEqual(before[2]);
+    expect(JSON.parse(after[0]!.toString()).training).toMatchObject({ seed: 7 });
+  });
+
+  it('a config key it does not know is an error naming it, with the key probably meant', async () => {
+    await writeFile(join(dir, 'typo.json'), JSON.stringify({ data: { type: 'csv', path: 'twice.csv', label: 'y' }, model: { architecture: 'mlp' }, epoch: 5, out: 'typo-model' }));
+    const r = await dl(['train', 'typo.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^dl: INVALID_ARGUMENT: .*typo\.json: \(root\): unknown key 'epoch' \(did you mean 'epochs'\?\); the keys here are name, data, /);
+    await writeFile(join(dir, 'typo.json'), JSON.stringify({ data: { type: 'csv', path: 'twice.csv', lable: 'y' }, model: { architecture: 'mlp' } }));
+    expect((await dl(['train', 'typo.json'])).stderr.trim()).toMatch(/^dl: INVALID_ARGUMENT: .*typo\.json: data: unknown key 'lable' \(did you mean 'label'\?\)/);
+    expect(existsSync(join(dir, 'typo-model'))).toBe(false);
+  });
+
   it('refuses to resume a checkpoint edited to epoch 1e9 instead of saving an untrained model', async () => {
     await writeFile(join(dir, 'resume.json'), JSON.stringify({ data: { type: 'csv', path: 'small.csv', label: 'y' }, model: { architecture: 'mlp', hidden: [4] }, epochs: 1, out: 'resumed' }));
     expect((await dl(['train', 'resume.json'])).code).toBe(0);

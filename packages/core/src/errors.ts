@@ -20,6 +20,8 @@ export const DL_ERROR_CODES = [
   'DISPOSED',
   /** A result could not be written where it was asked for (a folder in the way, no permission, a full disk). */
   'OUTPUT_UNWRITABLE',
+  /** The output folder already holds a model (its dlkit.json): it is replaced only when asked (`overwrite: true`). */
+  'OUTPUT_EXISTS',
   /** Too much work queued already: try again later (the demo's queue, a worker's limit). */
   'BUSY',
   'ABORTED',

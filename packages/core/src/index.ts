@@ -41,7 +41,7 @@ export {
 } from './backend/onnx.js';
 export { registerWasmTrainingKernels } from './backend/wasm-kernels/register.js';
 export { checkLabelCount, loadLabels } from './models/labels.js';
-export { loadManifest, manifestSchema, MANIFEST_FILE, MAX_MODEL_FILE_BYTES, readModelFile, type LoadedManifest, type ModelManifest } from './models/manifest.js';
+export { assertNoModel, loadManifest, manifestSchema, MANIFEST_FILE, MAX_MODEL_FILE_BYTES, readModelFile, type AssertNoModelOptions, type LoadedManifest, type ModelManifest } from './models/manifest.js';
 export {
   isHubId,
   listEmbeddedModels,

@@ -44,6 +44,8 @@ const STATUS: Record<DlErrorCode, ContentfulStatusCode> = {
   MODEL_RUNTIME: 500,
   CHECKPOINT_INVALID: 500,
   OUTPUT_UNWRITABLE: 500,
+  // The model folder is taken: the request would replace a model it did not say to replace.
+  OUTPUT_EXISTS: 409,
 };
 
 /** A library's BUSY says no time to come back at; a few seconds is a fair guess. */

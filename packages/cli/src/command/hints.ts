@@ -1,7 +1,10 @@
 import type { DlHint } from '@dlkit/core/pipeline';
 import { flagName } from './schema-flags.js';
 
-const flag = (option: string) => `--${flagName(option)}`;
+/** Library options whose flag is not their kebab-case name (`overwrite` is the usual `--force`). */
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = { overwrite: 'force' };
+
+const flag = (option: string) => `--${Object.hasOwn(FLAG_OF_OPTION, option) ? FLAG_OF_OPTION[option] : flagName(option)}`;
 
 /**
  * A library's hint in the CLI's words: its commands and flags (the library itself never names them). Option

@@ -15,6 +15,8 @@ export interface NlpFineTuneArgs {
   epochs?: string;
   seed?: string;
   workers?: string;
+  /** Replace a model already in --out. */
+  force?: boolean;
 }
 
 /** `dl nlp fine-tune data.csv --text-column t --label-column y --out dir`: a text classifier on your labels. */
@@ -32,6 +34,7 @@ export async function nlpFineTune(args: NlpFineTuneArgs, out: Output): Promise<n
       textColumn: args.textColumn,
       labelColumn: args.labelColumn,
       out: args.out,
+      overwrite: args.force === true,
       base: args.base === 'none' ? null : args.base,
       signal,
       callbacks: [progressBar({ mode: out.json ? 'off' : undefined })],

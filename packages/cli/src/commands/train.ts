@@ -22,6 +22,8 @@ export interface TrainArgs {
   log?: string;
   workers?: string;
   vectors?: string;
+  /** Replace a model already in --out. */
+  force?: boolean;
 }
 
 /** Where this repository keeps the MNIST digits; `dl train digits` uses them when --data is not given. */
@@ -138,6 +140,9 @@ function given<K extends string, V>(key: K, value: V | undefined): { [P in K]?: 
   return (value === undefined || value === '' ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
+/** ` --force` for the resume command of a run that was told to replace its model (it has not yet). */
+const forced = (args: TrainArgs): string => (args.force ? ' --force' : '');
+
 /** The folder to train from: --data, else this repository's copy when it is there. */
 function dataFolder(args: TrainArgs, fallback: string, missing: string): string {
   const data = args.data ?? (existsSync(fallback) ? fallback : undefined);
@@ -153,6 +158,7 @@ async function trainDigitsTarget({ args, knobs, progress, signal, out }: TrainRu
     signal,
     callbacks: [progress],
     ...given('out', args.out),
+    overwrite: args.force === true,
     ...given('epochs', knobs.epochs),
     ...given('batchSize', knobs.batchSize),
     ...given('seed', knobs.seed),
@@ -162,7 +168,7 @@ async function trainDigitsTarget({ args, knobs, progress, signal, out }: TrainRu
     ...given('resumeFrom', args.resume),
     ...given('log', args.log),
   });
-  return reportTraining(result, saved?.dir, checkpoint, data, out, `dl train digits --data ${data}${args.out ? ` --out ${args.out}` : ''}`);
+  return reportTraining(result, saved?.dir, checkpoint, data, out, `dl train digits --data ${data}${args.out ? ` --out ${args.out}` : ''}${forced(args)}`);
 }
 
 async function trainSpeechDigitsTarget({ args, knobs, progress, signal, out }: TrainRun): Promise<number> {
@@ -172,6 +178,7 @@ async function trainSpeechDigitsTarget({ args, knobs, progress, signal, out }: T
     signal,
     callbacks: [progress],
     ...given('out', args.out),
+    overwrite: args.force === true,
     ...given('epochs', knobs.epochs),
     ...given('seed', knobs.seed),
     ...given('workers', knobs.workers),
@@ -182,13 +189,14 @@ async function trainSpeechDigitsTarget({ args, knobs, progress, signal, out }: T
 
 async function trainSentimentTarget({ args, knobs, progress, signal, out }: TrainRun): Promise<number> {
   if (knobs.epochs || knobs.batchSize || args.checkpoint || args.resume || args.log) {
-    throw new UsageError('train sentiment takes --data, --vectors, --out, --seed and --workers (its recipe is fixed; see nlp fine-tune for your own data)');
+    throw new UsageError('train sentiment takes --data, --vectors, --out, --force, --seed and --workers (its recipe is fixed; see nlp fine-tune for your own data)');
   }
   const data = dataFolder(args, DEFAULT_POLARITY, 'train sentiment needs --data DIR (rt-polarity.pos and rt-polarity.neg)');
   if (args.out === undefined) throw new UsageError('train sentiment needs --out DIR for the model');
   const { result, saved } = await trainSentiment({
     data,
     out: args.out,
+    overwrite: args.force === true,
     signal,
     callbacks: [progress],
     ...given('vectors', args.vectors),
@@ -219,11 +227,12 @@ async function trainConfigTarget(file: string, { args, knobs, progress, signal, 
     callbacks: [progress],
     signal,
     onWarning: warn,
+    overwrite: args.force === true,
     ...(args.resume ? { resumeFrom: resolve(args.resume) } : {}),
   });
   model.dispose();
   const checkpoint = config.checkpoint ? resolve(baseDir, config.checkpoint.dir) : undefined;
-  return reportTraining(result, saved?.dir, checkpoint, file, out, `dl train ${file}`);
+  return reportTraining(result, saved?.dir, checkpoint, file, out, `dl train ${file}${forced(args)}`);
 }
 
 const TARGETS: Record<string, (run: TrainRun) => Promise<number>> = {

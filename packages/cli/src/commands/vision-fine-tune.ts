@@ -12,6 +12,8 @@ export interface FineTuneArgs {
   epochs?: string;
   size?: string;
   seed?: string;
+  /** Replace a model already in --out. */
+  force?: boolean;
 }
 
 /** `dl vision fine-tune <train-dir> [--val dir] --out dir`: a new classifier on the embedded backbone. */
@@ -27,6 +29,7 @@ export async function visionFineTune(args: FineTuneArgs, out: Output): Promise<n
     const { result, saved } = await fineTune({
       train: args.dirs[0]!,
       out: args.out,
+      overwrite: args.force === true,
       signal,
       callbacks: [progressBar({ mode: out.json ? 'off' : undefined })],
       onFeatures: (done, total) => {

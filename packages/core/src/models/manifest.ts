@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { z } from 'zod';
 import { DlError, errorMessage } from '../errors.js';
@@ -7,6 +7,34 @@ import { hashModelFile, MAX_MODEL_FILE_BYTES, readModelFileBytes, resolveInside 
 export { MAX_MODEL_FILE_BYTES } from './model-file.js';
 
 export const MANIFEST_FILE = 'dlkit.json';
+
+export interface AssertNoModelOptions {
+  /** Replace the model that is there (default false: OUTPUT_EXISTS). */
+  overwrite?: boolean | undefined;
+}
+
+/**
+ * Refuses to train into a folder that already holds a model (its `dlkit.json`, a link included): OUTPUT_EXISTS,
+ * with a hint to `overwrite`, unless `overwrite` is true. Called by every trainer before it trains, so that a
+ * rerun with the same output neither replaces a model silently nor wastes its training on a refusal at the end.
+ * An empty `dir` (no output asked for) passes.
+ */
+export async function assertNoModel(dir: string | undefined, options: AssertNoModelOptions = {}): Promise<void> {
+  if (dir === undefined || dir === '' || options.overwrite === true) return;
+  const manifestPath = join(dir, MANIFEST_FILE);
+  const exists = await lstat(manifestPath).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return false;
+      throw new DlError('OUTPUT_UNWRITABLE', `Cannot check the model folder ${dir}: ${errorMessage(error)}`, { cause: error });
+    },
+  );
+  if (exists) {
+    throw new DlError('OUTPUT_EXISTS', `${dir} already holds a model (${MANIFEST_FILE}); choose another folder or replace it`, {
+      hint: { kind: 'use-option', option: 'overwrite', value: true },
+    });
+  }
+}
 
 const relativeFile = z
   .string()

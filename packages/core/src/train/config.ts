@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { DlError, errorMessage } from '../errors.js';
 import { readInputFile } from '../io/read-input.js';
 import { saveLayersModel } from '../models/layers-model.js';
-import type { LoadedManifest } from '../models/manifest.js';
+import { assertNoModel, type LoadedManifest } from '../models/manifest.js';
+import { nearestName } from '../names/nearest-name.js';
 import { selectTfjsBackend } from '../backend/tfjs.js';
 import {
   ARCHITECTURES,
@@ -51,22 +52,32 @@ const dataSchema = z.looseObject({ type: z.string() }).transform((data, ctx): Da
   }
   const parsed = loader.schema.safeParse(data);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    for (const issue of parsed.error.issues) {
+      // The loader's own key names go along, for the did-you-mean of an unknown key.
+      const unknown = issue.code === 'unrecognized_keys' ? { params: { unknownKeys: issue.keys, knownKeys: knownKeys(loader.schema, issue.path) } } : {};
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, ...unknown });
+    }
     return z.NEVER;
   }
   return parsed.data;
 });
 
-/** `dl train <config.json>`: everything needed to train a classifier on one's own data, without code. */
-export const trainConfigSchema = z.object({
+/**
+ * `dl train <config.json>`: everything needed to train a classifier on one's own data, without code. Every object
+ * is strict: a misspelt key (`"epoch": 5`) is an error naming it, never silently dropped for a default.
+ */
+export const trainConfigSchema = z.strictObject({
   name: z.string().regex(/^[\w.-]+$/).optional(),
   data: dataSchema,
   validation: z
-    .union([z.object({ split: z.number().gt(0).lt(1), stratify: z.boolean().default(true) }), z.object({ data: dataSchema })])
+    .union([z.strictObject({ split: z.number().gt(0).lt(1), stratify: z.boolean().default(true) }), z.strictObject({ data: dataSchema })])
     .default({ split: 0.1, stratify: true }),
   model: z.union([
-    architectureOptionsSchema.extend({ architecture: z.string().refine(isArchitectureName, { message: `use one of ${Object.keys(ARCHITECTURES).join(', ')}` }) }),
-    z.object({ layers: z.string() }),
+    z.strictObject({
+      ...architectureOptionsSchema.shape,
+      architecture: z.string().refine(isArchitectureName, { message: `use one of ${Object.keys(ARCHITECTURES).join(', ')}` }),
+    }),
+    z.strictObject({ layers: z.string() }),
   ]),
   epochs: int(1, 100_000).default(10),
   /** Default 32; one above the number of training examples is clamped to it by `fit`, with a warning. */
@@ -77,24 +88,59 @@ export const trainConfigSchema = z.object({
     .max(cores, { message: `at most ${cores}: this machine has ${cores} cores` })
     .default(1),
   optimizer: optimizerConfigSchema.default({ name: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
-  clip: z.object({ norm: z.number().positive().optional(), value: z.number().positive().optional() }).optional(),
+  clip: z.strictObject({ norm: z.number().positive().optional(), value: z.number().positive().optional() }).optional(),
   augment: z
-    .object({ rotate: z.number().min(0).optional(), scale: z.number().min(0).optional(), shift: z.number().min(0).optional(), shear: z.number().min(0).optional() })
+    .strictObject({ rotate: z.number().min(0).optional(), scale: z.number().min(0).optional(), shift: z.number().min(0).optional(), shear: z.number().min(0).optional() })
     .optional(),
   schedule: z
     .discriminatedUnion('type', [
-      z.object({ type: z.literal('cosine'), warmupEpochs: z.number().min(0).optional(), minLearningRate: z.number().min(0).optional() }),
-      z.object({ type: z.literal('step'), everyEpochs: z.number().int().positive(), factor: z.number().positive().optional() }),
-      z.object({ type: z.literal('plateau'), monitor: z.string().optional(), factor: z.number().positive().optional(), patience: z.number().int().positive().optional() }),
+      z.strictObject({ type: z.literal('cosine'), warmupEpochs: z.number().min(0).optional(), minLearningRate: z.number().min(0).optional() }),
+      z.strictObject({ type: z.literal('step'), everyEpochs: z.number().int().positive(), factor: z.number().positive().optional() }),
+      z.strictObject({ type: z.literal('plateau'), monitor: z.string().optional(), factor: z.number().positive().optional(), patience: z.number().int().positive().optional() }),
     ])
     .optional(),
   earlyStopping: z
-    .object({ monitor: z.string().optional(), patience: z.number().int().positive().optional(), minDelta: z.number().min(0).optional(), restoreBestWeights: z.boolean().optional() })
+    .strictObject({ monitor: z.string().optional(), patience: z.number().int().positive().optional(), minDelta: z.number().min(0).optional(), restoreBestWeights: z.boolean().optional() })
     .optional(),
-  checkpoint: z.object({ dir: z.string(), everyEpochs: z.number().int().positive().optional(), everySteps: z.number().int().positive().optional() }).optional(),
+  checkpoint: z.strictObject({ dir: z.string(), everyEpochs: z.number().int().positive().optional(), everySteps: z.number().int().positive().optional() }).optional(),
   log: z.string().optional(),
   out: z.string().optional(),
 });
+
+/** The key names an object of `schema` takes at `path` (every branch of a union), for a did-you-mean. */
+function knownKeys(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+  const def = schema._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType>; options?: z.core.$ZodType[] };
+  if (def.innerType) return knownKeys(def.innerType, path);
+  if (def.type === 'pipe' && def.in) return knownKeys(def.in, path);
+  if (def.type === 'union' && def.options) return [...new Set(def.options.flatMap((option) => knownKeys(option, path)))];
+  if (def.type !== 'object' || !def.shape) return [];
+  if (path.length === 0) return Object.keys(def.shape);
+  const next = def.shape[String(path[0])];
+  return next === undefined ? [] : knownKeys(next, path.slice(1));
+}
+
+/** The keys an issue says are unknown, and those its object takes; undefined for any other issue. */
+function unknownKeys(issue: z.core.$ZodIssue): { keys: string[]; known: string[] } | undefined {
+  if (issue.code === 'unrecognized_keys') return { keys: issue.keys, known: knownKeys(trainConfigSchema, issue.path) };
+  if (issue.code === 'custom' && Array.isArray(issue.params?.unknownKeys)) {
+    return { keys: issue.params.unknownKeys as string[], known: (issue.params.knownKeys ?? []) as string[] };
+  }
+  return undefined;
+}
+
+/** A config issue in words; an unknown key names itself and, when one is close, the key that was probably meant. */
+function configIssue(issue: z.core.$ZodIssue, where: string): DlError {
+  const at = issue.path.join('.') || '(root)';
+  const unknown = unknownKeys(issue);
+  if (unknown === undefined) return new DlError('INVALID_ARGUMENT', `${where}: ${at}: ${issue.message}`);
+  const meant = unknown.keys.length === 1 ? nearestName(unknown.keys[0]!, unknown.known, 3) : undefined;
+  const names = unknown.keys.map((key) => `'${key}'`).join(', ');
+  return new DlError(
+    'INVALID_ARGUMENT',
+    `${where}: ${at}: unknown key${unknown.keys.length > 1 ? 's' : ''} ${names}${meant ? ` (did you mean '${meant}'?)` : ''}; the keys here are ${unknown.known.join(', ')}`,
+    meant ? { hint: { kind: 'did-you-mean', value: meant } } : {},
+  );
+}
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 
@@ -120,8 +166,9 @@ async function readJsonFile(path: string, maxBytes: number, code: 'INVALID_ARGUM
 export function parseTrainConfig(raw: unknown, where = 'training config'): TrainConfig {
   const parsed = trainConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new DlError('INVALID_ARGUMENT', `${where}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    // A misspelt key also leaves the key meant missing: the unknown one is the cause, and says what was meant.
+    const issues = parsed.error.issues;
+    throw configIssue(issues.find((issue) => unknownKeys(issue) !== undefined) ?? issues[0]!, where);
   }
   return parsed.data;
 }
@@ -135,6 +182,8 @@ export interface TrainFromConfigOptions {
   onWarning?: (message: string) => void;
   /** Continue from this checkpoint folder. */
   resumeFrom?: string;
+  /** Replace a model already in `out` (default false: OUTPUT_EXISTS, before any training). */
+  overwrite?: boolean;
 }
 
 export interface TrainFromConfigResult {
@@ -199,6 +248,7 @@ function configCallbacks(config: TrainConfig, base: string, extra: Callback[]): 
 export async function trainFromConfig(config: TrainConfig, options: TrainFromConfigOptions = {}): Promise<TrainFromConfigResult> {
   const base = options.baseDir ?? process.cwd();
   const loader = loaderOf(config.data);
+  if (config.out !== undefined) await assertNoModel(resolve(base, config.out), { overwrite: options.overwrite });
   const { dataset, input } = await loadData(config.data, base);
   const split = await splitData(config, dataset, base);
   const model = await buildModel(config, dataset, split.train.size, base);

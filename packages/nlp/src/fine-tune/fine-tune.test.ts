@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,25 @@ describe('nlp fine-tune', () => {
     } finally {
       await classifier.dispose();
     }
+  });
+
+  it('into a folder that holds a model: OUTPUT_EXISTS before any training, the model intact; overwrite replaces it', async () => {
+    const jsonl = join(dir, 'pets.jsonl');
+    const pets = { cat: 'the cat purrs on the mat', dog: 'the dog barks at the ball' };
+    writeFileSync(jsonl, Object.entries(pets).flatMap(([label, words]) => Array.from({ length: 12 }, (_, i) => JSON.stringify({ text: `${words} ${i}`, pet: label }))).join('\n'));
+    const out = join(dir, 'pets');
+    const options = { data: jsonl, textColumn: 'text', labelColumn: 'pet', out, base: null, epochs: { cnn: 1, bag: 1 } };
+    await fineTuneTextClassifier(options);
+    const before = readdirSync(out).map((file) => [file, readFileSync(join(out, file))] as const);
+    let epochs = 0;
+    const counting = [{ name: 'count-epochs', onEpochBegin: () => void epochs++ }];
+    const again = fineTuneTextClassifier({ ...options, seed: 9, callbacks: counting });
+    await expect(again).rejects.toMatchObject({ code: 'OUTPUT_EXISTS', hint: { kind: 'use-option', option: 'overwrite', value: true } });
+    expect(epochs).toBe(0);
+    expect(readdirSync(out).map((file) => [file, readFileSync(join(out, file))] as const)).toEqual(before);
+    const { saved } = await fineTuneTextClassifier({ ...options, seed: 9, callbacks: counting, overwrite: true });
+    expect(saved.dir).toBe(out);
+    expect(readFileSync(join(out, 'dlkit.json'))).not.toEqual(before.find(([file]) => file === 'dlkit.json')![1]);
   });
 
   it('a missing column, an unsupported file and data with one class are typed errors', async () => {

@@ -1,4 +1,5 @@
 import {
+  assertNoModel,
   ClassificationMetrics,
   classesOf,
   DlError,
@@ -29,6 +30,8 @@ export interface FineTuneTextOptions {
   textColumn: string;
   labelColumn: string;
   out: string;
+  /** Replace a model already in `out` (default false: OUTPUT_EXISTS, before any training). */
+  overwrite?: boolean;
   /**
    * The dlkit text model whose word vectors (and, for the CNN, convolutions) start the training (default
    * `sentiment`); `null`: none (then `vectors` gives pretrained vectors).
@@ -138,6 +141,7 @@ async function loadBase(name: string | null): Promise<BaseTextModel | undefined>
  */
 export async function fineTuneTextClassifier(options: FineTuneTextOptions): Promise<FineTuneTextResult> {
   const started = performance.now();
+  await assertNoModel(options.out, { overwrite: options.overwrite });
   const data = await readLabelledTexts(options.data, { text: options.textColumn, label: options.labelColumn });
   const labelled = labelIds(data);
   const seed = options.seed ?? TEXT_TRAINING_DEFAULTS.seed;

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import {
+  assertNoModel,
   buildArchitecture,
   cosineDecay,
   createRng,
@@ -41,6 +42,8 @@ export interface TrainSpeechDigitsOptions {
   /** What packages/speech/scripts/synth-speech.sh wrote (default `DL_CACHE/datasets/speech-digits-synth`). */
   synthetic?: string;
   out?: string;
+  /** Replace a model already in `out` (default false: OUTPUT_EXISTS, before any training). */
+  overwrite?: boolean;
   /** Validate on every take of this speaker and train on the others (leave-one-speaker-out), instead of the official split. */
   holdOutSpeaker?: string;
   epochs?: number;
@@ -179,6 +182,7 @@ export async function trainSpeechDigits(options: TrainSpeechDigitsOptions): Prom
   const seed = options.seed ?? SPEECH_DIGITS_RECIPE.seed;
   // The recipe's 2 threads, unless this machine has fewer cores (fit refuses more workers than cores).
   const workers = options.workers ?? Math.min(SPEECH_DIGITS_RECIPE.workers, availableParallelism());
+  await assertNoModel(options.out, { overwrite: options.overwrite });
   const all = await listFsdd(options.data);
   const synthetic = await listSynthetic(options.synthetic);
   const held = (r: FsddRecording) => (options.holdOutSpeaker ? r.speaker === options.holdOutSpeaker : isTestTake(r));

@@ -14,7 +14,8 @@ function affineAugment(options: AugmentConfig, shape: readonly number[]) {
   return randomAffine({ height: shape[0]!, width: shape[1]!, channels: shape[2]!, ...options });
 }
 
-const imageFolderSchema = z.object({
+// Strict schemas: a misspelt key of a config's `data` (`"widht": 32`) is an error naming it, not a default.
+const imageFolderSchema = z.strictObject({
   type: z.literal('image-folder'),
   path: z.string(),
   width: z.number().int().positive().max(MAX_IMAGE_SIDE).default(64),
@@ -29,7 +30,7 @@ const imageFolder: DatasetLoader<z.infer<typeof imageFolderSchema>> = {
   augment: affineAugment,
 };
 
-const mnistIdxSchema = z.object({ type: z.literal('mnist-idx'), images: z.string(), labels: z.string() });
+const mnistIdxSchema = z.strictObject({ type: z.literal('mnist-idx'), images: z.string(), labels: z.string() });
 
 const mnistIdx: DatasetLoader<z.infer<typeof mnistIdxSchema>> = {
   schema: mnistIdxSchema,
@@ -38,7 +39,7 @@ const mnistIdx: DatasetLoader<z.infer<typeof mnistIdxSchema>> = {
   augment: affineAugment,
 };
 
-const digitsJsonSchema = z.object({ type: z.literal('digits-json'), path: z.string() });
+const digitsJsonSchema = z.strictObject({ type: z.literal('digits-json'), path: z.string() });
 
 const digitsJson: DatasetLoader<z.infer<typeof digitsJsonSchema>> = {
   schema: digitsJsonSchema,

@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
+  assertNoModel,
   buildArchitecture,
   checkpoints,
   cosineDecay,
@@ -26,6 +27,8 @@ export interface TrainDigitsOptions {
   data: string;
   /** Model folder to write (none: train and report only). */
   out?: string;
+  /** Replace a model already in `out` (default false: OUTPUT_EXISTS, before any training). */
+  overwrite?: boolean;
   epochs?: number;
   batchSize?: number;
   seed?: number;
@@ -99,6 +102,7 @@ export async function trainDigits(options: TrainDigitsOptions): Promise<{ result
   const augment = options.augment ?? DIGITS_RECIPE.augment;
   // The recipe's 2 threads, unless this machine has fewer cores (fit refuses more workers than cores).
   const workers = options.workers ?? Math.min(DIGITS_RECIPE.workers, availableParallelism());
+  await assertNoModel(options.out, { overwrite: options.overwrite });
   const data = await loadDigitsData(options.data);
   const { train, validation } = splitDataset(data, { validation: validationFraction, seed, stratify: true });
   const model = await buildArchitecture('cnn', { inputShape: [28, 28, 1], classes: 10, seed });

@@ -1,4 +1,5 @@
 import {
+  assertNoModel,
   buildArchitecture,
   createRng,
   DlError,
@@ -35,6 +36,8 @@ export interface FineTuneOptions {
   validation?: string;
   /** Model folder to write. */
   out?: string;
+  /** Replace a model already in `out` (default false: OUTPUT_EXISTS, before any training). */
+  overwrite?: boolean;
   /** Side of the square input the backbone sees (default 160; its convolutions take any size). */
   size?: number;
   /** Features are the backbone's map average-pooled to grid x grid (default 2: keeps coarse layout). */
@@ -67,6 +70,18 @@ function boundedInt(name: string, value: number, min: number, max: number): numb
   return value;
 }
 
+/** The training images and their validation set: the given folder, or a stratified 20% of the training images. */
+async function trainingImages(options: FineTuneOptions, image: { width: number; height: number; channels: 3 }, seed: number) {
+  const all = (await imageFolderDataset(options.train, image)).dataset;
+  const split = options.validation
+    ? { train: all, validation: (await imageFolderDataset(options.validation, image)).dataset }
+    : splitDataset(all, { validation: 0.2, seed, stratify: true });
+  if (split.validation.classes.join() !== split.train.classes.join()) {
+    throw new DlError('DATASET_INVALID', `Validation classes (${split.validation.classes.join(', ')}) differ from training classes (${split.train.classes.join(', ')})`);
+  }
+  return { all, split };
+}
+
 /**
  * Transfer learning: the embedded Darknet Tiny backbone (ImageNet), frozen and cut before its classifier, gives
  * its 512-channel map pooled to a grid (2x2: 2048 features) per image, computed once (for the images and a few augmented copies); a small dense head is
@@ -76,15 +91,10 @@ export async function fineTune(options: FineTuneOptions): Promise<{ result: FitR
   const size = boundedInt('size', options.size ?? 160, 1, FINE_TUNE_MAX_SIZE);
   const seed = options.seed ?? 0;
   const copies = boundedInt('augmentations', options.augmentations ?? 2, 0, FINE_TUNE_MAX_AUGMENTATIONS);
+  await assertNoModel(options.out, { overwrite: options.overwrite });
   const { tf } = await selectTfjsBackend();
   const image = { width: size, height: size, channels: 3 as const };
-  const all = (await imageFolderDataset(options.train, image)).dataset;
-  const split = options.validation
-    ? { train: all, validation: (await imageFolderDataset(options.validation, image)).dataset }
-    : splitDataset(all, { validation: 0.2, seed, stratify: true });
-  if (split.validation.classes.join() !== split.train.classes.join()) {
-    throw new DlError('DATASET_INVALID', `Validation classes (${split.validation.classes.join(', ')}) differ from training classes (${split.train.classes.join(', ')})`);
-  }
+  const { all, split } = await trainingImages(options, image, seed);
   const loaded = await loadLocalModel(parseModelReference(BACKBONE), 'image-features');
   const layer = (loaded.manifest.input as { features?: string } | undefined)?.features;
   if (layer === undefined) throw new DlError('MODEL_INVALID', `Backbone ${BACKBONE} names no features layer`);

@@ -148,6 +148,8 @@ export class DigitsTrainer {
           data: this.options.data,
           epochs: this.epochs,
           out: this.modelDir,
+          // The Train page retrains its own model folder on purpose: each run replaces the last one.
+          overwrite: true,
           checkpointDir: this.checkpointDir,
           ...(resume ? { resumeFrom: this.checkpointDir } : {}),
           signal: this.controller!.signal,

@@ -33,7 +33,10 @@ export interface LoadedTrainingData {
  * `digits-json`), so core holds no image or digit knowledge.
  */
 export interface DatasetLoader<C extends { type: string } = { type: string }> {
-  /** The `data` object with its `type` literal: defaults applied, bounds checked, before any file is read. */
+  /**
+   * The `data` object with its `type` literal: defaults applied, bounds checked, before any file is read. Make it
+   * strict (`z.strictObject`) so that a misspelt key is an error naming it (with a did-you-mean) rather than dropped.
+   */
   schema: z.ZodType<C>;
   /** The task a model trained on this data is saved as (the manifest's `task`). */
   task: string;
@@ -90,7 +93,8 @@ interface TableConfig {
 }
 
 function tableSchema(format: 'csv' | 'jsonl'): z.ZodType<TableConfig> {
-  return z.object({ type: z.literal(format), path: z.string(), label: z.string(), features: z.array(z.string()).optional() });
+  // Strict: a misspelt key (`"lable"`) is an error naming it, not silently dropped.
+  return z.strictObject({ type: z.literal(format), path: z.string(), label: z.string(), features: z.array(z.string()).optional() });
 }
 
 registerDatasetLoader('csv', tableLoader('csv'));

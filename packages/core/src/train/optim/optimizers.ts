@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { Tf } from '../../backend/tfjs.js';
 import { DlError } from '../../errors.js';
 
+// Strict: a misspelt option (`learningrate`) is an error naming it, not a default silently used instead.
 export const optimizerConfigSchema = z.discriminatedUnion('name', [
-  z.object({
+  z.strictObject({
     name: z.literal('sgd'),
     learningRate: z.number().positive().default(0.01),
     momentum: z.number().min(0).max(1).default(0),
@@ -12,14 +13,14 @@ export const optimizerConfigSchema = z.discriminatedUnion('name', [
     /** L2 penalty added to the gradient (PyTorch SGD's weight_decay). */
     weightDecay: z.number().min(0).default(0),
   }),
-  z.object({
+  z.strictObject({
     name: z.literal('adam'),
     learningRate: z.number().positive().default(1e-3),
     beta1: z.number().min(0).max(1).default(0.9),
     beta2: z.number().min(0).max(1).default(0.999),
     epsilon: z.number().positive().default(1e-7),
   }),
-  z.object({
+  z.strictObject({
     name: z.literal('adamw'),
     learningRate: z.number().positive().default(1e-3),
     beta1: z.number().min(0).max(1).default(0.9),
