@@ -1,5 +1,5 @@
 import { errorMessage, isDlError } from '@dlkit/core/pipeline';
-import { errorHint } from './command/hints.js';
+import { hintWords } from './command/hints.js';
 import { printable } from './terminal/printable.js';
 
 export interface Output {
@@ -20,7 +20,7 @@ const oneLine = (message: string) => message.trim().replace(/\s*\n\s*/g, '; ');
 /** An error as `--json` and results files carry it: its code, message and (in the CLI's words) what to do about it. */
 export function errorInfo(error: unknown): { code: string; message: string; hint?: string } {
   if (!isDlError(error)) return { code: 'INTERNAL', message: oneLine(errorMessage(error)) };
-  const hint = errorHint(error);
+  const hint = hintWords(error.hint);
   return { code: error.code, message: oneLine(error.message), ...(hint === undefined ? {} : { hint }) };
 }
 

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeWav, parseSubtitles, readAudio, SAMPLE_RATE } from '@dlkit/speech';
+import { encodeWav, parseSubtitles, SAMPLE_RATE } from '@dlkit/speech';
+import { joinRecordings } from '@dlkit/speech/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runDl } from './run-dl.test-helpers.js';
 
@@ -11,25 +12,11 @@ const FSDD = fileURLToPath(new URL('../../../../shared/data/fsdd/recordings', im
 
 const dl = (args: string[], env: NodeJS.ProcessEnv = {}) => runDl(args, { env, timeoutMs: 120_000 });
 
-/** FSDD recordings one after another, each between `gap` seconds of silence (the package keeps its helper internal). */
-async function joinRecordings(names: readonly string[], gap: number): Promise<Float32Array> {
-  const silence = new Float32Array(Math.round(gap * SAMPLE_RATE));
-  const parts = [silence];
-  for (const name of names) parts.push(await readAudio(join(FSDD, `${name}.wav`)), silence);
-  const audio = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    audio.set(p, at);
-    at += p.length;
-  }
-  return audio;
-}
-
 describe('dl speech (spawned, embedded speech-digits model)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-speech-'));
   const sequence = join(dir, 'pin.wav');
   beforeAll(async () => {
-    const audio = await joinRecordings(['2_lucas_0', '7_george_3', '3_jackson_2'], 0.5);
+    const { audio } = await joinRecordings(FSDD, ['2_lucas_0', '7_george_3', '3_jackson_2'], 0.5);
     writeFileSync(sequence, encodeWav(audio, { sampleRate: SAMPLE_RATE }));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -31,5 +31,3 @@ export function hintWords(hint: DlHint | undefined): string | undefined {
   }
 }
 
-/** The words of an error's hint, if it has one. */
-export const errorHint = (error: { hint?: DlHint | undefined }): string | undefined => hintWords(error.hint);

@@ -121,8 +121,7 @@ function trainingVocabulary(options: TrainTextOptions, train: readonly Example[]
   return buildVocabulary(train.map((e) => e.tokens), { window, ...(known ? { known } : {}), ...(extraWords ? { extraWords } : {}) });
 }
 
-function encodeExamples(vocabulary: TextVocabulary, items: readonly Example[], classes: readonly string[], what: string): Dataset {
-  const index = indexVocabulary(vocabulary);
+function encodeExamples(vocabulary: TextVocabulary, index: ReturnType<typeof indexVocabulary>, items: readonly Example[], classes: readonly string[], what: string): Dataset {
   const width = featureLength(vocabulary);
   const features = new Float32Array(items.length * width);
   items.forEach((e, i) => encodeWindow(index, e.tokens, features.subarray(i * width, (i + 1) * width)));
@@ -164,8 +163,9 @@ export async function trainTextClassifier(options: TrainTextOptions): Promise<Tr
   const fraction = options.validation ?? TEXT_TRAINING_DEFAULTS.validation;
   const examples = labelledExamples(options, classes, seed, fraction);
   const vocabulary = trainingVocabulary(options, examples.train, examples.window);
-  const train = encodeExamples(vocabulary, examples.train, classes, `${examples.split.train.length} training texts`);
-  const validation = encodeExamples(vocabulary, examples.validation, classes, `${examples.split.validation.length} held-out texts`);
+  const index = indexVocabulary(vocabulary);
+  const train = encodeExamples(vocabulary, index, examples.train, classes, `${examples.split.train.length} training texts`);
+  const validation = encodeExamples(vocabulary, index, examples.validation, classes, `${examples.split.validation.length} held-out texts`);
 
   const dimensions = options.base ? embeddingWidth(options.base.model) : options.vectors?.dimensions ?? NETWORK_DEFAULTS.dimensions;
   const network = await buildTextNetwork({ vocabulary, classes: classes.length, seed, dimensions });
