@@ -153,4 +153,16 @@ describe('dl, generated from the TASKS tables (spawned)', () => {
     const matched = await dl(['vision', 'faces', '--json', cat, '--match', cat]);
     expect(JSON.parse(matched.stdout).output).toEqual({ faces: [], match: null });
   });
+  it('a FIFO given by name fails alone (INPUT_UNSUPPORTED, no flag that does not exist), the image beside it is classified', async () => {
+    // Node 20's sync stat of a FIFO broke the model imports that followed it: every input died as INTERNAL.
+    const fifo = join(dir, 'pipe.jpg');
+    const made = await new Promise<number | null>((done) => spawn('mkfifo', [fifo]).on('close', done));
+    expect(made).toBe(0);
+    // Without the NODE_PATH that pnpm's runner sets, which would let the broken resolution find the module anyway.
+    const r = await dl(['vision', 'classify', join(SAMPLES, 'cat.jpg'), fifo], { NODE_PATH: '' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Egyptian Mau|tabby|tiger cat/);
+    expect(r.stderr).toMatch(/^dl: INPUT_UNSUPPORTED: .*pipe\.jpg: is a FIFO/m);
+    expect(r.stderr).not.toMatch(/INTERNAL|--allow-fifo/);
+  });
 });

@@ -7,6 +7,12 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = { overwrite: 'force' };
 const flag = (option: string) => `--${Object.hasOwn(FLAG_OF_OPTION, option) ? FLAG_OF_OPTION[option] : flagName(option)}`;
 
 /**
+ * Library options dl sets itself or never offers (it reads URLs and stdin always, FIFOs never, and decodes
+ * with its own deadline): a hint to one of them has no flag to name, and is left out rather than made up.
+ */
+const NO_FLAG = new Set(['allowFifo', 'allowStdin', 'allowUrls', 'allowPrivateHosts', 'decodeTimeoutMs']);
+
+/**
  * A library's hint in the CLI's words: its commands and flags (the library itself never names them). Option
  * names become their flags by the same rule that makes the task flags (`maxSeconds` -> `--max-seconds`).
  */
@@ -21,8 +27,10 @@ export function hintWords(hint: DlHint | undefined): string | undefined {
     case 'other-model':
       return `or ${hint.models.map((m) => `--model ${m}`).join(' or ')}, which ${hint.why}`;
     case 'raise-option':
+      if (NO_FLAG.has(hint.option)) return undefined;
       return hint.value === undefined ? `a higher ${flag(hint.option)} lets it through` : `${flag(hint.option)} ${hint.value} lets it through`;
     case 'use-option':
+      if (NO_FLAG.has(hint.option)) return undefined;
       return hint.value === true ? `try ${flag(hint.option)}` : `try ${flag(hint.option)} ${String(hint.value)}`;
     case 'did-you-mean':
       return `did you mean '${hint.value}'?`;

@@ -14,7 +14,9 @@ export interface Source {
 
 const isDirectory = (path: string) => {
   try {
-    return statSync(path).isDirectory();
+    // bigint: Node 20's plain statSync of a FIFO leaves the shared stat buffer in a state that makes the ESM
+    // resolver's next realpath fail, so every model import after `dl vision classify fifo.jpg` died as INTERNAL.
+    return statSync(path, { bigint: true }).isDirectory();
   } catch {
     return false;
   }
