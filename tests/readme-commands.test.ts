@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testDataset } from '@dlkit/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // Every `dl` command line in the READMEs' shell blocks, extracted and run as written (no hand-kept copy), in a
@@ -9,7 +11,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'packages/cli/dist/bin.js');
-const SHARED = resolve(ROOT, '../shared/data');
 
 const READMES = [
   'README.md',
@@ -57,9 +58,8 @@ function needsNetwork(command: string): boolean {
 /** Work that runs for minutes by design (training, a worker waiting for jobs): started, then stopped. */
 const isLongWork = (command: string) => /\bdl (train|worker)\b|\bfine-tune\b/.test(command);
 
-// Beside the checkout, as the READMEs' commands assume (`dl train digits` finds ../shared/data from there until
-// the data-set registry replaces that path).
-const world = mkdtempSync(join(ROOT, '..', '.dl-readme-'));
+// Data sets come from DL_DATA_MIRROR (the vitest config's), as a user's from their cache.
+const world = mkdtempSync(join(tmpdir(), 'dl-readme-'));
 afterAll(() => rmSync(world, { recursive: true, force: true }));
 
 const IMAGE = join(ROOT, 'packages/vision/samples/cat.jpg');
@@ -67,7 +67,7 @@ const SAMPLES: Record<string, string> = {
   face: join(ROOT, 'packages/vision/samples/faces.jpg'),
   digit: join(ROOT, 'packages/vision/samples/digit-7-mnist.png'),
 };
-const FSDD = join(SHARED, 'fsdd/recordings');
+const FSDD = join(testDataset('fsdd') ?? '/nonexistent', 'recordings');
 const wav = (n: number) => join(FSDD, readdirSync(FSDD).filter((f) => f.endsWith('.wav')).sort()[n]!);
 
 const REVIEWS = ['I loved every minute of it.', 'The battery died after an hour and support never answered.', 'Great value for the money.'];
@@ -146,7 +146,7 @@ const modelOf = (command: string) => /--model\s+(\S+)/.exec(command)?.[1];
 
 const commands = READMES.flatMap((file) => documentedCommands(file, readFileSync(join(ROOT, file), 'utf8')));
 /** Codes that say "not here" (no network, no Redis host) rather than "wrong command". */
-const OFFLINE_CODES = ['MODEL_OFFLINE', 'INPUT_UNREADABLE', 'INPUT_UNSUPPORTED', 'BACKEND_UNAVAILABLE'];
+const OFFLINE_CODES = ['MODEL_OFFLINE', 'DATASET_OFFLINE', 'INPUT_UNREADABLE', 'INPUT_UNSUPPORTED', 'BACKEND_UNAVAILABLE'];
 
 describe('every dl command line in the READMEs', () => {
   it('finds the documented commands (the extraction itself works)', () => {

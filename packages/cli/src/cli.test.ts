@@ -7,10 +7,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { testDataFile, testDataset } from '@dlkit/core/testing';
 import { BIN, runDl } from './run-dl.test-helpers.js';
 
 // Runs the built CLI as a user would (the test script builds first).
 const SAMPLE = fileURLToPath(new URL('../../vision/samples/cat.jpg', import.meta.url));
+// Real data from the mirror (DL_DATA_MIRROR: ../shared/data here); the tests that need one skip without it.
+const IMAGES = testDataFile('images');
+const RT_DOC = testDataFile('rt-polarity/SOURCE.md');
+const POLARITY = testDataset('rt-polarity');
 
 const dl = (args: string[], env: Record<string, string> = {}) => runDl(args, { env, timeoutMs: 280_000 });
 
@@ -136,8 +141,8 @@ describe('dl (spawned)', () => {
     }
   });
 
-  it('detects objects, --json in the HF shape, and writes annotated images with --out', async () => {
-    const images = fileURLToPath(new URL('../../../../shared/data/images/', import.meta.url));
+  it.skipIf(!IMAGES)('detects objects, --json in the HF shape, and writes annotated images with --out', async () => {
+    const images = IMAGES!;
     const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-detect-'));
     try {
       const r = await dl(['vision', 'detect', '--json', '--out', dir, join(images, 'dog.jpg'), join(images, 'horses.jpg'), '/no/such.jpg']);
@@ -214,8 +219,8 @@ describe('dl (spawned)', () => {
     }
   });
 
-  it('nlp summarize: extractive offline per file, abstractive offline is one MODEL_OFFLINE line', async () => {
-    const doc = fileURLToPath(new URL('../../../../shared/data/rt-polarity/SOURCE.md', import.meta.url));
+  it.skipIf(!RT_DOC)('nlp summarize: extractive offline per file, abstractive offline is one MODEL_OFFLINE line', async () => {
+    const doc = RT_DOC!;
     const r = await dl(['nlp', 'summarize', '--json', '--method', 'extractive', '--sentences', '2', doc, '/no/such.txt']);
     expect(r.code).toBe(1);
     const [ok, missing] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -286,10 +291,10 @@ describe('dl (spawned)', () => {
     expect(JSON.parse(json.stdout).output[0]).toMatchObject({ score: 0.5, unknown: true });
   });
 
-  it('nlp fine-tune trains on a CSV and nlp sentiment --model loads the result', async () => {
+  it.skipIf(!POLARITY)('nlp fine-tune trains on a CSV and nlp sentiment --model loads the result', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-nlp-ft-'));
     try {
-      const polarity = fileURLToPath(new URL('../../../../shared/data/rt-polarity/', import.meta.url));
+      const polarity = POLARITY!;
       const read = (name: string) => readFileSync(join(polarity, name), 'utf8').trim().split('\n').slice(0, 150);
       const rows = [...read('rt-polarity.pos').map((t) => [t, 'pos']), ...read('rt-polarity.neg').map((t) => [t, 'neg'])];
       writeFileSync(join(dir, 'data.csv'), `text,y\n${rows.map(([t, y]) => `"${t!.replace(/"/g, '""')}",${y}`).join('\n')}\n`);

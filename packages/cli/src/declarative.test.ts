@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testDataFile, testDataset } from '@dlkit/core/testing';
 import { runDl } from './run-dl.test-helpers.js';
 
 // Issue 19: the commands, their flags and their help come from the domains' TASKS tables; --out and --format mean
 // the same for every task. Each test here failed on the hand-written CLI before it.
 
 const SAMPLES = fileURLToPath(new URL('../../vision/samples/', import.meta.url));
-const IMAGES = fileURLToPath(new URL('../../../../shared/data/images/', import.meta.url));
-const DIGIT = fileURLToPath(new URL('../../../../shared/data/fsdd/recordings/7_george_3.wav', import.meta.url));
+const IMAGES = testDataFile('images') ?? '';
+const FSDD = testDataset('fsdd');
+const DIGIT = join(FSDD ?? '', 'recordings', '7_george_3.wav');
 
 const dl = (args: string[], env: NodeJS.ProcessEnv = {}) => runDl(args, { env, timeoutMs: 240_000 });
 
@@ -65,7 +67,7 @@ describe('dl, generated from the TASKS tables (spawned)', () => {
     expect(r.stderr).toBe("dl: unknown option '--batch-size'\nsee dl train speech-digits --help\n");
   });
 
-  it('an option the model does not take is exit 2 naming the flag: --language fr --model speech-digits', async () => {
+  it.skipIf(!FSDD)('an option the model does not take is exit 2 naming the flag: --language fr --model speech-digits', async () => {
     const r = await dl(['speech', 'transcribe', '--language', 'fr', '--model', 'speech-digits', DIGIT]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -75,7 +77,7 @@ describe('dl, generated from the TASKS tables (spawned)', () => {
     expect(lines[1]).toBe('see dl speech transcribe --help');
   });
 
-  it('detect a.jpg b.jpg --out ann.jpg is a usage error, not a folder called ann.jpg', async () => {
+  it.skipIf(!IMAGES)('detect a.jpg b.jpg --out ann.jpg is a usage error, not a folder called ann.jpg', async () => {
     const target = join(dir, 'ann.jpg');
     const r = await dl(['vision', 'detect', join(IMAGES, 'dog.jpg'), join(IMAGES, 'horses.jpg'), '--out', target]);
     expect(r.code).toBe(2);
@@ -96,7 +98,7 @@ describe('dl, generated from the TASKS tables (spawned)', () => {
     expect(readFileSync(join(out, 'a', 'x.txt'), 'utf8')).toMatch(/^ *\d+\.\d% {2}\S/);
   });
 
-  it('transcribe --out one.srt writes SRT (the format from the extension); --format vtt with it is a usage error', async () => {
+  it.skipIf(!FSDD)('transcribe --out one.srt writes SRT (the format from the extension); --format vtt with it is a usage error', async () => {
     const srt = join(dir, 'one.srt');
     const r = await dl(['speech', 'transcribe', '--model', 'speech-digits', DIGIT, '--out', srt]);
     expect(r.code, r.stderr).toBe(0);
@@ -106,7 +108,7 @@ describe('dl, generated from the TASKS tables (spawned)', () => {
     expect(clash.stderr).toMatch(/^dl: --format vtt contradicts --out .*two\.srt/);
   });
 
-  it('--json and --format json print the same {"input", "output"} line', async () => {
+  it.skipIf(!FSDD)('--json and --format json print the same {"input", "output"} line', async () => {
     const [json, format] = await Promise.all([
       dl(['speech', 'transcribe', '--model', 'speech-digits', '--json', DIGIT]),
       dl(['speech', 'transcribe', '--model', 'speech-digits', '--format', 'json', DIGIT]),
@@ -126,7 +128,7 @@ describe('dl, generated from the TASKS tables (spawned)', () => {
     expect([both.code, both.stderr.split('\n')[0]]).toEqual([2, 'dl: --top-k and --topk are the same flag: give it once']);
   });
 
-  it('offline with an empty cache, the hint is in dl words: dl models pull <whisper> and --model speech-digits, one line', async () => {
+  it.skipIf(!FSDD)('offline with an empty cache, the hint is in dl words: dl models pull <whisper> and --model speech-digits, one line', async () => {
     const r = await dl(['speech', 'transcribe', DIGIT], { DL_OFFLINE: '1', DL_CACHE: join(dir, 'empty-cache') });
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split('\n');
@@ -134,7 +136,7 @@ describe('dl, generated from the TASKS tables (spawned)', () => {
     expect(lines[0]).toMatch(/^dl: MODEL_OFFLINE: .*\(fetch it first: dl models pull onnx-community\/whisper-tiny\.en --task automatic-speech-recognition; or --model speech-digits, which works offline\)$/);
   });
 
-  it('--json error objects carry the hint; a result that cannot be written is OUTPUT_UNWRITABLE, exit 1', async () => {
+  it.skipIf(!FSDD)('--json error objects carry the hint; a result that cannot be written is OUTPUT_UNWRITABLE, exit 1', async () => {
     const r = await dl(['speech', 'transcribe', '--model', 'speech-digits', '--json', '--max-seconds', '0.2', DIGIT]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).error).toEqual({ code: 'INPUT_TOO_LARGE', message: expect.any(String), hint: expect.stringMatching(/^--max-seconds \d+ lets it through$/) });

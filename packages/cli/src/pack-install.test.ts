@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDataset } from '@dlkit/core/testing';
 
 // The packages as a user gets them: packed tarballs installed with npm into a folder outside the repository, with
 // their dependencies from the registry, and used by plain scripts. Slow (minutes), as a real install is.
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const DATA = join(REPO, '../shared/data');
+const FSDD = testDataset('fsdd');
 const PACKAGES = ['core', 'vision', 'nlp', 'speech', 'tabular', 'cli'] as const;
 const INSTALL_MS = 600_000;
 
@@ -127,9 +128,9 @@ console.log(summarizeExtractive(text, { sentences: 1 })[0].summary_text);
     ).toMatch(/flood/);
   }, INSTALL_MS);
 
-  it('@dlkit/speech: transcribes an FSDD recording from ESM and reads its samples from CommonJS', async () => {
+  it.skipIf(!FSDD)('@dlkit/speech: transcribes an FSDD recording from ESM and reads its samples from CommonJS', async () => {
     const speech = await project('speech', ['core', 'speech']);
-    const wav = join(DATA, 'fsdd/recordings/4_nicolas_2.wav');
+    const wav = join(FSDD!, 'recordings', '4_nicolas_2.wav');
     expect(
       await speech.script(
         'transcribe.mjs',
@@ -155,7 +156,7 @@ readAudio(process.argv[2]).then((samples) => console.log(samples.length / SAMPLE
   }, INSTALL_MS);
 
   it('@dlkit/cli: npx dl --help and npx dl vision classify --json', async () => {
-    const cli = await project('cli', ['core', 'vision', 'nlp', 'speech', 'cli']);
+    const cli = await project('cli', ['core', 'vision', 'nlp', 'speech', 'tabular', 'cli']);
     expect((await run('npx', ['--no-install', 'dl', '--help'], cli.dir)).stdout).toMatch(/vision classify/);
     const line = JSON.parse((await run('npx', ['--no-install', 'dl', 'vision', 'classify', join(REPO, 'packages/vision/samples/cat.jpg'), '--json'], cli.dir)).stdout) as {
       output: Array<{ label: string }>;

@@ -6,13 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { encodeWav, parseSubtitles, SAMPLE_RATE } from '@dlkit/speech';
 import { joinRecordings } from '@dlkit/speech/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDataset } from '@dlkit/core/testing';
 import { BIN, runDl } from './run-dl.test-helpers.js';
 
-const FSDD = fileURLToPath(new URL('../../../../shared/data/fsdd/recordings', import.meta.url));
+const FSDD_SET = testDataset('fsdd');
+const FSDD = join(FSDD_SET ?? '', 'recordings');
 
 const dl = (args: string[], env: NodeJS.ProcessEnv = {}) => runDl(args, { env, timeoutMs: 120_000 });
 
-describe('dl speech (spawned, embedded speech-digits model)', () => {
+describe.skipIf(!FSDD_SET)('dl speech (spawned, embedded speech-digits model)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dlkit-cli-speech-'));
   const sequence = join(dir, 'pin.wav');
   beforeAll(async () => {

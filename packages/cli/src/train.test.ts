@@ -4,6 +4,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { testDataset } from '@dlkit/core/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runDl } from './run-dl.test-helpers.js';
@@ -107,37 +109,53 @@ describe('dl train', () => {
     expect(missing.stderr.trim()).toBe(`dl: DATASET_INVALID: ${join(dir, 'digits.csv')}:1: no label column 'digit' in the header (${rows[0]!.split(',').join(', ')})`);
   });
 
-  it('train digits: Ctrl-C writes a checkpoint and exits 130; --resume finishes and saves the model', async () => {
-    const args = ['train', 'digits', '--data', 'subset', '--epochs', '3', '--batch-size', '16', '--out', 'digits-model'];
+  it('train digits: Ctrl-C writes a checkpoint and exits 130; `dl train --resume DIR` alone finishes the run, its log whole', async () => {
+    // Half the subset: this test trains three times (stopped, resumed, and once straight through to compare).
+    await mkdir(join(dir, 'subset-half'), { recursive: true });
+    for (let d = 0; d < 10; d++) await writeFile(join(dir, 'subset-half', `${d}.json`), JSON.stringify({ data: pixels[d]!.slice(0, PER_DIGIT / 2).flat() }));
+    const args = ['train', 'digits', '--data', 'subset-half', '--epochs', '2', '--batch-size', '16', '--out', 'digits-model', '--log', 'digits.jsonl'];
     const child = spawn(process.execPath, [BIN, ...args], { cwd: dir });
     let stderr = '';
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (stderr.includes('epoch 1/3') && !child.killed) child.kill('SIGINT'); // once: a second one quits at once
+      if (stderr.includes('epoch 1/2') && !child.killed) child.kill('SIGINT'); // once: a second one quits at once
     });
     expect(await exited).toBe(130);
     const checkpoint = join(dir, 'digits-model.checkpoint');
-    expect(stderr, stderr).toMatch(/ABORTED: training interrupted at epoch 2; checkpoint in .*digits-model\.checkpoint; continue with: dl train digits .* --resume /);
+    expect(stderr, stderr).toMatch(/ABORTED: training interrupted at epoch 2; checkpoint in .*digits-model\.checkpoint; continue with: dl train --resume \S*digits-model\.checkpoint\n/);
     expect(existsSync(join(checkpoint, 'checkpoint.json'))).toBe(true);
     expect(existsSync(join(dir, 'digits-model'))).toBe(false);
 
-    const resumed = await dl([...args, '--resume', checkpoint]);
+    // From another folder: the checkpoint holds the run's data, out, log and knobs, as absolute paths.
+    const resumed = await dl(['train', '--resume', checkpoint], tmpdir());
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toContain('epoch 3/3');
-    expect(resumed.stderr).not.toContain('epoch 1/3');
-    expect(resumed.stdout).toMatch(/validation accuracy \d+\.\d+% on 40 examples/);
+    expect(resumed.stderr).toContain('epoch 2/2');
+    expect(resumed.stderr).not.toContain('epoch 1/2');
+    expect(resumed.stdout).toMatch(/validation accuracy \d+\.\d+% on 20 examples/);
     const manifest = JSON.parse(await readFile(join(dir, 'digits-model', 'dlkit.json'), 'utf8'));
     expect(manifest.input).toEqual({ kind: 'digits' });
-  });
+    const log = (await readFile(join(dir, 'digits.jsonl'), 'utf8')).trim().split('\n');
+    expect(log.map((line) => (JSON.parse(line) as { epoch: number }).epoch)).toEqual([0, 1]);
+
+    // The same command never interrupted (augmentation, 2 gradient workers, cosine schedule): the same weights, bit for bit.
+    const straight = await dl([...args.slice(0, -4), '--out', 'digits-straight', '--log', 'straight.jsonl']);
+    expect(straight.code, straight.stderr).toBe(0);
+    expect(await readFile(join(dir, 'digits-model', 'weights.bin'))).toEqual(await readFile(join(dir, 'digits-straight', 'weights.bin')));
+    expect(await readFile(join(dir, 'digits.jsonl'), 'utf8')).toBe(await readFile(join(dir, 'straight.jsonl'), 'utf8'));
+  }, 240_000);
 
   it('refuses an unknown target, bad numbers and missing data with exit 2 or a typed error', async () => {
     expect((await dl(['train'])).code).toBe(2);
     expect((await dl(['train', 'cats'])).code).toBe(2);
     expect((await dl(['train', 'digits', '--epochs', '0', '--data', 'subset'])).code).toBe(2);
-    const r = await dl(['train', 'digits', '--data', 'nowhere']);
+    const r = await dl(['train', 'digits', '--data', 'nowhere/']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^dl: DATASET_INVALID: nowhere holds neither/);
+    expect(r.stderr).toMatch(/^dl: DATASET_INVALID: nowhere\/: no such folder/);
+    await mkdir(join(dir, 'empty-folder'), { recursive: true });
+    const empty = await dl(['train', 'digits', '--data', 'empty-folder']);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/^dl: DATASET_INVALID: empty-folder holds neither/);
   });
 
   it('parses numbers strictly and bounds the knobs by the machine and the data, refusing fast and small', async () => {
@@ -236,9 +254,200 @@ describe('dl train', () => {
     header.data.epoch = 1e9;
     await writeFile(file, JSON.stringify(header));
     await rm(join(dir, 'resumed'), { recursive: true });
-    const r = await dl(['train', 'resume.json', '--epochs', '3', '--resume', join(dir, 'resumed.checkpoint')]);
+    const r = await dl(['train', 'resume.json', '--resume', join(dir, 'resumed.checkpoint')]);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^dl: CHECKPOINT_INVALID: Checkpoint .* cannot be resumed: epoch is 1000000000, more than the 3 epochs of this run$/);
+    expect(r.stderr.trim()).toMatch(/^dl: CHECKPOINT_INVALID: Checkpoint .* cannot be resumed: epoch is 1000000000, more than the 1 epochs of this run$/);
     expect(existsSync(join(dir, 'resumed'))).toBe(false);
+  });
+});
+
+/** Resolves with the exit code of a command run to its end. */
+const exitOf = (command: string, args: string[], cwd: string) =>
+  new Promise<number | null>((done) => spawn(command, args, { cwd, stdio: 'ignore' }).on('close', done).on('error', () => done(null)));
+
+describe('dl train --resume DIR alone; a model folder that a full disk or a second run never spoils', () => {
+  /** 7x7 average-pooled digits as 49 numeric columns, label first: the real digits as a table. */
+  const pooledCsv = () => {
+    const rows = ['label,' + Array.from({ length: 49 }, (_, i) => `p${i}`).join(',')];
+    for (let d = 0; d < 10; d++) {
+      for (const image of pixels[d]!.slice(0, PER_DIGIT)) {
+        const pooled = Array.from({ length: 49 }, (_, k) => {
+          const [by, bx] = [Math.floor(k / 7) * 4, (k % 7) * 4];
+          let s = 0;
+          for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) s += image[(by + y) * 28 + bx + x]!;
+          return (s / 16).toFixed(3);
+        });
+        rows.push(`${d},${pooled.join(',')}`);
+      }
+    }
+    return rows.join('\n');
+  };
+  const config = (extra: object = {}) =>
+    JSON.stringify({
+      data: { type: 'csv', path: 'pooled.csv', label: 'label' },
+      model: { architecture: 'mlp', hidden: [32], dropout: 0.1 },
+      epochs: 6,
+      batchSize: 8,
+      seed: 2,
+      schedule: { type: 'cosine', warmupEpochs: 0.5 },
+      ...extra,
+    });
+
+  it('a config run stopped by Ctrl-C and continued by `dl train --resume DIR` ends at the weights of an unstopped run; contradicting flags are usage errors', async () => {
+    await writeFile(join(dir, 'pooled.csv'), pooledCsv());
+    await writeFile(join(dir, 'resume-csv.json'), config());
+    const straight = await dl(['train', 'resume-csv.json', '--out', 'csv-straight', '--log', 'csv-straight.jsonl']);
+    expect(straight.code, straight.stderr).toBe(0);
+
+    const child = spawn(process.execPath, [BIN, 'train', 'resume-csv.json', '--out', 'csv-resumed', '--log', 'csv-resumed.jsonl'], { cwd: dir });
+    let stderr = '';
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('epoch 1/6') && !child.killed) child.kill('SIGINT');
+    });
+    expect(await exited, stderr).toBe(130);
+    const checkpoint = join(dir, 'csv-resumed.checkpoint');
+    expect(stderr).toContain(`continue with: dl train --resume ${checkpoint}\n`);
+
+    // Flags equal to the run's are fine; others, or another target, are named and refused before any training.
+    const contradicted = await dl(['train', '--resume', checkpoint, '--epochs', '7', '--seed', '2', '--log', 'elsewhere.jsonl']);
+    expect(contradicted.code).toBe(2);
+    expect(contradicted.stderr).toContain(`checkpoint ${checkpoint} continues a run set up otherwise: --epochs 7 (the run has 6), --log elsewhere.jsonl (the run has ${join(dir, 'csv-resumed.jsonl')}); leave them out: dl train --resume ${checkpoint}`);
+    const digits = await dl(['train', 'digits', '--resume', checkpoint]);
+    expect(digits.code).toBe(2);
+    expect(digits.stderr).toContain('is of a `dl train <config.json>` run, not of `dl train digits`');
+    // An edited config is not the run's config: refused, naming what changed.
+    await writeFile(join(dir, 'edited.json'), config({ epochs: 7 }));
+    const edited = await dl(['train', 'edited.json', '--out', 'csv-resumed', '--log', 'csv-resumed.jsonl', '--resume', checkpoint]);
+    expect(edited.code).toBe(1);
+    expect(edited.stderr).toMatch(/^dl: INVALID_ARGUMENT: Checkpoint .* continues another run: config\.epochs 7 \(the run has 6\); leave it out/);
+
+    const resumed = await dl(['train', '--resume', checkpoint, '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).not.toContain('epoch 1/6');
+    expect(JSON.parse(resumed.stdout).output.model).toBe(join(dir, 'csv-resumed'));
+    expect(await readFile(join(dir, 'csv-resumed', 'weights.bin'))).toEqual(await readFile(join(dir, 'csv-straight', 'weights.bin')));
+    expect(await readFile(join(dir, 'csv-resumed.jsonl'), 'utf8')).toBe(await readFile(join(dir, 'csv-straight.jsonl'), 'utf8'));
+  });
+
+  it('a second run into an --out that a live process is training into is BUSY before training; a dead process’s lock is taken over', async () => {
+    await writeFile(join(dir, 'pooled.csv'), pooledCsv());
+    await writeFile(join(dir, 'busy.json'), config({ epochs: 1, model: { architecture: 'mlp', hidden: [4] } }));
+    // This test's own process stands for the first run: alive, holding the lock beside the folder.
+    await writeFile(join(dir, 'busy-model.lock'), String(process.pid));
+    const busy = await dl(['train', 'busy.json', '--out', 'busy-model']);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr.trim()).toBe(`dl: BUSY: ${join(dir, 'busy-model')} is being written by process ${process.pid} (${join(dir, 'busy-model.lock')}); wait for it, or stop it`);
+    await writeFile(join(dir, 'busy-model.lock'), String(2 ** 30)); // far above any pid this machine hands out
+    const taken = await dl(['train', 'busy.json', '--out', 'busy-model']);
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.stdout).toContain(`model saved to ${join(dir, 'busy-model')}`);
+    expect(existsSync(join(dir, 'busy-model.lock'))).toBe(false);
+  });
+
+  it('a full disk while saving (a 512 KiB tmpfs) is OUTPUT_UNWRITABLE and leaves the previous model as it was, loadable', async (ctx) => {
+    const disk = join(dir, 'disk');
+    await mkdir(disk, { recursive: true });
+    // A private mount namespace where this user may mount a tmpfs; without one (some CI sandboxes) the test is skipped.
+    if ((await exitOf('unshare', ['-rm', 'sh', '-c', `mount -t tmpfs -o size=64k tmpfs '${disk}'`], dir)) !== 0) {
+      console.log('skipped: the full-disk test needs `unshare -rm` and mount (user namespaces) to make a small tmpfs');
+      ctx.skip();
+    }
+    await writeFile(join(dir, 'pooled.csv'), pooledCsv());
+    await writeFile(join(dir, 'small.json'), config({ epochs: 1, model: { architecture: 'mlp', hidden: [4] } }));
+    // ~400k weights: 1.6 MB of weights.bin, more than the disk has.
+    await writeFile(join(dir, 'big.json'), config({ epochs: 1, model: { architecture: 'mlp', hidden: [600, 600] } }));
+    const script = [
+      'mount -t tmpfs -o size=512k tmpfs "$1"',
+      '"$3" "$4" train small.json --out "$1/m" --checkpoint "$2/ck-small" > /dev/null 2>&1 || exit 10',
+      'cp -r "$1/m" "$2/before"',
+      '"$3" "$4" train big.json --out "$1/m" --force --checkpoint "$2/ck-big" 2> "$2/big.err"; echo $? > "$2/big.rc"',
+      'ls -A "$1" > "$2/left"; cp -r "$1/m" "$2/after"',
+    ].join(' && ');
+    const run = join(dir, 'disk-run');
+    await mkdir(run, { recursive: true });
+    expect(await exitOf('unshare', ['-rm', 'sh', '-c', script, 'sh', disk, run, process.execPath, BIN], dir)).toBe(0);
+    expect((await readFile(join(run, 'big.rc'), 'utf8')).trim()).toBe('1');
+    expect(await readFile(join(run, 'big.err'), 'utf8')).toMatch(
+      /^dl: OUTPUT_UNWRITABLE: Could not save the model to .*\/disk\/m: ENOSPC: no space left on device, .*; the model already there is unchanged$/m,
+    );
+    // Nothing half-written beside it, no lock left behind.
+    expect((await readFile(join(run, 'left'), 'utf8')).trim()).toBe('m');
+    for (const file of ['dlkit.json', 'model.json', 'weights.bin', 'labels.json']) {
+      expect(await readFile(join(run, 'after', file)), file).toEqual(await readFile(join(run, 'before', file)));
+    }
+    const { loadManifest, loadLayersModel } = await import('@dlkit/core');
+    const model = await loadLayersModel(await loadManifest(join(run, 'after')));
+    expect(model.outputs[0]!.shape).toEqual([null, 10]);
+    model.dispose();
+  });
+});
+
+describe('dl train digits / fashion: data from the registry or a folder, from any folder', () => {
+  const FASHION = testDataset('fashion-mnist');
+  const idx = (magic: number, dims: number[], bytes: Uint8Array) => {
+    const header = Buffer.alloc(4 + 4 * dims.length);
+    header.writeUInt32BE(magic, 0);
+    dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+    return gzipSync(Buffer.concat([header, bytes]));
+  };
+
+  it.skipIf(!FASHION)('train fashion on a folder of its IDX files (the first 300 real training images): garment names, and `vision classify --model` reads it', async () => {
+    const { loadFashionData } = await import('@dlkit/vision');
+    const data = await loadFashionData(FASHION!);
+    const picks = Array.from({ length: 300 }, (_, i) => i);
+    const bytes = Uint8Array.from(await data.read(picks), (v) => Math.round(v * 255));
+    await mkdir(join(dir, 'fashion-300'), { recursive: true });
+    await writeFile(join(dir, 'fashion-300', 'train-images-idx3-ubyte.gz'), idx(0x803, [300, 28, 28], bytes));
+    await writeFile(join(dir, 'fashion-300', 'train-labels-idx1-ubyte.gz'), idx(0x801, [300], Uint8Array.from(data.labels.subarray(0, 300))));
+    const r = await dl(['train', 'fashion', '--data', 'fashion-300', '--epochs', '1', '--batch-size', '32', '--out', 'fashion-model', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(await readFile(join(dir, 'fashion-model', 'dlkit.json'), 'utf8'));
+    expect(manifest).toMatchObject({ name: 'fashion', task: 'image-classification', input: { kind: 'image', width: 28, height: 28, channels: 1 } });
+    const garments = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+    expect(JSON.parse(await readFile(join(dir, 'fashion-model', 'labels.json'), 'utf8'))).toEqual(garments);
+    await writeFile(join(dir, 'garment.png'), await png(Array.from(bytes.subarray(299 * 784, 300 * 784), (v) => v / 255)));
+    const c = await dl(['vision', 'classify', '--json', '--topk', '2', '--model', 'fashion-model', 'garment.png']);
+    expect(c.code, c.stderr).toBe(0);
+    const top = (JSON.parse(c.stdout) as { output: Array<{ label: string }> }).output;
+    expect(top).toHaveLength(2);
+    expect(garments).toContain(top[0]!.label);
+  });
+
+  it.skipIf(!FASHION)('train fashion --data fashion-mnist --limit 200, run in an empty folder, reads the registered set through DL_DATA_MIRROR', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'dlkit-anywhere-'));
+    try {
+      const env = { DL_CACHE: join(empty, 'cache'), DL_OFFLINE: '1' };
+      const r = await runDl(['train', 'fashion', '--data', 'fashion-mnist', '--limit', '200', '--epochs', '1', '--batch-size', '50', '--out', 'm'], { cwd: empty, env, timeoutMs: 180_000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/validation accuracy \d+\.\d+% on 2\d examples/); // a stratified tenth of 200
+      const manifest = JSON.parse(await readFile(join(empty, 'm', 'dlkit.json'), 'utf8'));
+      expect(manifest.training.data).toMatch(/^200 images \(.*train-images-idx3-ubyte\.gz \(200 sampled by seed 42\)\)/);
+      expect(JSON.parse(await readFile(join(empty, 'm', 'labels.json'), 'utf8'))).toEqual(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
+      expect((await dl(['train', 'fashion', '--limit', '0'], empty)).code).toBe(2);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('train digits from an empty folder, offline, without MNIST anywhere: DATASET_OFFLINE naming `dl data pull mnist`; an unknown name or a missing path is a typed error', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'dlkit-anywhere-'));
+    try {
+      const env = { DL_CACHE: join(empty, 'cache'), DL_DATA_MIRROR: join(empty, 'no-mirror'), DL_OFFLINE: '1' };
+      const r = await runDl(['train', 'digits', '--epochs', '1'], { cwd: empty, env });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/^dl: DATASET_OFFLINE: Data set mnist is not cached or in a DL_DATA_MIRROR folder/);
+      expect(r.stderr).toContain('dl data pull mnist');
+      const unknown = await runDl(['train', 'digits', '--data', 'fashion-mnsit'], { cwd: empty, env });
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/^dl: INVALID_ARGUMENT: 'fashion-mnsit' is not a registered data set/);
+      expect(unknown.stderr).toContain('fashion-mnist');
+      const path = await runDl(['train', 'fashion', '--data', './nowhere'], { cwd: empty, env });
+      expect(path.code).toBe(1);
+      expect(path.stderr.trim()).toBe('dl: DATASET_INVALID: ./nowhere: no such folder (nor a registered data set name)');
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
   });
 });

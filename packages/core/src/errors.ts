@@ -14,6 +14,8 @@ export const DL_ERROR_CODES = [
   'MODEL_RUNTIME',
   'BACKEND_UNAVAILABLE',
   'DATASET_INVALID',
+  /** A registered data set that is neither cached nor mirrored, and cannot be downloaded (offline, unreachable). */
+  'DATASET_OFFLINE',
   'CHECKPOINT_INVALID',
   'INVALID_ARGUMENT',
   /** A pipeline (or model) used after `dispose()`. */
@@ -22,7 +24,10 @@ export const DL_ERROR_CODES = [
   'OUTPUT_UNWRITABLE',
   /** The output folder already holds a model (its dlkit.json): it is replaced only when asked (`overwrite: true`). */
   'OUTPUT_EXISTS',
-  /** Too much work queued already: try again later (the demo's queue, a worker's limit). */
+  /**
+   * Too much work queued already, or the output is being written by another process (a training run into the same
+   * model folder): try again later.
+   */
   'BUSY',
   'ABORTED',
 ] as const;
@@ -39,6 +44,8 @@ export type DlHint =
    * that do the task with what is here (offline: the embedded ones).
    */
   | { kind: 'pull-model'; model: string; task: string; alternatives?: readonly string[] }
+  /** A registered data set to fetch first (`dl data pull <dataset>`), or to serve from a mirror (`DL_DATA_MIRROR`). */
+  | { kind: 'pull-dataset'; dataset: string }
   /** Other models that do the task without what is missing (offline: an embedded one). */
   | { kind: 'other-model'; models: readonly string[]; why: string }
   /** An option (by its library name) whose value would let this input through, e.g. a higher `maxSeconds`. */

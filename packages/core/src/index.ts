@@ -54,6 +54,24 @@ export {
 export { cacheFolder, dlSettings, type DlSettings } from './models/settings.js';
 export { pullHubModel, wantedHubFile, type PulledFile, type PullOptions } from './models/hub-download.js';
 export {
+  DATASETS,
+  datasetEntry,
+  ensureDataset,
+  FASHION_CLASSES,
+  listDatasets,
+  loadDatasetSplit,
+  localDataset,
+  locateDataset,
+  parseDatasetRef,
+  pullDataset,
+  type DatasetEntry,
+  type DatasetLocation,
+  type DatasetSource,
+  type DatasetSplit,
+  type LoadedDatasetSplit,
+  type PulledDataset,
+} from './datasets/index.js';
+export {
   HUB_DTYPES,
   hubDevices,
   hubPipelineDevice,
@@ -79,13 +97,15 @@ export { saveLayersModel, loadLayersModel, type SaveModelOptions } from './model
 export { loadGraphModel, type GraphModel } from './models/graph-model.js';
 export { writeFileAtomic } from './io/atomic-write.js';
 export { lockFile } from './io/file-lock.js';
+export { claimModelFolder } from './models/claim.js';
 
 // Training
 export { createRng, RNG_STREAM, withSeededMathRandom, type Rng } from './train/random.js';
 export { classesOf, fromArrays, fromTensors, mapDataset, subset, featureSize, type ArrayDatasetInput, type Dataset } from './train/data/dataset.js';
 export { splitDataset, splitIndices, type SplitOptions } from './train/data/split.js';
+export { classFolderFiles, type ClassFolderFiles } from './train/data/class-folders.js';
 export { iterateBatches, type Batch, type BatchOptions } from './train/data/batches.js';
-export { fromTabular, type TabularOptions } from './train/data/tabular.js';
+export { fromTabular, readSklearnTable, sklearnTableSchema, type SklearnTableConfig, type TabularOptions, type TextTable } from './train/data/tabular.js';
 export {
   MANIFEST_INPUT_KINDS,
   registerDatasetLoader,
@@ -96,7 +116,10 @@ export {
 } from './train/data/loaders.js';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerState } from './train/optim/optimizers.js';
 export { ClassificationMetrics, type ClassificationReport, type ClassMetrics } from './train/metrics/classification.js';
-export { fit, evaluate, type FitOptions, type FitResult } from './train/fit.js';
+export { calibration, CalibrationBins, DEFAULT_CALIBRATION_BINS, type CalibrationReport, type ReliabilityBin } from './train/metrics/calibration.js';
+export { EvaluationMetrics, type EvaluationMetricsOptions, type EvaluationReport, type Misclassified } from './train/metrics/evaluation.js';
+export { endsInSoftmax } from './train/step.js';
+export { fit, evaluate, evaluateRegression, type FitOptions, type FitResult, type RegressionReport } from './train/fit.js';
 export type { BatchLogs, Callback, EpochLogs, StopReason, TrainingContext } from './train/callbacks/callback.js';
 export { progressBar, formatClock, formatEpochLogs, type ProgressBarOptions } from './train/callbacks/progress-bar.js';
 export { earlyStopping, type EarlyStoppingOptions } from './train/callbacks/early-stopping.js';
@@ -104,7 +127,8 @@ export { cosineDecay, reduceOnPlateau, stepDecay, type CosineOptions, type Reduc
 export { metricLog } from './train/callbacks/metric-log.js';
 export { terminateOnNaN } from './train/callbacks/terminate-on-nan.js';
 export { checkpoints, type CheckpointOptions } from './train/callbacks/checkpoints.js';
-export { readCheckpoint, type CheckpointData } from './train/checkpoint.js';
+export { readCheckpoint, readTrainingJob, recordedJob, type CheckpointData, type TrainingJob } from './train/checkpoint.js';
+export { jobConflicts, resumedOptions, trainerJob, trainingJob, type JobField, type JobFields } from './train/resume.js';
 export { ARCHITECTURES, buildArchitecture, modelFromLayersJson, type ArchitectureName } from './train/architectures.js';
 export { featureExtractor, stackModels } from './train/transfer.js';
 export {

@@ -65,7 +65,10 @@ describe('tabular-classification pipeline', () => {
   });
 
   it('refuses no model, a model of another task and a bad topK with typed errors naming the parameter', async () => {
-    expect(TASKS.map((t) => [t.task, t.input, t.domain])).toEqual([['tabular-classification', 'table', 'tabular']]);
+    expect(TASKS.map((t) => [t.task, t.input, t.domain])).toEqual([
+      ['tabular-classification', 'table', 'tabular'],
+      ['tabular-regression', 'table', 'tabular'],
+    ]);
     await expect(pipeline('tabular-classification')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', parameter: 'model' });
     const manifest = JSON.parse(await readFile(join(dir, 'iris-model', 'dlkit.json'), 'utf8'));
     await writeFile(join(dir, 'iris-model', 'dlkit.json'), JSON.stringify({ ...manifest, task: 'image-classification' }));

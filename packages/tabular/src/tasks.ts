@@ -13,6 +13,14 @@ export interface RowLabel {
   score: number;
 }
 
+/**
+ * A regressor's answer for one row: the predicted number, in the label column's units. An object rather than a
+ * bare number so that a row's answer has the same shape in every output (JSONL, `each`, the CLI's --json).
+ */
+export interface RowValue {
+  value: number;
+}
+
 // A model folder is read by path; there is no file input to guard, no thread count to set.
 export const tabularLoadOptions = z.strictObject({});
 
@@ -27,7 +35,7 @@ export const TASKS = [
     task: 'tabular-classification',
     aliases: ['classify'],
     domain: 'tabular',
-    summary: 'Label a row of numbers with a model trained on your table (a CSV or JSONL training config)',
+    summary: 'Label a row of a table (is this tumour malignant? is this payment fraud?) with a model trained on your table',
     // No model ships: every tabular model is the caller's own, trained on their data.
     defaultModel: '',
     offline: true,
@@ -38,6 +46,23 @@ export const TASKS = [
     async load(model): Promise<TaskRunner<TableRow, RowLabel[], TabularCallOptions>> {
       const { loadTabularRunner } = await import('./classify/runner.js');
       return loadTabularRunner(model);
+    },
+  }),
+  defineTask({
+    task: 'tabular-regression',
+    aliases: ['regress'],
+    domain: 'tabular',
+    summary: 'Predict a number for a row of a table (a patient\'s disease progression, a price) with a model trained on your table',
+    defaultModel: '',
+    offline: true,
+    input: 'table',
+    // One {value} per row, as a classifier gives one [{label, score}] list per row.
+    output: '{value}',
+    loadOptions: tabularLoadOptions,
+    callOptions: z.strictObject({}),
+    async load(model): Promise<TaskRunner<TableRow, RowValue, Record<string, never>>> {
+      const { loadTableRunner } = await import('./table-runner.js');
+      return loadTableRunner<RowValue>(model, 'tabular-regression');
     },
   }),
 ];

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDataFile } from '@dlkit/core/testing';
 import { isDlError } from '@dlkit/core';
 import { SAMPLE_IMAGE } from './embedded.js';
 import { pipeline, TASKS, type ImageClassificationPipeline, type ObjectDetectionPipeline } from './pipeline.js';
 
-// Real photos beside the repository (../shared/data/images), read in place.
-const IMAGES = fileURLToPath(new URL('../../../../shared/data/images/', import.meta.url));
-const DOG = join(IMAGES, 'dog.jpg');
+// Real photos from the data mirror (DL_DATA_MIRROR: ../shared/data here), read in place.
+const IMAGES = testDataFile('images');
+const DOG = join(IMAGES ?? '', 'dog.jpg');
 const CATS = ['Egyptian Mau', 'tabby cat', 'tiger cat', 'Persian cat', 'Siamese cat', 'lynx'];
 
 /** The error a promise rejects with (the test fails if it resolves). */
@@ -44,7 +45,7 @@ describe('the vision TASKS table', () => {
   });
 });
 
-describe("pipeline('image-classification') on the embedded MobileNetV2", () => {
+describe.skipIf(!IMAGES)("pipeline('image-classification') on the embedded MobileNetV2", () => {
   let classify: ImageClassificationPipeline;
   beforeAll(async () => {
     classify = await pipeline('image-classification');
@@ -177,7 +178,7 @@ describe('pipeline lifecycle and wrong models', () => {
   });
 });
 
-describe("pipeline('object-detection') classes", () => {
+describe.skipIf(!IMAGES)("pipeline('object-detection') classes", () => {
   let detect: ObjectDetectionPipeline;
   beforeAll(async () => {
     detect = await pipeline('object-detection');

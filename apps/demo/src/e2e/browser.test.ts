@@ -6,11 +6,16 @@ import { fileURLToPath } from 'node:url';
 import { encodeWav, readAudio, SAMPLE_RATE } from '@dlkit/speech';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDataFile, testDataset } from '@dlkit/core/testing';
 import { startDemo, type RunningDemo } from './demo-server.js';
 
 // Debian's chromium, installed by .ci/run with apt: the tests never download a browser.
 const CHROMIUM = '/usr/bin/chromium';
-const DATA = fileURLToPath(new URL('../../../../../shared/data/', import.meta.url));
+// Real data from the mirror (DL_DATA_MIRROR: ../shared/data here): sample photos and FSDD recordings.
+const IMAGES = testDataFile('images');
+const FSDD = testDataset('fsdd');
+const image = (name: string) => join(IMAGES ?? '', name);
+const recording = (name: string) => join(FSDD ?? '', 'recordings', name);
 const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
 /** `DEMO_SCREENSHOTS=1 pnpm test` (or `pnpm demo:screenshots`) refreshes apps/demo/screenshots from this run. */
 const saveScreenshots = process.env.DEMO_SCREENSHOTS === '1';
@@ -46,13 +51,13 @@ const prediction = () => page.locator('#digit-prediction').textContent();
 /** Text of the top bar's label in a list of bars. */
 const topLabel = (list: string) => page.locator(`${list} .bar`).first().locator('.bar-label').textContent();
 
-describe('demo in Debian chromium', () => {
+describe.skipIf(!IMAGES || !FSDD)('demo in Debian chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; bash .ci/run does)`);
     work = await mkdtemp(join(tmpdir(), 'dlkit-demo-e2e-'));
     // The fake microphone plays this: one FSDD "seven" with a second of silence either side, so a take does not
     // run into the next when the browser loops it.
-    const seven = await readAudio(join(DATA, 'fsdd/recordings/7_jackson_0.wav'));
+    const seven = await readAudio(recording('7_jackson_0.wav'));
     const padded = new Float32Array(seven.length + 2 * SAMPLE_RATE);
     padded.set(seven, SAMPLE_RATE);
     await writeFile(join(work, 'mic.wav'), encodeWav(padded, { sampleRate: SAMPLE_RATE }));
@@ -85,7 +90,7 @@ describe('demo in Debian chromium', () => {
 
   it('vision: a real photo gets a sensible label, a box around the dog, and the faces of a group photo', async () => {
     await page.goto(`${demo.url}#/vision`);
-    await page.setInputFiles('input[type=file]', join(DATA, 'images/dog.jpg'));
+    await page.setInputFiles('input[type=file]', image('dog.jpg'));
     await page.locator('#vision-status', { hasText: 'done' }).waitFor();
     const labels = await page.locator('#classify-results .bar-label').allTextContents();
     expect(labels).toHaveLength(5);
@@ -128,7 +133,7 @@ describe('demo in Debian chromium', () => {
 
   it('speech: an uploaded FSDD recording and a recording from the microphone are read as their digits', async () => {
     await page.goto(`${demo.url}#/speech`);
-    await page.setInputFiles('input[type=file]', join(DATA, 'fsdd/recordings/3_theo_1.wav'));
+    await page.setInputFiles('input[type=file]', recording('3_theo_1.wav'));
     await expect.poll(() => page.locator('#transcript-text').textContent()).toBe('three');
     expect(await page.locator('#transcript tbody tr').count()).toBe(1);
 

@@ -40,6 +40,8 @@ const STATUS: Record<DlErrorCode, ContentfulStatusCode> = {
   BUSY: 503,
   ABORTED: 503,
   DATASET_INVALID: 422,
+  // A data set the server's machine has not got (not cached, no mirror) and cannot download.
+  DATASET_OFFLINE: 503,
   MODEL_INVALID: 500,
   MODEL_RUNTIME: 500,
   CHECKPOINT_INVALID: 500,
@@ -61,6 +63,8 @@ export function hintText(hint: DlHint): string {
       const others = hint.alternatives?.length ? ` Or try ${hint.alternatives.map((m) => `model ${m}`).join(' or ')}, which it has.` : '';
       return `This server has not downloaded ${hint.model}; ask its operator to fetch it.${others}`;
     }
+    case 'pull-dataset':
+      return `This server has not got the ${hint.dataset} data set; ask its operator to fetch it (dl data pull ${hint.dataset}).`;
     case 'other-model':
       return `Try ${hint.models.map((m) => `model ${m}`).join(' or ')}${hint.why ? ` (${hint.why})` : ''}.`;
     case 'raise-option': {

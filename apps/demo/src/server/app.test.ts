@@ -1,11 +1,15 @@
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDataFile, testDataset } from '@dlkit/core/testing';
 import { createDemoApp, type DemoApp } from './app.js';
 
-const DATA = fileURLToPath(new URL('../../../../../shared/data/', import.meta.url));
+// Real data from the mirror (DL_DATA_MIRROR: ../shared/data here): sample photos and FSDD recordings.
+const IMAGES = testDataFile('images');
+const FSDD = testDataset('fsdd');
+const image = (name: string) => join(IMAGES ?? '', name);
+const recording = (name: string) => join(FSDD ?? '', 'recordings', name);
 const URL_BASE = 'http://127.0.0.1';
 
 let work: string;
@@ -21,10 +25,10 @@ function upload(path: string, bytes: Buffer, type: string, name = 'photo.jpg', i
 const json = (path: string, body: unknown) =>
   demo.app.request(`${URL_BASE}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
-describe('demo HTTP API (real embedded models)', () => {
+describe.skipIf(!IMAGES || !FSDD)('demo HTTP API (real embedded models)', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'dlkit-demo-api-'));
-    dog = await readFile(join(DATA, 'images/dog.jpg'));
+    dog = await readFile(image('dog.jpg'));
     demo = await createDemoApp({ workDir: work, maxBodyBytes: 2 * 1024 * 1024 });
   });
   afterAll(async () => {
@@ -77,7 +81,7 @@ describe('demo HTTP API (real embedded models)', () => {
   });
 
   it('transcribe reads a real FSDD recording, and writes SRT on request', async () => {
-    const wav = await readFile(join(DATA, 'fsdd/recordings/4_nicolas_2.wav'));
+    const wav = await readFile(recording('4_nicolas_2.wav'));
     const result = await upload('/api/speech/transcribe', wav, 'audio/wav', '4.wav');
     expect(await result.json()).toMatchObject({ input: '4.wav', output: { text: 'four', chunks: [{ text: 'four' }] } });
     const srt = await upload('/api/speech/transcribe?format=srt', wav, 'audio/wav', '4.wav');
@@ -123,10 +127,10 @@ describe('demo HTTP API (real embedded models)', () => {
   });
 });
 
-describe('demo HTTP API limits', () => {
+describe.skipIf(!IMAGES || !FSDD)('demo HTTP API limits', () => {
   it('a full queue answers 429 with Retry-After; a request past its deadline answers 504', async () => {
     const work = await mkdtemp(join(tmpdir(), 'dlkit-demo-limits-'));
-    const dogBytes = await readFile(join(DATA, 'images/dog.jpg'));
+    const dogBytes = await readFile(image('dog.jpg'));
     const busy = await createDemoApp({ workDir: work, maxWaiting: 0, timeoutMs: 60_000 });
     const slow = await createDemoApp({ workDir: work, timeoutMs: 1 });
     try {

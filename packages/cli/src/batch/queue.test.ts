@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, dl, readLines, REDIS, startWorker as startAnyWorker, until, writePhotos } from './fixtures.test-helpers.js';
+import { BIN, DATA, dl, readLines, REDIS, startWorker as startAnyWorker, until, writePhotos } from './fixtures.test-helpers.js';
 
 const lineCount = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0);
 
-describe(`dl batch --queue and dl worker (BullMQ on ${REDIS})`, () => {
+describe.skipIf(!DATA)(`dl batch --queue and dl worker (BullMQ on ${REDIS})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'dlkit-queue-'));
   // Every input of these tests is in the test's folder.
   const startWorker = (name: string) => startAnyWorker(name, ['--allow-dir', dir]);

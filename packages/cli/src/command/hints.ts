@@ -24,6 +24,8 @@ export function hintWords(hint: DlHint | undefined): string | undefined {
       const others = hint.alternatives?.map((m) => `--model ${m}`).join(' or ');
       return others ? `${pull}; or ${others}, which works offline` : pull;
     }
+    case 'pull-dataset':
+      return `fetch it first: dl data pull ${hint.dataset} (or point DL_DATA_MIRROR at a folder that holds it)`;
     case 'other-model':
       return `or ${hint.models.map((m) => `--model ${m}`).join(' or ')}, which ${hint.why}`;
     case 'raise-option':

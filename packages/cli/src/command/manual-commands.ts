@@ -7,13 +7,15 @@ import { booleanFlag, stringFlag, type CommandSpec, type FlagSpec, type ParsedCo
 const f = (name: string, value: string, description: string): FlagSpec => ({ name, kind: 'string', value, description });
 
 const DATA = (what: string) => f('data', 'DIR', what);
+const DATA_SET = (what: string) => f('data', 'NAME|DIR', what);
+const LIMIT = f('limit', 'N', 'train on about N examples, the same share of every class (a quick trial of the whole run)');
 const EPOCHS = f('epochs', 'N', 'override the recipe or config');
 const BATCH_SIZE = f('batch-size', 'N', 'examples per step');
 const SEED = f('seed', 'N', 'random seed (same seed, same model)');
 const OUT = f('out', 'DIR', 'save the trained model there (dlkit.json + model files)');
 const FORCE: FlagSpec = { name: 'force', kind: 'boolean', description: 'replace the model already in --out (default: refuse, OUTPUT_EXISTS)' };
 const CHECKPOINT = f('checkpoint', 'DIR', 'checkpoint every epoch and on Ctrl-C (default <out>.checkpoint)');
-const RESUME = f('resume', 'DIR', 'continue from a checkpoint, to the same result as an uninterrupted run');
+const RESUME = f('resume', 'DIR', 'continue the run of a checkpoint (alone: `dl train --resume DIR`), to the same weights as an uninterrupted run');
 const LOG = f('log', 'FILE', 'per-epoch figures as JSONL or CSV');
 const WORKERS = f('workers', 'N', 'threads computing gradients (one per core at most)');
 const VECTORS = f('vectors', 'FILE', 'GloVe-format or wink JSON word vectors to start the embeddings from');
@@ -32,6 +34,7 @@ function trainCommand(target: string | undefined, summary: string, flags: FlagSp
         {
           target: target === undefined ? [...parsed.positionals] : [target, ...parsed.positionals],
           data: value('data'),
+          limit: value('limit'),
           epochs: value('epochs'),
           batchSize: value('batch-size'),
           seed: value('seed'),
@@ -55,16 +58,78 @@ const noArguments = (parsed: ParsedCommand) => {
 
 export const TRAIN_COMMANDS: CommandSpec[] = [
   trainCommand('digits', 'Train the handwritten-digits CNN (the embedded `digits` model) on MNIST', [
-    DATA('JSON digits (0.json..9.json) or MNIST IDX files (default ../shared/data/mnist/cazala-json)'),
-    EPOCHS, BATCH_SIZE, SEED, OUT, FORCE, CHECKPOINT, RESUME, LOG, WORKERS,
+    DATA_SET('a registered set (mnist, mnist-cazala, mnist:train; default mnist) or a folder of JSON digits or MNIST IDX files'),
+    LIMIT, EPOCHS, BATCH_SIZE, SEED, OUT, FORCE, CHECKPOINT, RESUME, LOG, WORKERS,
+  ]),
+  trainCommand('fashion', 'Train a CNN on Fashion-MNIST (ten kinds of garment, 28x28 grey); dl vision classify --model reads it', [
+    DATA_SET('a registered set (default fashion-mnist, or fashion-mnist:train) or a folder of Fashion-MNIST IDX files'),
+    LIMIT, EPOCHS, BATCH_SIZE, SEED, OUT, FORCE, CHECKPOINT, RESUME, LOG, WORKERS,
   ]),
   trainCommand('sentiment', 'Train the sentiment model (the embedded `sentiment`) on rt-polarity; its recipe is fixed', [
-    DATA('rt-polarity.pos and rt-polarity.neg (default ../shared/data/rt-polarity)'), VECTORS, OUT, FORCE, SEED, WORKERS,
+    DATA_SET('rt-polarity.pos and rt-polarity.neg (default: the registered set rt-polarity)'), VECTORS, OUT, FORCE, SEED, WORKERS,
   ]),
   trainCommand('speech-digits', 'Train the spoken-digits model (the embedded `speech-digits`) on FSDD', [
-    DATA('FSDD recordings, {digit}_{speaker}_{take}.wav (default ../shared/data/fsdd/recordings)'), OUT, FORCE, EPOCHS, SEED, WORKERS, LOG,
+    DATA_SET('FSDD recordings, {digit}_{speaker}_{take}.wav (default: the registered set fsdd)'), OUT, FORCE, EPOCHS, SEED, WORKERS, LOG,
   ]),
   trainCommand(undefined, 'Train a classifier on your own image folders, CSV or JSONL (a JSON config; see README)', [EPOCHS, BATCH_SIZE, SEED, OUT, FORCE, CHECKPOINT, RESUME, LOG, WORKERS]),
+  {
+    words: ['tabular', 'train'],
+    summary: 'Train a network on a table to predict one column (is a tumour malignant? a payment fraud?), classification or regression',
+    positional: '<data.csv|.jsonl|data set>',
+    flags: [
+      f('label', 'COLUMN', 'the column to predict (required for a file; a registered set names its own)'),
+      f('task', 'classification|regression', 'default: regression for a numeric label of more than 20 values (said on stderr)'),
+      f('out', 'DIR', 'the model folder (default <data>-model)'),
+      FORCE,
+      f('epochs', 'N', 'most epochs per network (300); early stopping on the validation split ends sooner'),
+      SEED,
+      f('val-fraction', 'F', 'rows held out for validation (0.2), stratified by class'),
+    ],
+    details: ['Numeric columns are standardised, text ones one-hot, missing values (empty, NA, NaN) imputed: all stored in the model.'],
+    async run(parsed, out) {
+      const { tabularTrain } = await import('../commands/tabular.js');
+      const v = (n: string) => stringFlag(parsed, n);
+      return tabularTrain({ inputs: [...parsed.positionals], label: v('label'), task: v('task'), out: v('out'), force: booleanFlag(parsed, 'force'), epochs: v('epochs'), seed: v('seed'), valFraction: v('val-fraction') }, out);
+    },
+  },
+  {
+    words: ['tabular', 'predict'],
+    summary: 'Predict the column a tabular model learnt for each row of a CSV or JSONL table',
+    positional: '<new.csv|.jsonl|data set:split>',
+    flags: [
+      f('model', 'DIR', 'a model folder from dl tabular train (required)'),
+      f('format', 'csv|jsonl', 'the rows with their predictions as CSV (default) or JSONL; --json gives one result per row'),
+      f('out', 'FILE', 'write them there (default stdout)'),
+      { name: 'force', kind: 'boolean', description: 'replace the file --out names' },
+    ],
+    async run(parsed, out) {
+      const { tabularPredict } = await import('../commands/tabular.js');
+      const v = (n: string) => stringFlag(parsed, n);
+      return tabularPredict({ inputs: [...parsed.positionals], model: v('model'), format: v('format'), out: v('out'), force: booleanFlag(parsed, 'force') }, out);
+    },
+  },
+  {
+    words: ['evaluate'],
+    summary: 'Measure a classifier on a labelled set: accuracy, per-class F1, confusion matrix, calibration, mistakes',
+    positional: '<data>',
+    flags: [
+      f('model', 'NAME|DIR', 'the model: embedded (digits, sentiment) or a folder dl train wrote (required)'),
+      f('report', 'DIR', 'the report folder (default ./dl-evaluate/<model>-<data>, numbered -2, -3 if it exists)'),
+      f('limit', 'N', 'evaluate N examples spread evenly over the set'),
+      f('label', 'COLUMN', 'the label column of a CSV/JSONL file (text: default label)'),
+      f('text', 'COLUMN', 'the text column of a CSV/JSONL file of texts (default text)'),
+    ],
+    details: [
+      '<data>: a registered set (mnist:test, fashion-mnist:test, mnist-cazala:test, breast-cancer:test; see dl data list),',
+      'a folder of class folders (<dir>/<class>/<images or .txt>), or a CSV/JSONL table with a label column.',
+      'The report folder gets confusion_matrix.png, metrics.json and misclassified.jsonl (most confident first).',
+    ],
+    async run(parsed, out) {
+      const { evaluateCommand } = await import('../commands/evaluate.js');
+      const v = (n: string) => stringFlag(parsed, n);
+      return evaluateCommand({ data: [...parsed.positionals], model: v('model'), report: v('report'), limit: v('limit'), label: v('label'), text: v('text') }, out);
+    },
+  },
 ];
 
 export const FINE_TUNE_COMMANDS: Record<'vision' | 'nlp', CommandSpec> = {
@@ -125,6 +190,37 @@ export const MODEL_COMMANDS: CommandSpec[] = [
     async run(parsed, out) {
       const { modelsPull } = await import('../commands/models-pull.js');
       return modelsPull({ ids: [...parsed.positionals], task: stringFlag(parsed, 'task') }, out);
+    },
+  },
+  {
+    words: ['data', 'list'],
+    summary: 'The registered data sets: task, size, licence, and where each is here (cache, mirror, package or absent)',
+    positional: '',
+    flags: [],
+    async run(parsed, out) {
+      noArguments(parsed);
+      const { dataList } = await import('../commands/data.js');
+      return dataList(out);
+    },
+  },
+  {
+    words: ['data', 'pull'],
+    summary: 'Download registered data sets into DL_CACHE/datasets (resumable, sha256-checked); DL_DATA_MIRROR serves them offline',
+    positional: '<name...>',
+    flags: [],
+    async run(parsed, out) {
+      const { dataPull } = await import('../commands/data.js');
+      return dataPull(parsed.positionals, out);
+    },
+  },
+  {
+    words: ['data', 'info'],
+    summary: 'A registered data set: its sources, licence, content hash, splits and local copies',
+    positional: '<name>',
+    flags: [],
+    async run(parsed, out) {
+      const { dataInfo } = await import('../commands/data.js');
+      return dataInfo(parsed.positionals, out);
     },
   },
   {

@@ -1,6 +1,7 @@
 import { DlError, loadHubPipeline, parseModelReference, pullHubModel } from '@dlkit/core';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
+import { downloadProgress } from '../terminal/download-progress.js';
 
 /**
  * `dl models pull <org/name> --task <task>`: downloads a hub model into DL_CACHE/hub (resumable,
@@ -12,24 +13,18 @@ export async function modelsPull(args: { ids: string[]; task?: string }, out: Ou
   if (args.task === undefined) throw new UsageError('models pull needs --task, e.g. text-classification, summarization or image-classification');
   let failed = 0;
   for (const id of args.ids) {
-    let shown = '';
+    const progress = downloadProgress(out.json);
     try {
       const reference = parseModelReference(id);
       if (reference.kind !== 'hub') throw new DlError('INVALID_ARGUMENT', `${id} is not a hub id (org/name)`);
-      const { dir, files } = await pullHubModel(id, {
-        onProgress: ({ file, loaded, total }) => {
-          if (out.json) return;
-          const line = `${file} ${total ? `${Math.floor((loaded / total) * 100)}%` : `${(loaded / 1e6).toFixed(1)} MB`}`;
-          if (line !== shown) process.stderr.write(`\r${(shown = line)}\x1b[K`);
-        },
-      });
-      if (shown) process.stderr.write('\n');
+      const { dir, files } = await pullHubModel(id, { onProgress: (event) => progress.update(event) });
+      progress.end();
       const pipeline = await loadHubPipeline(args.task, reference, { cacheOnly: true });
       await pipeline.dispose();
       const bytes = files.reduce((n, f) => n + f.size, 0);
       out.result(id, { dir, files }, `${id}: ${files.length} files (${(bytes / 1e6).toFixed(1)} MB, each checked) in ${dir}; loads offline for ${args.task}`);
     } catch (error) {
-      if (shown) process.stderr.write('\n');
+      progress.end();
       failed++;
       out.inputError(id, error);
     }

@@ -1,18 +1,22 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
-import { formatEpochLogs, progressBar, readTrainConfig, trainFromConfig, type Callback, type ClassificationReport, type FitResult, type TrainConfig } from '@dlkit/core';
+import { join, resolve } from 'node:path';
+import { ensureDataset, formatEpochLogs, progressBar, readTrainConfig, trainFromConfig, type Callback, type ClassificationReport, type FitResult, type TrainConfig } from '@dlkit/core';
 import { trainSentiment, type TrainTextResult } from '@dlkit/nlp';
 import { trainSpeechDigits } from '@dlkit/speech';
 // Importing vision also registers its dataset loaders (image-folder, mnist-idx, digits-json) for configs.
-import { trainDigits } from '@dlkit/vision';
+import { trainDigits, trainFashion } from '@dlkit/vision';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
+import { writeCurves } from '../report/curves.js';
 import { nonNegativeInt, positiveInt } from './arguments.js';
+import { resumeCommand, resumedArgs } from './train-resume.js';
 
 export interface TrainArgs {
   target: string[];
   data?: string;
+  /** `train digits|fashion`: about N examples only, a stratified sample. */
+  limit?: string;
   epochs?: string;
   batchSize?: string;
   seed?: string;
@@ -25,13 +29,6 @@ export interface TrainArgs {
   /** Replace a model already in --out. */
   force?: boolean;
 }
-
-/** Where this repository keeps the MNIST digits; `dl train digits` uses them when --data is not given. */
-const DEFAULT_DIGITS = '../shared/data/mnist/cazala-json';
-/** ... and the rt-polarity sentences, for `dl train sentiment`. */
-const DEFAULT_POLARITY = '../shared/data/rt-polarity';
-/** ... and the Free Spoken Digit Dataset, for `dl train speech-digits`. */
-const DEFAULT_FSDD = '../shared/data/fsdd/recordings';
 
 /** Epochs a command line may ask for: far beyond any useful run, and a typo like 1000000 is refused. */
 export const MAX_EPOCHS = { max: 100_000, maxReason: 'the largest number of epochs' };
@@ -84,8 +81,10 @@ function summary(result: FitResult, saved: string | undefined): string {
 }
 
 /** The result of training a text classifier (`train sentiment`, `nlp fine-tune`): both branches and the ensemble. */
-export function reportTextTraining(result: Omit<TrainTextResult, 'network'>, saved: string, input: string, out: Output): number {
+export async function reportTextTraining(result: Omit<TrainTextResult, 'network'>, saved: string, input: string, out: Output): Promise<number> {
   const { cnn, bag, validation: v, split } = result;
+  // The CNN's epochs: the n-gram branch is a linear model whose own curve says little.
+  await writeCurves(saved, cnn.history);
   const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
   const human = [
     `trained in ${result.seconds.toFixed(0)} s on ${split.train} texts; ${split.validation} held out (seed ${split.seed})`,
@@ -98,18 +97,21 @@ export function reportTextTraining(result: Omit<TrainTextResult, 'network'>, sav
   return 0;
 }
 
-export function reportTraining(result: FitResult, saved: string | undefined, checkpoint: string | undefined, input: string, out: Output, resumeHint: string): number {
+export async function reportTraining(result: FitResult, saved: string | undefined, checkpoint: string | undefined, input: string, out: Output): Promise<number> {
   if (result.stopReason === 'aborted') {
-    process.stderr.write(`dl: ABORTED: training interrupted at epoch ${result.epochs + 1}${checkpoint ? `; checkpoint in ${checkpoint}; continue with: ${resumeHint} --resume ${checkpoint}` : ''}\n`);
+    process.stderr.write(`dl: ABORTED: training interrupted at epoch ${result.epochs + 1}${checkpoint ? `; checkpoint in ${checkpoint}; continue with: ${resumeCommand(checkpoint)}` : ''}\n`);
     if (out.json) out.result(input, { stopReason: 'aborted', checkpoint: checkpoint ?? null, history: result.history }, '');
     return 130;
   }
+  // curves.png beside the model (loss and accuracy per epoch); a figure that fails is a warning, never the run.
+  if (saved !== undefined) await writeCurves(saved, result.history);
   out.result(input, { ...result, model: saved ?? null }, summary(result, saved));
   return result.stopReason === 'nan' ? 1 : 0;
 }
 
 /** The knobs every target may take, parsed strictly from the command line (undefined: not given). */
 interface TrainKnobs {
+  limit: number | undefined;
   epochs: number | undefined;
   batchSize: number | undefined;
   seed: number | undefined;
@@ -127,6 +129,7 @@ interface TrainRun {
 
 function parseKnobs(args: TrainArgs): TrainKnobs {
   return {
+    limit: positiveInt('--limit', args.limit),
     epochs: positiveInt('--epochs', args.epochs, MAX_EPOCHS),
     // Larger than the data is clamped to it by fit (with a warning); the memory estimate refuses what cannot fit.
     batchSize: positiveInt('--batch-size', args.batchSize),
@@ -140,39 +143,44 @@ function given<K extends string, V>(key: K, value: V | undefined): { [P in K]?: 
   return (value === undefined || value === '' ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-/** ` --force` for the resume command of a run that was told to replace its model (it has not yet). */
-const forced = (args: TrainArgs): string => (args.force ? ' --force' : '');
-
-/** The folder to train from: --data, else this repository's copy when it is there. */
-function dataFolder(args: TrainArgs, fallback: string, missing: string): string {
-  const data = args.data ?? (existsSync(fallback) ? fallback : undefined);
-  if (data === undefined) throw new UsageError(missing);
-  return data;
+/**
+ * The folder to train from: --data, or the registered set `set` (when --data is not given or names it) made local
+ * (cache, DL_DATA_MIRROR, else downloaded; DATASET_OFFLINE when it cannot be): its folder `inside`.
+ */
+async function dataFolder(args: TrainArgs, set: string, inside: string, signal: AbortSignal): Promise<string> {
+  if (args.data !== undefined && (args.data !== set || existsSync(args.data))) return args.data;
+  return join(await ensureDataset(set, { signal }), inside);
 }
 
-async function trainDigitsTarget({ args, knobs, progress, signal, out }: TrainRun): Promise<number> {
-  const data = dataFolder(args, DEFAULT_DIGITS, 'train digits needs --data DIR (the JSON digits 0.json..9.json, or MNIST IDX files)');
-  const checkpoint = args.checkpoint ?? (args.out ? `${resolve(args.out)}.checkpoint` : undefined);
-  const { result, saved } = await trainDigits({
-    data,
-    signal,
-    callbacks: [progress],
-    ...given('out', args.out),
-    overwrite: args.force === true,
-    ...given('epochs', knobs.epochs),
-    ...given('batchSize', knobs.batchSize),
-    ...given('seed', knobs.seed),
-    ...given('workers', knobs.workers),
-    ...given('checkpointDir', checkpoint),
-    onWarning: warn,
-    ...given('resumeFrom', args.resume),
-    ...given('log', args.log),
-  });
-  return reportTraining(result, saved?.dir, checkpoint, data, out, `dl train digits --data ${data}${args.out ? ` --out ${args.out}` : ''}${forced(args)}`);
+/**
+ * `train digits` / `train fashion`: --data is a registered set or ref (`mnist`, `mnist-cazala`, `fashion-mnist:train`)
+ * or a folder of its files; without it, the trainer's registered set (fetched, or read from the cache or mirror).
+ */
+function smallImageTarget(name: 'digits' | 'fashion', trainer: typeof trainDigits) {
+  return async ({ args, knobs, progress, signal, out }: TrainRun): Promise<number> => {
+    const checkpoint = args.checkpoint ?? (args.out ? `${resolve(args.out)}.checkpoint` : undefined);
+    const { result, saved } = await trainer({
+      signal,
+      callbacks: [progress],
+      ...given('data', args.data),
+      ...given('limit', knobs.limit),
+      ...given('out', args.out),
+      overwrite: args.force === true,
+      ...given('epochs', knobs.epochs),
+      ...given('batchSize', knobs.batchSize),
+      ...given('seed', knobs.seed),
+      ...given('workers', knobs.workers),
+      ...given('checkpointDir', checkpoint),
+      onWarning: warn,
+      ...given('resumeFrom', args.resume),
+      ...given('log', args.log),
+    });
+    return reportTraining(result, saved?.dir, checkpoint, args.data ?? `train ${name}`, out);
+  };
 }
 
 async function trainSpeechDigitsTarget({ args, knobs, progress, signal, out }: TrainRun): Promise<number> {
-  const data = dataFolder(args, DEFAULT_FSDD, 'train speech-digits needs --data DIR (FSDD recordings: {digit}_{speaker}_{take}.wav)');
+  const data = await dataFolder(args, 'fsdd', 'recordings', signal);
   const { result, saved } = await trainSpeechDigits({
     data,
     signal,
@@ -184,15 +192,15 @@ async function trainSpeechDigitsTarget({ args, knobs, progress, signal, out }: T
     ...given('workers', knobs.workers),
     ...given('log', args.log),
   });
-  return reportTraining(result, saved?.dir, undefined, data, out, `dl train speech-digits --data ${data}`);
+  return reportTraining(result, saved?.dir, undefined, data, out);
 }
 
 async function trainSentimentTarget({ args, knobs, progress, signal, out }: TrainRun): Promise<number> {
   if (knobs.epochs || knobs.batchSize || args.checkpoint || args.resume || args.log) {
     throw new UsageError('train sentiment takes --data, --vectors, --out, --force, --seed and --workers (its recipe is fixed; see nlp fine-tune for your own data)');
   }
-  const data = dataFolder(args, DEFAULT_POLARITY, 'train sentiment needs --data DIR (rt-polarity.pos and rt-polarity.neg)');
   if (args.out === undefined) throw new UsageError('train sentiment needs --out DIR for the model');
+  const data = await dataFolder(args, 'rt-polarity', '.', signal);
   const { result, saved } = await trainSentiment({
     data,
     out: args.out,
@@ -219,11 +227,12 @@ function withOverrides(config: TrainConfig, baseDir: string, args: TrainArgs, kn
   return config;
 }
 
-async function trainConfigTarget(file: string, { args, knobs, progress, signal, out }: TrainRun): Promise<number> {
-  const { config: read, baseDir } = await readTrainConfig(file);
-  const config = withOverrides(read, baseDir, args, knobs);
+/** `train <config.json>`; on a resume the file may be left out (the checkpoint's run has its config). */
+async function trainConfigTarget(file: string | undefined, { args, knobs, progress, signal, out }: TrainRun): Promise<number> {
+  const read = file === undefined ? undefined : await readTrainConfig(file);
+  const config = read && withOverrides(read.config, read.baseDir, args, knobs);
   const { result, saved, model } = await trainFromConfig(config, {
-    baseDir,
+    ...(read ? { baseDir: read.baseDir } : {}),
     callbacks: [progress],
     signal,
     onWarning: warn,
@@ -231,24 +240,27 @@ async function trainConfigTarget(file: string, { args, knobs, progress, signal, 
     ...(args.resume ? { resumeFrom: resolve(args.resume) } : {}),
   });
   model.dispose();
-  const checkpoint = config.checkpoint ? resolve(baseDir, config.checkpoint.dir) : undefined;
-  return reportTraining(result, saved?.dir, checkpoint, file, out, `dl train ${file}${forced(args)}`);
+  const checkpoint = config?.checkpoint ? resolve(read!.baseDir, config.checkpoint.dir) : args.checkpoint && resolve(args.checkpoint);
+  return reportTraining(result, saved?.dir, checkpoint, file ?? args.resume!, out);
 }
 
 const TARGETS: Record<string, (run: TrainRun) => Promise<number>> = {
-  digits: trainDigitsTarget,
+  digits: smallImageTarget('digits', trainDigits),
+  fashion: smallImageTarget('fashion', trainFashion),
   'speech-digits': trainSpeechDigitsTarget,
   sentiment: trainSentimentTarget,
 };
 
-/** `dl train digits|sentiment|speech-digits` and `dl train <config.json>`. */
+/** `dl train digits|fashion|sentiment|speech-digits` and `dl train <config.json>`. */
 export async function train(args: TrainArgs, out: Output): Promise<number> {
+  // `--resume DIR` alone: the checkpoint names the target and the flags of the run it continues.
+  if (args.resume !== undefined) args = await resumedArgs(args);
   const [what, ...extra] = args.target;
-  if (what === undefined) throw new UsageError('train needs `digits`, `sentiment`, `speech-digits` or a config file (train <config.json>)');
+  if (what === undefined && args.resume === undefined) throw new UsageError('train needs `digits`, `fashion`, `sentiment`, `speech-digits` or a config file (train <config.json>)');
   if (extra.length > 0) throw new UsageError(`train takes one target, got ${args.target.join(' ')}`);
   const knobs = parseKnobs(args);
-  const target = Object.hasOwn(TARGETS, what) ? TARGETS[what] : undefined;
-  if (target === undefined && !what.endsWith('.json')) throw new UsageError(`unknown training target '${what}': use digits, sentiment, speech-digits or a .json config`);
+  const target = what !== undefined && Object.hasOwn(TARGETS, what) ? TARGETS[what] : undefined;
+  if (target === undefined && what !== undefined && !what.endsWith('.json')) throw new UsageError(`unknown training target '${what}': use digits, fashion, sentiment, speech-digits or a .json config`);
   const progress = progressBar({ mode: out.json ? 'off' : undefined });
   const { signal, release } = interruptible();
   try {

@@ -42,7 +42,7 @@ export async function visionFineTune(args: FineTuneArgs, out: Output): Promise<n
       ...(size ? { size } : {}),
       ...(seed !== undefined ? { seed } : {}),
     });
-    return reportTraining(result, saved?.dir, undefined, args.dirs[0]!, out, 'dl vision fine-tune');
+    return reportTraining(result, saved?.dir, undefined, args.dirs[0]!, out);
   } finally {
     release();
   }

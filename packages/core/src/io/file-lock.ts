@@ -5,8 +5,10 @@ import { alive } from './process-alive.js';
 /**
  * Takes `<path>.lock` for this process, so that two commands on one machine never write the same output file at
  * once. A lock left by a process that is gone (killed, crashed) is taken over. Resolves to the release function.
+ * A lock held by a live process is `code` (default INVALID_ARGUMENT).
  */
-export async function lockFile(path: string): Promise<() => Promise<void>> {
+export async function lockFile(path: string, options: { code?: 'INVALID_ARGUMENT' | 'BUSY' } = {}): Promise<() => Promise<void>> {
+  const code = options.code ?? 'INVALID_ARGUMENT';
   const lock = `${path}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -18,10 +20,10 @@ export async function lockFile(path: string): Promise<() => Promise<void>> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(await readFile(lock, 'utf8').catch(() => ''));
       if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-        throw new DlError('INVALID_ARGUMENT', `${path} is being written by process ${pid} (${lock}); wait for it, or stop it`);
+        throw new DlError(code, `${path} is being written by process ${pid} (${lock}); wait for it, or stop it`);
       }
       await rm(lock, { force: true });
     }
   }
-  throw new DlError('INVALID_ARGUMENT', `${path}: could not take ${lock}`);
+  throw new DlError(code, `${path}: could not take ${lock}`);
 }

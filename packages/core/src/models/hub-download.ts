@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
-import { lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
+import { mkdir, realpath, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { DlError, errorMessage } from '../errors.js';
+import { DlError } from '../errors.js';
+import { downloadPart, fetchFollowing, hashFile, regularFileSize, responseStream, type DownloadContext } from '../io/download.js';
 import { MAX_MODEL_FILE_BYTES, resolveInside } from './model-file.js';
 import { cacheFolder, dlSettings } from './settings.js';
 import { HUB_DTYPES } from './hub.js';
@@ -15,8 +12,9 @@ import { hubCacheParts, isHubId, isHubRevision } from './store.js';
 const MAX_LISTING_BYTES = 16 * 1024 * 1024;
 const MAX_LISTING_FILES = 10_000;
 const MAX_FILE_NAME = 1024;
-/** Hub downloads redirect once (to the CDN); a few more are tolerated, a loop is not. */
-const MAX_REDIRECTS = 5;
+
+/** How hub downloads fail: MODEL_* errors, a redirect refusal pointing at the endpoint setting. */
+const hubContext = (id: string): DownloadContext => ({ server: 'the hub', subject: id, offline: 'MODEL_OFFLINE', notFound: 'MODEL_NOT_FOUND', invalid: 'MODEL_INVALID', advice: 'check DL_HUB_ENDPOINT' });
 
 /** A file of a hub repository as the hub's API lists it (`?blobs=true`). */
 const siblingSchema = z.object({
@@ -71,43 +69,11 @@ export function wantedHubFile(name: string, dtype = 'fp32'): boolean {
   return dtype === 'fp32' ? suffix === undefined : suffix === `_${dtype === 'q8' ? 'quantized' : dtype}`;
 }
 
-/**
- * Fetches with redirects followed here, at most MAX_REDIRECTS and only to http(s), keeping the Range header
- * across them: a hub that redirects in a loop is refused instead of being followed twenty times per try.
- */
-async function fetchOrThrow(url: string, id: string, init: RequestInit = {}): Promise<Response> {
-  let current = url;
-  for (let redirects = 0; ; redirects++) {
-    let response: Response;
-    try {
-      response = await fetch(current, { ...init, redirect: 'manual', signal: AbortSignal.timeout(60_000) });
-    } catch (error) {
-      throw new DlError('MODEL_OFFLINE', `Cannot reach the hub for ${id} (${current}): ${errorMessage(error)}`, { cause: error });
-    }
-    const location = response.headers.get('location');
-    if (response.status < 300 || response.status >= 400 || location === null) return checkStatus(response, id, current);
-    await response.body?.cancel();
-    const next = new URL(location, current);
-    if (redirects >= MAX_REDIRECTS || !['http:', 'https:'].includes(next.protocol)) {
-      throw new DlError('MODEL_OFFLINE', `The hub sent more than ${MAX_REDIRECTS} redirects, or one to ${next.protocol}, for ${url}: check DL_HUB_ENDPOINT`);
-    }
-    current = next.href;
-  }
-}
-
-function checkStatus(response: Response, id: string, url: string): Response {
-  if (response.status === 401 || response.status === 404) {
-    throw new DlError('MODEL_NOT_FOUND', `Hub model ${id} was not found (${response.status} from ${url})`);
-  }
-  if (!response.ok && response.status !== 206) throw new DlError('MODEL_OFFLINE', `The hub answered ${response.status} for ${url}`);
-  return response;
-}
-
 /** The body of a response, refused past `max` bytes while it arrives (an endless answer never fills memory). */
 async function boundedText(response: Response, max: number, what: string): Promise<string> {
   const chunks: Buffer[] = [];
   let bytes = 0;
-  for await (const chunk of Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+  for await (const chunk of responseStream(response)) {
     bytes += (chunk as Buffer).length;
     if (bytes > max) throw new DlError('MODEL_INVALID', `${what} is over ${max} bytes: refused (not a model repository's listing)`);
     chunks.push(chunk as Buffer);
@@ -119,7 +85,7 @@ async function boundedText(response: Response, max: number, what: string): Promi
 async function readListing(id: string, revision: string): Promise<HubSibling[]> {
   const api = `${dlSettings().hubEndpoint}/api/models/${id}/revision/${encodeURIComponent(revision)}?blobs=true`;
   const what = `The hub's answer for ${id} (${api})`;
-  const response = await fetchOrThrow(api, id);
+  const response = await fetchFollowing(api, hubContext(id));
   let raw: unknown;
   try {
     raw = JSON.parse(await boundedText(response, MAX_LISTING_BYTES, what));
@@ -145,13 +111,6 @@ async function readListing(id: string, revision: string): Promise<HubSibling[]> 
   });
 }
 
-async function hashFile(path: string, algorithm: 'sha256' | 'sha1', prefix?: Buffer): Promise<string> {
-  const hash = createHash(algorithm);
-  if (prefix) hash.update(prefix);
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 async function verify(path: string, sibling: HubSibling, size: number): Promise<string | undefined> {
   if (sibling.lfs) {
     const actual = await hashFile(path, 'sha256');
@@ -163,9 +122,6 @@ async function verify(path: string, sibling: HubSibling, size: number): Promise<
   }
   return 'size only (the hub gave no hash)';
 }
-
-/** Size of a regular file; a link, FIFO or device planted in the cache counts as absent (it is never read). */
-const sizeOf = (path: string) => lstat(path).then((s) => (s.isFile() ? s.size : undefined), () => undefined);
 
 /**
  * Creates the folders `parts` one at a time inside `root` (a real path) and gives the real path of the last: a
@@ -217,66 +173,27 @@ export async function pullHubModel(id: string, options: PullOptions = {}): Promi
   return { dir: join(settings.cacheDir, 'hub', ...parts), files };
 }
 
-/** The download of one file into `part`, appending after `have` bytes when the hub honours the range. */
-async function download(url: string, id: string, part: string, have: number, sibling: HubSibling, options: PullOptions): Promise<boolean> {
-  const response = await fetchOrThrow(url, id, have > 0 ? { headers: { Range: `bytes=${have}-` } } : {});
-  const append = have > 0 && response.status === 206;
-  const expected = sibling.lfs?.size ?? sibling.size;
-  // A file the listing gives no size for is bounded like a model file: a hub cannot fill the disk through it.
-  const limit = expected ?? MAX_MODEL_FILE_BYTES;
-  const total = expected ?? (Number(response.headers.get('content-length')) || undefined);
-  let loaded = append ? have : 0;
-  const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      loaded += chunk.length;
-      if (loaded > limit) return done(new DlError('MODEL_INVALID', `The hub sent more than the ${limit} bytes of ${sibling.rfilename} for ${id}: refused and deleted (tampered mirror?)`));
-      options.onProgress?.({ file: sibling.rfilename, loaded, total });
-      done(null, chunk);
-    },
-  });
-  const { O_WRONLY, O_CREAT, O_APPEND, O_TRUNC, O_NOFOLLOW } = constants;
-  // O_NOFOLLOW: a link planted at <file>.part is not written through.
-  const handle = await open(part, O_WRONLY | O_CREAT | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC));
-  await pipeline(body, count, handle.createWriteStream());
-  return append;
-}
-
 async function pullFile(id: string, revision: string, root: string, sibling: HubSibling, options: PullOptions): Promise<PulledFile> {
   const { hubEndpoint } = dlSettings();
   const parts = sibling.rfilename.split('/');
   const target = join(await folderInside(root, parts.slice(0, -1), `${sibling.rfilename} of ${id}`), parts[parts.length - 1]!);
   const part = `${target}.part`;
   const expected = sibling.lfs?.size ?? sibling.size;
-  const existing = await sizeOf(target);
+  const existing = await regularFileSize(target);
   if (existing !== undefined && (expected === undefined || existing === expected)) {
     const verified = await verify(target, sibling, existing);
     if (verified) return { file: sibling.rfilename, size: existing, verified, status: 'cached' };
   }
   const url = `${hubEndpoint}/${id}/resolve/${encodeURIComponent(revision)}/${sibling.rfilename.split('/').map(encodeURIComponent).join('/')}`;
-  const attempts = options.attempts ?? 3;
-  let resumed = false;
-  for (let attempt = 1; ; attempt++) {
-    const have = (await sizeOf(part)) ?? 0;
-    if (have === 0) await rm(part, { force: true }); // absent, empty, or not a regular file: start clean
-    if (expected !== undefined && have === expected) break; // complete: an earlier run stopped before the check
-    try {
-      resumed = (await download(url, id, part, have, sibling, options)) || resumed;
-      break;
-    } catch (error) {
-      if (error instanceof DlError && error.code === 'MODEL_INVALID') await rm(part, { force: true });
-      if (error instanceof DlError && (error.code === 'MODEL_NOT_FOUND' || error.code === 'MODEL_INVALID')) throw error;
-      if (attempt >= attempts) {
-        throw new DlError('MODEL_OFFLINE', `Download of ${sibling.rfilename} for ${id} was interrupted ${attempts} times (${errorMessage(error)}); run the pull again to resume`, { cause: error });
-      }
-    }
-  }
+  // A file the listing gives no size for is bounded like a model file: a hub cannot fill the disk through it.
+  const job = { url, part, file: sibling.rfilename, limit: expected ?? MAX_MODEL_FILE_BYTES, ...(expected === undefined ? {} : { expected }) };
+  const { resumed } = await downloadPart({ ...job, ...(options.attempts ? { attempts: options.attempts } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }, hubContext(id));
   return checkAndRename(id, sibling, part, target, resumed);
 }
 
 async function checkAndRename(id: string, sibling: HubSibling, part: string, target: string, resumed: boolean): Promise<PulledFile> {
   const expected = sibling.lfs?.size ?? sibling.size;
-  const size = (await sizeOf(part)) ?? 0;
+  const size = (await regularFileSize(part)) ?? 0;
   const verified = expected === undefined || size === expected ? await verify(part, sibling, size) : undefined;
   if (!verified) {
     await rm(part, { force: true });

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { access, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { selectTfjsBackend } from '../backend/tfjs.js';
 import { DlError, errorMessage } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { syncDirectory, writeFileAtomic } from '../io/atomic-write.js';
+import { alive } from '../io/process-alive.js';
 import { loadManifest, MANIFEST_FILE, type LoadedManifest, type ModelManifest } from './manifest.js';
 import { hashModelFile } from './model-file.js';
 import { readTfjsArtifacts } from './tfjs-artifacts.js';
@@ -31,7 +32,8 @@ export interface SaveModelOptions {
 /**
  * Saves a tfjs layers model as a dlkit model folder: `model.json` + `weights.bin` in the tfjs format (so
  * `tf.loadLayersModel` reads them too), `labels.json` and a `dlkit.json` with sha256 of each. The folder is
- * built beside the target and swapped in by rename: a crash or full disk never leaves a half-written model.
+ * built beside the target, flushed to disk, and swapped in by rename: a crash or full disk never leaves a
+ * half-written model. A failure is OUTPUT_UNWRITABLE, with the model that was in `dir` (if any) as it was.
  */
 export async function saveLayersModel(model: LayersModel, dir: string, options: SaveModelOptions): Promise<LoadedManifest> {
   const { tf } = await selectTfjsBackend();
@@ -80,6 +82,7 @@ export async function saveLayersModel(model: LayersModel, dir: string, options: 
       ...(options.training ? { training: options.training } : {}),
     };
     await writeFileAtomic(join(tmp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    await syncDirectory(tmp);
     const existed = await rename(target, old).then(
       () => true,
       (error: NodeJS.ErrnoException) => {
@@ -93,13 +96,40 @@ export async function saveLayersModel(model: LayersModel, dir: string, options: 
       if (existed) await rename(old, target);
       throw error;
     }
-    if (existed) await rm(old, { recursive: true, force: true });
+    await syncDirectory(dirname(target));
+    // The new model is in place: a previous one that cannot be removed now is removed by the next claim of the folder.
+    if (existed) await rm(old, { recursive: true, force: true }).catch(() => undefined);
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
     if (error instanceof DlError) throw error;
-    throw new DlError('INVALID_ARGUMENT', `Could not save the model to ${target}: ${errorMessage(error)}`, { cause: error });
+    // A full disk, a file in the way, no permission: nothing of the new model is left, the previous one is as it was.
+    const kept = (await exists(join(target, MANIFEST_FILE))) ? '; the model already there is unchanged' : '';
+    throw new DlError('OUTPUT_UNWRITABLE', `Could not save the model to ${target}: ${errorMessage(error)}${kept}`, { cause: error });
   }
   return loadManifest(target);
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+/** What a save leaves beside `<name>` while it runs: `.tmp-<pid>-<hex>` (being built), `.old-<pid>-<hex>` (being replaced). */
+const SWAP_SIBLING = /^\.(tmp|old)-(\d+)-[0-9a-f]+$/;
+
+/**
+ * Mends what a save killed mid-way (SIGKILL, power loss) left beside model folder `dir`: the previous model, moved
+ * aside between the save's two renames, is put back when `dir` is missing; otherwise it and half-built folders are
+ * removed. What a live process (this one included) is writing is left alone.
+ */
+export async function recoverModelSave(dir: string): Promise<void> {
+  const target = resolve(dir);
+  const name = basename(target);
+  for (const sibling of await readdir(dirname(target)).catch(() => [] as string[])) {
+    const match = sibling.startsWith(name) ? SWAP_SIBLING.exec(sibling.slice(name.length)) : null;
+    const pid = Number(match?.[2]);
+    if (!match || pid === process.pid || alive(pid)) continue;
+    const path = join(dirname(target), sibling);
+    if (match[1] === 'old' && !(await exists(target))) await rename(path, target);
+    else await rm(path, { recursive: true, force: true });
+  }
 }
 
 /** Loads the tfjs layers model of a checked model folder (see `loadLocalModel`). */

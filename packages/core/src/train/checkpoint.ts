@@ -23,9 +23,26 @@ export interface CheckpointData {
   /** Sums of the epoch in progress, so its mean loss and accuracy come out as if never interrupted. */
   partial: { lossSum: number; correct: number; count: number };
   callbacks: Record<string, unknown>;
-  /** The run it was taken in: a resume with another batch size or data would misplace every step. */
-  run?: { batchSize: number; examples: number };
+  /**
+   * The run it was taken in: a resume with another batch size or data would misplace every step; epochs (the
+   * schedule's length) and workers (the shards of a step) are what a resume from the checkpoint alone reuses.
+   */
+  run?: { batchSize: number; examples: number; epochs?: number; workers?: number };
+  /** The trainer and its options, when the trainer records them (see `TrainingJob`). */
+  job?: TrainingJob;
 }
+
+/**
+ * What a trainer (`trainFromConfig`, `trainDigits`) needs to run again from a checkpoint alone: its name and its
+ * options as it resolved them (defaults applied, folders absolute), as JSON. Recorded in every checkpoint of the
+ * run, so that a resume needs neither the command line nor the config of the run it continues.
+ */
+export interface TrainingJob {
+  trainer: string;
+  options: Record<string, unknown>;
+}
+
+const trainingJobSchema = z.strictObject({ trainer: z.string().min(1), options: z.record(z.string(), z.unknown()) });
 
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const floats = z.instanceof(Float32Array);
@@ -42,7 +59,8 @@ const checkpointDataSchema = z.object({
   history: z.array(z.object({ epoch: count }).passthrough()),
   partial: z.object({ lossSum: z.number().finite(), correct: count, count }),
   callbacks: z.record(z.string(), z.unknown()),
-  run: z.object({ batchSize: count.positive(), examples: count.positive() }).optional(),
+  run: z.object({ batchSize: count.positive(), examples: count.positive(), epochs: count.positive().optional(), workers: count.positive().optional() }).optional(),
+  job: trainingJobSchema.optional(),
 });
 
 /** The run a checkpoint is resumed into, as `fit` has set it up. */
@@ -135,6 +153,15 @@ function joinBlobs(value: unknown, blobs: Float32Array[]): unknown {
  * tensor files: a crash at any point leaves the previous checkpoint or the new one, whole.
  */
 export async function writeCheckpoint(dir: string, data: CheckpointData): Promise<void> {
+  try {
+    await writeCheckpointFiles(dir, data);
+  } catch (error) {
+    // A full disk or a folder in the way: the previous checkpoint is still whole (each file is replaced by rename).
+    throw new DlError('OUTPUT_UNWRITABLE', `Could not write the checkpoint to ${dir}: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+async function writeCheckpointFiles(dir: string, data: CheckpointData): Promise<void> {
   await mkdir(dir, { recursive: true });
   const blobs: Float32Array[] = [];
   const json = splitBlobs(data, blobs);
@@ -163,20 +190,48 @@ export async function writeCheckpoint(dir: string, data: CheckpointData): Promis
   }
 }
 
-/** Reads a checkpoint written by `writeCheckpoint`; anything missing, truncated or altered is `CHECKPOINT_INVALID`. */
-export async function readCheckpoint(dir: string): Promise<CheckpointData> {
-  const invalid = (why: string, cause?: unknown) =>
-    new DlError('CHECKPOINT_INVALID', `Checkpoint ${dir} cannot be used: ${why}`, cause === undefined ? undefined : { cause });
-  let header: z.infer<typeof headerSchema>;
+const invalidIn = (dir: string) => (why: string, cause?: unknown) =>
+  new DlError('CHECKPOINT_INVALID', `Checkpoint ${dir} cannot be used: ${why}`, cause === undefined ? undefined : { cause });
+
+/** `dir/checkpoint.json`, checked to be a dlkit checkpoint's header (its tensors are not read). */
+async function readHeader(dir: string): Promise<z.infer<typeof headerSchema>> {
+  const invalid = invalidIn(dir);
   try {
     const parsed = headerSchema.safeParse(JSON.parse(await readFile(join(dir, CHECKPOINT_FILE), 'utf8')));
     if (!parsed.success) throw invalid(`${CHECKPOINT_FILE} is not a dlkit checkpoint (${parsed.error.issues[0]?.message})`);
-    header = parsed.data;
+    return parsed.data;
   } catch (error) {
     if (error instanceof DlError) throw error;
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR';
     throw invalid(missing ? `no ${CHECKPOINT_FILE} in it` : `${CHECKPOINT_FILE} is unreadable (${errorMessage(error)})`, error);
   }
+}
+
+/**
+ * The trainer and options a checkpoint's run recorded (read without its tensors, which the resume checks);
+ * CHECKPOINT_INVALID when it recorded none (taken by `fit` called directly, or by an older dlkit).
+ */
+export async function readTrainingJob(dir: string): Promise<TrainingJob> {
+  const job = await recordedJob(dir);
+  if (job === undefined) {
+    throw invalidIn(dir)('it does not record the trainer and options of its run (taken by fit directly, or by an older dlkit): resume it with the options the run was started with');
+  }
+  return job;
+}
+
+/** The job a checkpoint recorded; undefined when it recorded none (a damaged one is CHECKPOINT_INVALID). */
+export async function recordedJob(dir: string): Promise<TrainingJob | undefined> {
+  const data = (await readHeader(dir)).data as { job?: unknown } | null;
+  if (data?.job === undefined) return undefined;
+  const parsed = trainingJobSchema.safeParse(data.job);
+  if (!parsed.success) throw invalidIn(dir)(`its job is damaged (${parsed.error.issues[0]?.message})`);
+  return parsed.data;
+}
+
+/** Reads a checkpoint written by `writeCheckpoint`; anything missing, truncated or altered is `CHECKPOINT_INVALID`. */
+export async function readCheckpoint(dir: string): Promise<CheckpointData> {
+  const invalid = invalidIn(dir);
+  const header = await readHeader(dir);
   let bytes: Buffer;
   try {
     bytes = await readFile(join(dir, header.tensors));

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { DlError, errorMessage } from '../errors.js';
 import { readInputFile } from '../io/read-input.js';
 import { saveLayersModel } from '../models/layers-model.js';
-import { assertNoModel, type LoadedManifest } from '../models/manifest.js';
+import { claimModelFolder } from '../models/claim.js';
+import { type LoadedManifest } from '../models/manifest.js';
 import { nearestName } from '../names/nearest-name.js';
 import { selectTfjsBackend } from '../backend/tfjs.js';
 import {
@@ -28,6 +29,8 @@ import { splitDataset } from './data/split.js';
 import { DEFAULT_BATCH_SIZE, fit, type FitResult } from './fit.js';
 import { assertTrainingFits, maxTrainingWorkers, optimizerSlots, type Footprint } from './limits.js';
 import { optimizerConfigSchema } from './optim/optimizers.js';
+import { readTrainingJob } from './checkpoint.js';
+import { resumedOptions, trainerJob, trainingJob, type JobFields } from './resume.js';
 
 /** A training config and a layers JSON are small text files: a few KB, a few hundred KB for a big topology. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -180,10 +183,42 @@ export interface TrainFromConfigOptions {
   signal?: AbortSignal;
   /** Told when a knob is adjusted to the data (see `FitOptions.onWarning`). */
   onWarning?: (message: string) => void;
-  /** Continue from this checkpoint folder. */
+  /**
+   * Continue the run of this checkpoint folder, to the weights it would have reached uninterrupted. The config,
+   * `baseDir` and `overwrite` default to those the run recorded in it; a config that differs is refused.
+   */
   resumeFrom?: string;
   /** Replace a model already in `out` (default false: OUTPUT_EXISTS, before any training). */
   overwrite?: boolean;
+}
+
+/** What a config run records in its checkpoints (see `TrainingJob`): its config, with absolute paths, and where it ran. */
+const CONFIG_JOB: JobFields = { config: 'value', baseDir: 'path', overwrite: 'override' };
+
+/** The config's output paths (out, log, checkpoint) resolved against `base`: a resume from elsewhere finds them. */
+function absolutePaths(config: TrainConfig, base: string): TrainConfig {
+  return {
+    ...config,
+    ...(config.out !== undefined ? { out: resolve(base, config.out) } : {}),
+    ...(config.log !== undefined ? { log: resolve(base, config.log) } : {}),
+    ...(config.checkpoint ? { checkpoint: { ...config.checkpoint, dir: resolve(base, config.checkpoint.dir) } } : {}),
+  };
+}
+
+/** The config, folder and overwrite of a run: as given, or on a resume those its checkpoint recorded (checked again). */
+async function runSettings(given: TrainConfig | undefined, options: TrainFromConfigOptions): Promise<{ config: TrainConfig; base: string; overwrite: boolean | undefined }> {
+  if (options.resumeFrom === undefined) {
+    if (given === undefined) throw new DlError('INVALID_ARGUMENT', 'trainFromConfig needs a config, or resumeFrom to continue the run of a checkpoint', { parameter: 'config' });
+    const base = resolve(options.baseDir ?? process.cwd());
+    return { config: absolutePaths(given, base), base, overwrite: options.overwrite };
+  }
+  const job = await trainerJob('config', options.resumeFrom);
+  // One taken by an older dlkit recorded no config: the config given sets the run up; without one, that is said.
+  if (job === undefined && given === undefined) await readTrainingJob(options.resumeFrom);
+  const recordedBase = typeof job?.options.baseDir === 'string' ? job.options.baseDir : process.cwd();
+  const base = resolve(options.baseDir ?? recordedBase);
+  const merged = resumedOptions(job, options.resumeFrom, { config: given && absolutePaths(given, base), baseDir: options.baseDir, overwrite: options.overwrite }, CONFIG_JOB);
+  return { config: parseTrainConfig(merged.config, `the config of the run resumed from ${options.resumeFrom}`), base, overwrite: merged.overwrite };
 }
 
 export interface TrainFromConfigResult {
@@ -244,11 +279,14 @@ function configCallbacks(config: TrainConfig, base: string, extra: Callback[]): 
   return callbacks;
 }
 
-/** Trains what a config describes and saves the model to `out`. */
-export async function trainFromConfig(config: TrainConfig, options: TrainFromConfigOptions = {}): Promise<TrainFromConfigResult> {
-  const base = options.baseDir ?? process.cwd();
+/**
+ * Trains what a config describes and saves the model to `out` (claimed first: see `claimModelFolder`). With
+ * `resumeFrom`, the config may be left out: the checkpoint's run is continued as it was set up.
+ */
+export async function trainFromConfig(given: TrainConfig | undefined, options: TrainFromConfigOptions = {}): Promise<TrainFromConfigResult> {
+  const { config, base, overwrite } = await runSettings(given, options);
   const loader = loaderOf(config.data);
-  if (config.out !== undefined) await assertNoModel(resolve(base, config.out), { overwrite: options.overwrite });
+  await using _claim = await claimModelFolder(config.out, { overwrite });
   const { dataset, input } = await loadData(config.data, base);
   const split = await splitData(config, dataset, base);
   const model = await buildModel(config, dataset, split.train.size, base);
@@ -266,6 +304,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainFromCon
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
+    job: trainingJob('config', { config, baseDir: base, overwrite }, CONFIG_JOB),
   });
   if (config.out === undefined || result.stopReason === 'aborted') return { result, model };
   const saved = await saveLayersModel(model, resolve(base, config.out), {

@@ -18,7 +18,10 @@ import { readCheckpoint } from './checkpoint.js';
 import { fromArrays, mapDataset, subset, type Dataset } from './data/dataset.js';
 import { splitDataset } from './data/split.js';
 import { fit, type FitOptions } from './fit.js';
-import { randomShift, realDigits } from './real-digits.test-helpers.js';
+import { testDataset } from '../testing.js';
+import { DIGITS_DIR, randomShift, realDigits } from './real-digits.test-helpers.js';
+
+const POLARITY_DIR = testDataset('rt-polarity');
 
 let tf: Tf;
 let train: Dataset;
@@ -27,18 +30,19 @@ let dir: string;
 
 beforeAll(async () => {
   ({ tf } = await selectTfjsBackend('wasm'));
+  dir = await mkdtemp(join(tmpdir(), 'dlkit-fit-'));
+  if (DIGITS_DIR === undefined) return;
   const digits = await realDigits();
   // A small stratified sample of the real digits: enough to learn, quick enough for a unit test.
   const { validation: sample } = splitDataset(digits, { validation: 0.08, seed: 3 });
   ({ train, validation } = splitDataset(sample, { validation: 0.25, seed: 3 }));
-  dir = await mkdtemp(join(tmpdir(), 'dlkit-fit-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const mlp = (seed = 1) => buildArchitecture('mlp', { inputShape: [28, 28, 1], classes: 10, hidden: [32], dropout: 0.2, seed });
 const weightsOf = async (model: LayersModel) => Promise.all(model.getWeights().map(async (w) => Array.from(await w.data())));
 
-describe('fit on real handwritten digits', () => {
+describe.skipIf(!DIGITS_DIR)('fit on real handwritten digits', () => {
   it('a CNN learns digits well above chance in two epochs (600 training images, wasm)', async () => {
     const model = await buildArchitecture('cnn-small', { inputShape: [28, 28, 1], classes: 10, seed: 1 });
     const before = tf.memory().numTensors;
@@ -182,9 +186,9 @@ describe('fit on real handwritten digits', () => {
   });
 });
 
-describe('embeddings train on wasm (UnsortedSegmentSum, the gradient of Gather)', () => {
+describe.skipIf(!POLARITY_DIR)('embeddings train on wasm (UnsortedSegmentSum, the gradient of Gather)', () => {
   it('a bag-of-embeddings classifier learns real movie-review sentences', async () => {
-    const read = (f: string) => readFileSync(join(import.meta.dirname, '../../../../../shared/data/rt-polarity', f), 'utf8').split('\n').filter(Boolean).slice(0, 400);
+    const read = (f: string) => readFileSync(join(POLARITY_DIR!, f), 'utf8').split('\n').filter(Boolean).slice(0, 400);
     const texts = [...read('rt-polarity.pos'), ...read('rt-polarity.neg')];
     const vocab = new Map<string, number>();
     const LEN = 40;
@@ -207,7 +211,7 @@ describe('embeddings train on wasm (UnsortedSegmentSum, the gradient of Gather)'
   });
 });
 
-describe('learning-rate schedules', () => {
+describe.skipIf(!DIGITS_DIR)('learning-rate schedules', () => {
   const lrs = async (callback: Callback, epochs = 4, val = false) => {
     const seen: number[] = [];
     const model = await mlp(6);

@@ -3,7 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { selectTfjsBackend, type Tf } from '../backend/tfjs.js';
 import { DlError } from '../errors.js';
 import type { BatchLogs, Callback, EpochLogs, StopReason, TrainingContext } from './callbacks/callback.js';
-import { assertResumable, readCheckpoint, writeCheckpoint, type CheckpointData } from './checkpoint.js';
+import { assertResumable, readCheckpoint, writeCheckpoint, type CheckpointData, type TrainingJob } from './checkpoint.js';
 import { batchCount, iterateBatches, type Batch } from './data/batches.js';
 import { assertTrainable, featureSize, type Dataset } from './data/dataset.js';
 import { assertTrainingFits, assertWorkers, modelFootprint, optimizerSlots } from './limits.js';
@@ -33,6 +33,8 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Continue from a checkpoint folder written by a run of the same model and data. */
   resumeFrom?: string;
+  /** Recorded in every checkpoint: the trainer and options that continue the run from the checkpoint alone. */
+  job?: TrainingJob;
   /** Top-k accuracies reported on validation (default [5] when there are more than 5 classes). */
   topK?: number[];
   /** Batches read ahead (default 2). */
@@ -48,6 +50,18 @@ export interface FitOptions {
    * trains as one batch of all of them and is clamped to that (the memory estimate uses the clamped size).
    */
   onWarning?: (message: string) => void;
+  /**
+   * `cross-entropy` (default): a classifier on `labels`. `mse`: regression on the dataset's `targets`, for a
+   * model with one output unit; the epoch figures' `accuracy` is then NaN (there is none), `val_loss` the MSE.
+   */
+  loss?: 'cross-entropy' | 'mse';
+}
+
+/** A regressor on validation data: mean squared error and R^2 (1 - MSE / variance of the targets). */
+export interface RegressionReport {
+  count: number;
+  mse: number;
+  r2: number;
 }
 
 export interface FitResult {
@@ -57,6 +71,8 @@ export interface FitResult {
   epochs: number;
   /** Full report on the validation data after the last epoch (with restored weights, if any were). */
   validation?: ClassificationReport;
+  /** With `loss: 'mse'`: the report on the validation data after the last epoch (instead of `validation`). */
+  regression?: RegressionReport;
   seconds: number;
 }
 
@@ -69,12 +85,17 @@ function outputClasses(model: LayersModel): number {
   return classes;
 }
 
-function checkShapes(model: LayersModel, dataset: Dataset, what: string): void {
+function checkShapes(model: LayersModel, dataset: Dataset, what: string, regression = false): void {
   const input = model.inputs[0]?.shape.slice(1);
   if (model.inputs.length !== 1 || input === undefined || input.join() !== dataset.featureShape.join()) {
     throw new DlError('DATASET_INVALID', `${what} examples have shape [${dataset.featureShape.join(', ')}]; the model takes [${input?.join(', ')}]`);
   }
   const classes = outputClasses(model);
+  if (regression) {
+    if (classes !== 1) throw new DlError('INVALID_ARGUMENT', `Regression trains a model with one output unit; this one has ${classes}`);
+    if (dataset.targets?.length !== dataset.size) throw new DlError('DATASET_INVALID', `${what} has no regression targets (one number per example)`);
+    return;
+  }
   if (classes !== dataset.classes.length) {
     throw new DlError('DATASET_INVALID', `${what} has ${dataset.classes.length} classes; the model outputs ${classes}`);
   }
@@ -105,6 +126,22 @@ export async function evaluate(
   return { loss: lossSum / dataset.size, report: metrics.report() };
 }
 
+/** Mean squared error and R^2 of a one-output `model` on the targets of `dataset`, in inference mode. */
+export async function evaluateRegression(model: LayersModel, dataset: Dataset, options: { batchSize?: number; tf?: Tf } = {}): Promise<{ loss: number; report: RegressionReport }> {
+  const tf = options.tf ?? (await selectTfjsBackend()).tf;
+  let squares = 0;
+  for await (const batch of iterateBatches(dataset, { batchSize: options.batchSize ?? 128 })) {
+    const t = batch.t!;
+    const predicted = tf.tidy(() => (model.apply(tf.tensor(batch.x, [batch.size, ...dataset.featureShape]), { training: false }) as tfc.Tensor).dataSync());
+    for (let i = 0; i < batch.size; i++) squares += (predicted[i]! - t[i]!) ** 2;
+  }
+  const targets = dataset.targets!;
+  const mean = targets.reduce((a, b) => a + b, 0) / targets.length;
+  const variance = targets.reduce((a, b) => a + (b - mean) ** 2, 0) / targets.length;
+  const mse = squares / dataset.size;
+  return { loss: mse, report: { count: dataset.size, mse, r2: variance > 0 ? 1 - mse / variance : Number.NaN } };
+}
+
 function defaultTopK(classes: number): number[] {
   return classes > 5 ? [5] : [];
 }
@@ -125,6 +162,8 @@ interface FitPlan {
   /** Floats per example. */
   width: number;
   stepsPerEpoch: number;
+  /** `loss: 'mse'`: trained on the dataset's targets. */
+  regression: boolean;
 }
 
 /** Sums over the batches of the epoch so far. */
@@ -133,9 +172,14 @@ const noPartial = (): EpochTotals => ({ lossSum: 0, correct: 0, count: 0 });
 
 /** Refuses what cannot train (shapes, epochs, knobs beyond the machine, duplicate callback names) and plans the run. */
 function planFit(model: LayersModel, train: Dataset, options: FitOptions, backend: string): FitPlan {
-  assertTrainable(train);
-  checkShapes(model, train, 'Training data');
-  if (options.validation) checkShapes(model, options.validation, 'Validation data');
+  const regression = options.loss === 'mse';
+  if (regression) {
+    if (train.size === 0) throw new DlError('DATASET_INVALID', `Dataset ${train.source} has no examples`);
+    // The gradient workers compute cross-entropy only; a regressor is small enough for one thread.
+    if ((options.workers ?? 1) > 1) throw new DlError('INVALID_ARGUMENT', 'Regression (loss mse) trains on one thread: workers must be 1', { parameter: 'workers' });
+  } else assertTrainable(train);
+  checkShapes(model, train, 'Training data', regression);
+  if (options.validation) checkShapes(model, options.validation, 'Validation data', regression);
   if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new DlError('INVALID_ARGUMENT', `epochs must be a positive integer, got ${options.epochs}`);
   const { batchSize, workers } = boundedKnobs(model, train, options, backend);
   const callbacks = options.callbacks ?? [];
@@ -153,6 +197,7 @@ function planFit(model: LayersModel, train: Dataset, options: FitOptions, backen
     topK: options.topK ?? defaultTopK(classes),
     width: featureSize(train),
     stepsPerEpoch: batchCount(train.size, batchSize),
+    regression,
   };
 }
 
@@ -250,7 +295,8 @@ class FitRun {
       history: this.history,
       partial: { ...this.partial },
       callbacks: await gatherCallbackStates(this.plan.callbacks),
-      run: { batchSize: this.plan.batchSize, examples: this.train.size },
+      run: { batchSize: this.plan.batchSize, examples: this.train.size, epochs: this.options.epochs, workers: this.plan.workers },
+      ...(this.options.job ? { job: this.options.job } : {}),
     };
   }
 
@@ -323,7 +369,8 @@ class FitRun {
       this.globalStep++;
       this.next = { epoch: this.epoch, step: this.step };
       const { partial } = this;
-      const logs: BatchLogs = { loss: partial.lossSum / partial.count, accuracy: partial.correct / partial.count, batchLoss: loss };
+      const accuracy = this.plan.regression ? Number.NaN : partial.correct / partial.count;
+      const logs: BatchLogs = { loss: partial.lossSum / partial.count, accuracy, batchLoss: loss };
       for (const c of this.plan.callbacks) await c.onBatchEnd?.(this.ctx, logs);
       if (this.stopRequested !== undefined) return;
     }
@@ -342,7 +389,7 @@ class FitRun {
     const { loss, correct } = this.pool
       ? await parallelStep(tf, model, optimizer, variables, this.pool, batch, shape, options.clip, stream)
       : withSeededMathRandom(createRng(...stream), () => {
-          const result = computeGradients(tf, model, variables, batch.x, batch.y, train.featureShape, plan.classes, plan.probabilities);
+          const result = computeGradients(tf, model, variables, batch.x, batch.y, train.featureShape, plan.classes, plan.probabilities, plan.regression ? batch.t : undefined);
           applyGradients(tf, optimizer, variables, result.grads, options.clip);
           return result;
         });
@@ -355,8 +402,9 @@ class FitRun {
   /** The epoch's figures (validation included), recorded in the history and told to the callbacks. */
   private async endEpoch(): Promise<void> {
     const { partial } = this;
-    const logs: EpochLogs = { epoch: this.epoch, loss: partial.lossSum / partial.count, accuracy: partial.correct / partial.count };
-    if (this.options.validation) {
+    const logs: EpochLogs = { epoch: this.epoch, loss: partial.lossSum / partial.count, accuracy: this.plan.regression ? Number.NaN : partial.correct / partial.count };
+    if (this.options.validation && this.plan.regression) logs.val_loss = (await this.validateRegression(this.options.validation)).loss;
+    else if (this.options.validation) {
       const { loss, report } = await this.validate(this.options.validation);
       logs.val_loss = loss;
       logs.val_accuracy = report.accuracy;
@@ -369,6 +417,10 @@ class FitRun {
     for (const c of this.plan.callbacks) await c.onEpochEnd?.(this.ctx, logs);
   }
 
+  private validateRegression(dataset: Dataset) {
+    return evaluateRegression(this.model, dataset, { batchSize: Math.max(this.plan.batchSize, 128), tf: this.tf });
+  }
+
   private validate(dataset: Dataset) {
     return evaluate(this.model, dataset, { batchSize: Math.max(this.plan.batchSize, 128), topK: this.plan.topK, tf: this.tf });
   }
@@ -377,12 +429,15 @@ class FitRun {
   async finish(stopReason: StopReason, started: number): Promise<FitResult> {
     if (stopReason === 'aborted') for (const c of this.plan.callbacks) await c.onInterrupt?.(this.ctx);
     for (const c of this.plan.callbacks) await c.onTrainEnd?.(this.ctx, stopReason);
-    const validation = this.options.validation && stopReason !== 'aborted' ? (await this.validate(this.options.validation)).report : undefined;
+    const held = stopReason === 'aborted' ? undefined : this.options.validation;
+    const validation = held && !this.plan.regression ? (await this.validate(held)).report : undefined;
+    const regression = held && this.plan.regression ? (await this.validateRegression(held)).report : undefined;
     return {
       history: this.history,
       stopReason,
       epochs: this.history.length,
       ...(validation ? { validation } : {}),
+      ...(regression ? { regression } : {}),
       seconds: (performance.now() - started) / 1000,
     };
   }

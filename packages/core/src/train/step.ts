@@ -27,7 +27,15 @@ export interface StepGradients {
   grads: tfc.Tensor[];
 }
 
-/** Forward and backward pass on one batch (or one shard of it): loss, hits and gradients, no update. */
+/** Mean squared error of a one-unit output [n, 1] against the targets [n]: the regression loss. */
+export function meanSquaredError(tf: Tf, output: tfc.Tensor, targets: tfc.Tensor1D): tfc.Scalar {
+  return tf.mean(tf.square(tf.sub(tf.reshape(output, [-1]), targets))) as tfc.Scalar;
+}
+
+/**
+ * Forward and backward pass on one batch (or one shard of it): loss, hits and gradients, no update. With
+ * `targets` the loss is the mean squared error of a one-unit output (regression; no hits are counted).
+ */
 export function computeGradients(
   tf: Tf,
   model: LayersModel,
@@ -37,22 +45,24 @@ export function computeGradients(
   featureShape: readonly number[],
   classes: number,
   probabilities: boolean,
+  targets?: Float32Array,
 ): StepGradients {
   const size = ys.length;
   let output: tfc.Tensor | undefined;
   const { value, grads } = tf.tidy(() => {
     const x = tf.tensor(xs, [size, ...featureShape]);
     const labels = tf.tensor1d(ys, 'int32');
+    const wanted = targets ? tf.tensor1d(targets, 'float32') : undefined;
     return tf.variableGrads(() => {
       output = tf.keep(model.apply(x, { training: true }) as tfc.Tensor);
-      return crossEntropy(tf, output, labels, classes, probabilities);
+      return wanted ? meanSquaredError(tf, output, wanted) : crossEntropy(tf, output, labels, classes, probabilities);
     }, variables);
   });
-  const predicted = tf.tidy(() => tf.argMax(output!, -1).dataSync());
+  const predicted = targets ? undefined : tf.tidy(() => tf.argMax(output!, -1).dataSync());
   // Kept out of the gradient scope so accuracy can be read from it; nothing else owns it.
   output!.dispose();
   let correct = 0;
-  for (let i = 0; i < size; i++) if (predicted[i] === ys[i]) correct++;
+  if (predicted) for (let i = 0; i < size; i++) if (predicted[i] === ys[i]) correct++;
   const loss = value.dataSync()[0]!;
   value.dispose();
   return { loss, correct, grads: variables.map((v) => grads[v.name]!) };

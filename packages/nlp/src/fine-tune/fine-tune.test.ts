@@ -1,19 +1,19 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testDataset } from '@dlkit/core/testing';
 import { pipeline } from '../index.js';
 import { loadPolarityData } from '../sentiment/train-sentiment.js';
 import { fineTuneTextClassifier } from './fine-tune.js';
 
-const POLARITY = fileURLToPath(new URL('../../../../../shared/data/rt-polarity', import.meta.url));
+const POLARITY = testDataset('rt-polarity') ?? '';
 const dir = mkdtempSync(join(tmpdir(), 'dl-nlp-ft-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const csvField = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-describe('nlp fine-tune', () => {
+describe.skipIf(!POLARITY)('nlp fine-tune', () => {
   it('trains on a labelled CSV from the embedded model and the result loads and classifies held-out rows', async () => {
     const { texts, labels } = await loadPolarityData(POLARITY);
     // 300 + 300 real sentences, relabelled so that the model must learn the user's label names.

@@ -1,5 +1,5 @@
 import {
-  assertNoModel,
+  claimModelFolder,
   ClassificationMetrics,
   classesOf,
   DlError,
@@ -141,7 +141,7 @@ async function loadBase(name: string | null): Promise<BaseTextModel | undefined>
  */
 export async function fineTuneTextClassifier(options: FineTuneTextOptions): Promise<FineTuneTextResult> {
   const started = performance.now();
-  await assertNoModel(options.out, { overwrite: options.overwrite });
+  await using _claim = await claimModelFolder(options.out, { overwrite: options.overwrite });
   const data = await readLabelledTexts(options.data, { text: options.textColumn, label: options.labelColumn });
   const labelled = labelIds(data);
   const seed = options.seed ?? TEXT_TRAINING_DEFAULTS.seed;

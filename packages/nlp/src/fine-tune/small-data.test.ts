@@ -1,20 +1,20 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testDataset } from '@dlkit/core/testing';
 import { splitIndices } from '@dlkit/core';
 import { pipeline } from '../index.js';
 import { loadPolarityData } from '../sentiment/train-sentiment.js';
 import { fineTuneTextClassifier } from './fine-tune.js';
 
-const POLARITY = fileURLToPath(new URL('../../../../../shared/data/rt-polarity', import.meta.url));
+const POLARITY = testDataset('rt-polarity') ?? '';
 const dir = mkdtempSync(join(tmpdir(), 'dl-nlp-ft-small-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const csvField = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-describe('nlp fine-tune on few rows', () => {
+describe.skipIf(!POLARITY)('nlp fine-tune on few rows', () => {
   it('60 real rows: the calibrated linear model is chosen, loads through the classifier and beats the floor', async () => {
     const { texts, labels } = await loadPolarityData(POLARITY);
     // Rows only from the 10% the embedded sentiment model (whose word vectors are used) never trained on: its

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { testDataset } from '@dlkit/core/testing';
 import { selectTfjsBackend, splitIndices } from '@dlkit/core';
 import { pipeline } from '../index.js';
 import { loadPolarityData, SENTIMENT_RECIPE } from './train-sentiment.js';
 
-const POLARITY = fileURLToPath(new URL('../../../../../shared/data/rt-polarity', import.meta.url));
+const POLARITY = testDataset('rt-polarity') ?? '';
 const REVIEWS = fileURLToPath(new URL('../../test-data/reviews-out-of-domain.jsonl', import.meta.url));
 
-describe('embedded sentiment model (trained here on rt-polarity)', () => {
+describe.skipIf(!POLARITY)('embedded sentiment model (trained here on rt-polarity)', () => {
   it('scores the held-out rt-polarity sentences it was not trained on (network + lexicon) at the accuracy its manifest records', async () => {
     const { texts, labels } = await loadPolarityData(POLARITY);
     const ids = labels.map((l) => (l === 'POSITIVE' ? 1 : 0));

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertNoModel, DlError, errorMessage, selectTfjsBackend, splitIndices, type Callback, type LoadedManifest } from '@dlkit/core';
+import { claimModelFolder, DlError, errorMessage, selectTfjsBackend, splitIndices, type Callback, type LoadedManifest } from '@dlkit/core';
 import { decodeText } from '../text/decode.js';
 import { postprocessText, preprocessText, runTextModel } from '../text-model/classifier.js';
 import { indexLexicon, LEXICON_FILE, type TextLexicon } from '../text-model/lexicon.js';
@@ -112,7 +112,7 @@ async function heldOutAccuracy(result: TrainTextResult, lexicon: TextLexicon, te
 
 /** Trains the sentiment classifier on rt-polarity and, with `out`, saves it as the `sentiment` model. */
 export async function trainSentiment(options: TrainSentimentOptions): Promise<{ result: TrainTextResult; saved?: LoadedManifest }> {
-  await assertNoModel(options.out, { overwrite: options.overwrite });
+  await using _claim = await claimModelFolder(options.out, { overwrite: options.overwrite });
   const { texts, labels } = await loadPolarityData(options.data);
   const vectors = options.vectors ? await readWordVectors(options.vectors) : undefined;
   const lexicon = await sentimentLexicon();

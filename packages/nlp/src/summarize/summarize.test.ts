@@ -2,15 +2,17 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testDataFile } from '@dlkit/core/testing';
 import { isDlError } from '@dlkit/core';
 import { pipeline } from '../index.js';
 import { groupSentences, splitSentences } from '../text/sentences.js';
 import { GRAPH_LIMIT, summarizeExtractive } from './extractive.js';
 
 // A real document: the dataset description that ships beside the repository.
-const DOC = readFileSync(join(import.meta.dirname, '../../../../../shared/data/mnist/SOURCE.md'), 'utf8');
+const DOC_FILE = testDataFile('mnist/SOURCE.md');
+const DOC = DOC_FILE ? readFileSync(DOC_FILE, 'utf8') : '';
 
-describe('extractive summaries (TextRank, offline)', () => {
+describe.skipIf(!DOC_FILE)('extractive summaries (TextRank, offline)', () => {
   it('returns the N top sentences of a real document, in their original order', () => {
     const all = splitSentences(DOC);
     const included = (summary: string) => all.map((sentence, i) => ({ i, at: summary.indexOf(sentence) })).filter((x) => x.at >= 0);

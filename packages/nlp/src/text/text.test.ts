@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDataset } from '@dlkit/core/testing';
 import { decodeText } from './decode.js';
 import { readTexts } from './read-texts.js';
 import { splitSentences } from './sentences.js';
@@ -14,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const RT = join(import.meta.dirname, '../../../../../shared/data/rt-polarity/rt-polarity.pos');
+const RT_SET = testDataset('rt-polarity');
+const RT = join(RT_SET ?? '', 'rt-polarity.pos');
 
 describe('decoding text files', () => {
   it('drops a UTF-8 BOM, reads UTF-16 with a BOM, and makes every line end \\n', () => {
@@ -27,7 +29,7 @@ describe('decoding text files', () => {
   });
 });
 
-describe('reading texts', () => {
+describe.skipIf(!RT_SET)('reading texts', () => {
   it('one text per line of a real review file, with file:line inputs', async () => {
     const [result] = await readTexts([RT], { mode: 'lines' });
     expect(result?.ok).toBe(true);
@@ -139,7 +141,7 @@ describe('sentences', () => {
   });
 });
 
-describe('tokens', () => {
+describe.skipIf(!RT_SET)('tokens', () => {
   it('a long text gives the tokens of its sentences, in about linear time (segmented in pieces)', () => {
     const sentence = "It wasn't bad at all, the cast's work is great! ";
     const tokens = tokenize(sentence);

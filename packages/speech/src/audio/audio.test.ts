@@ -2,14 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testDataset } from '@dlkit/core/testing';
 import { findFfmpeg } from './ffmpeg.js';
 import { readAudio, SAMPLE_RATE } from './read-audio.js';
 import { resample, Resampler } from './resample.js';
 import { encodeWav } from './wav.js';
 
-const FSDD = fileURLToPath(new URL('../../../../../shared/data/fsdd/recordings', import.meta.url));
+const FSDD_SET = testDataset('fsdd');
+const FSDD = join(FSDD_SET ?? '', 'recordings');
 const dir = mkdtempSync(join(tmpdir(), 'dl-audio-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -48,7 +49,7 @@ describe('audio input', () => {
     expect(Math.max(...joined.map((v, i) => Math.abs(v - whole[i]!)))).toBeLessThan(1e-6);
   });
 
-  it('reads the real 8 kHz FSDD recordings and compressed audio through ffmpeg', async () => {
+  it.skipIf(!FSDD_SET)('reads the real 8 kHz FSDD recordings and compressed audio through ffmpeg', async () => {
     const wav = join(FSDD, '7_theo_0.wav');
     const samples = await readAudio(wav);
     expect(samples.length).toBeGreaterThan(SAMPLE_RATE * 0.2);

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '@dlkit/core';
+import { testDataset } from '@dlkit/core/testing';
 import { readAudio, SAMPLE_RATE } from '../audio/read-audio.js';
 import { concatSamples } from '../audio/samples.js';
 import '../embedded.js';
@@ -12,7 +13,8 @@ import { isTestTake, listFsdd } from './fsdd.js';
 import { noise } from './noise.js';
 import { readDigit } from './rejection.js';
 
-const FSDD = fileURLToPath(new URL('../../../../../shared/data/fsdd/recordings', import.meta.url));
+const FSDD_SET = testDataset('fsdd');
+const FSDD = join(FSDD_SET ?? '', 'recordings');
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const labels = [...DIGIT_LABELS];
 
@@ -87,7 +89,7 @@ describe('the embedded speech-digits model says "not a digit"', () => {
     expectNoDigit(chunks);
   });
 
-  it.skipIf(!existsSync(FSDD))('still reads FSDD test takes (every third of the 250) at >= 97%, each with a score', async () => {
+  it.skipIf(!FSDD_SET)('still reads FSDD test takes (every third of the 250) at >= 97%, each with a score', async () => {
     const takes = (await listFsdd(FSDD)).filter(isTestTake).filter((_, i) => i % 3 === 0);
     let correct = 0;
     for (const r of takes) {

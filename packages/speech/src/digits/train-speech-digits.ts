@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import {
-  assertNoModel,
+  claimModelFolder,
   buildArchitecture,
   cosineDecay,
   createRng,
@@ -182,7 +182,7 @@ export async function trainSpeechDigits(options: TrainSpeechDigitsOptions): Prom
   const seed = options.seed ?? SPEECH_DIGITS_RECIPE.seed;
   // The recipe's 2 threads, unless this machine has fewer cores (fit refuses more workers than cores).
   const workers = options.workers ?? Math.min(SPEECH_DIGITS_RECIPE.workers, availableParallelism());
-  await assertNoModel(options.out, { overwrite: options.overwrite });
+  await using _claim = await claimModelFolder(options.out, { overwrite: options.overwrite });
   const all = await listFsdd(options.data);
   const synthetic = await listSynthetic(options.synthetic);
   const held = (r: FsddRecording) => (options.holdOutSpeaker ? r.speaker === options.holdOutSpeaker : isTestTake(r));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOnnxSessions, selectTfjsBackend } from '@dlkit/core';
+import { testDataset } from '@dlkit/core/testing';
 import { readAudio, SAMPLE_RATE } from '../audio/read-audio.js';
 import { resample } from '../audio/resample.js';
 import { encodeWav } from '../audio/wav.js';
@@ -13,10 +14,11 @@ import { pipeline, type SpeechRecognitionPipeline } from '../index.js';
 import { parseSubtitles, toSrt, toVtt } from './subtitles.js';
 import { mergeWindows, slidingWindows } from './windows.js';
 
-const FSDD = fileURLToPath(new URL('../../../../../shared/data/fsdd/recordings', import.meta.url));
+const FSDD_SET = testDataset('fsdd');
+const FSDD = join(FSDD_SET ?? '', 'recordings');
 const dir = mkdtempSync(join(tmpdir(), 'dl-speech-'));
 
-describe('no leaks over many transcriptions', () => {
+describe.skipIf(!FSDD_SET)('no leaks over many transcriptions', () => {
   it('1,000 transcriptions by one pipeline leave no tensors; dispose() releases the VAD session and the digits model', async () => {
     const { tf } = await selectTfjsBackend();
     const tensors = tf.memory().numTensors;
@@ -38,7 +40,7 @@ describe('no leaks over many transcriptions', () => {
   });
 });
 
-describe('spoken digits with the embedded model (trained here on FSDD) and Silero VAD', () => {
+describe.skipIf(!FSDD_SET)('spoken digits with the embedded model (trained here on FSDD) and Silero VAD', () => {
   let transcriber: SpeechRecognitionPipeline;
   beforeAll(async () => {
     transcriber = await pipeline('automatic-speech-recognition', 'speech-digits');
@@ -132,7 +134,7 @@ describe('long-audio windows: cutting', () => {
   });
 });
 
-describe('Whisper through transformers.js', () => {
+describe.skipIf(!FSDD_SET)('Whisper through transformers.js', () => {
   it('a 40 s recording in overlapping 30 s windows: features, generation with timestamps, decoding, merging (tiny hand-set fixture, wiring only)', async () => {
     // scripts/make-tiny-whisper.py: it writes "speech" from the first to the last loud frame of each window.
     const transcriber = await pipeline('automatic-speech-recognition', fileURLToPath(new URL('./fixtures/tiny-whisper', import.meta.url)));

@@ -1,12 +1,14 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDataset } from '@dlkit/core/testing';
 import { SAMPLE_RATE } from '../audio/read-audio.js';
 import { joinRecordings } from '../digits/fsdd.js';
 import { loadSileroVad, type Vad } from './silero.js';
 
-const FSDD = fileURLToPath(new URL('../../../../../shared/data/fsdd/recordings', import.meta.url));
+const FSDD_SET = testDataset('fsdd');
+const FSDD = join(FSDD_SET ?? '', 'recordings');
 
-describe('Silero VAD (real model, real recordings)', () => {
+describe.skipIf(!FSDD_SET)('Silero VAD (real model, real recordings)', () => {
   let vad: Vad;
   beforeAll(async () => {
     vad = await loadSileroVad();

@@ -14,6 +14,8 @@ import {
 } from '@dlkit/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
+import { TABLE_INPUT_KIND } from '../preprocess.js';
+import { loadTableRunner } from '../table-runner.js';
 import type { RowLabel, TableRow, TabularCallOptions } from '../tasks.js';
 
 /** What a tabular model's manifest says about its input: the feature columns, in the order the network takes them. */
@@ -74,10 +76,12 @@ function topLabels(scores: Float32Array, labels: readonly string[], k: number): 
     .slice(0, k);
 }
 
-/** The tabular-classification runner of a model folder written by `trainFromConfig` from a CSV or JSONL table. */
+/** The tabular-classification runner of a model folder written by `trainFromConfig` from a CSV or JSONL table, or by `trainTabular`. */
 export async function loadTabularRunner(model: string): Promise<TaskRunner<TableRow, RowLabel[], TabularCallOptions>> {
   if (model === '') throw new DlError('INVALID_ARGUMENT', 'tabular-classification needs a model folder: a model trained on your table', { parameter: 'model' });
   const loaded = await loadLocalModel(parseModelReference(model), 'tabular-classification');
+  // A model of `trainTabular` encodes its columns itself; one of a training config takes numbers as they are.
+  if (loaded.manifest.input?.kind === TABLE_INPUT_KIND) return loadTableRunner<RowLabel[]>(model, 'tabular-classification');
   const input = parseTableInput(loaded);
   const { tf, backend } = await selectTfjsBackend();
   const network = await loadLayersModel(loaded);

@@ -1,17 +1,18 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDataFile } from '@dlkit/core/testing';
 import { SAMPLE_IMAGE } from '../embedded.js';
 import { pipeline, type ImageClassificationPipeline } from '../pipeline.js';
 
-// Real photos beside the repository (../shared/data/images), read in place.
-const IMAGES = fileURLToPath(new URL('../../../../../shared/data/images/', import.meta.url));
+// Real photos from the data mirror (DL_DATA_MIRROR: ../shared/data here), read in place.
+const IMAGES = testDataFile('images');
+const photo = (name: string) => join(IMAGES ?? '', name);
 const CATS = ['Egyptian Mau', 'tabby cat', 'tiger cat', 'Persian cat', 'Siamese cat', 'lynx'];
 
-describe('classify on the embedded MobileNetV2 (real model, real photos)', () => {
+describe.skipIf(!IMAGES)('classify on the embedded MobileNetV2 (real model, real photos)', () => {
   let classifier: ImageClassificationPipeline;
   let scratch: string;
   beforeAll(async () => {
@@ -32,9 +33,9 @@ describe('classify on the embedded MobileNetV2 (real model, real photos)', () =>
   });
 
   it('recognises an espresso and a dog in real photos', async () => {
-    const [coffee] = await classifier(join(IMAGES, 'coffee.png'), { topK: 1 });
+    const [coffee] = await classifier(photo('coffee.png'), { topK: 1 });
     expect(['espresso', 'cup', 'coffee mug']).toContain(coffee!.label);
-    const dog = await classifier(join(IMAGES, 'dog.jpg'), { topK: 3 });
+    const dog = await classifier(photo('dog.jpg'), { topK: 3 });
     expect(dog.map((p) => p.label)).toEqual(expect.arrayContaining(['Alaskan Malamute']));
   });
 

@@ -73,9 +73,9 @@ describe('class folders', () => {
     expect(Array.from(ds.labels)).toEqual([0, 1]);
     const empty = join(dir, 'empty');
     await mkdir(empty);
-    expect((await rejection(fromClassFolders(empty, { load, featureShape: [2] }))).message).toMatch(/no class sub-folders/);
+    expect((await rejection(fromClassFolders(empty, { load, featureShape: [2], extensions: ['.png'] }))).message).toMatch(/has no class folders/);
     await mkdir(join(empty, 'only'));
-    expect((await rejection(fromClassFolders(empty, { load, featureShape: [2] }))).message).toMatch(/only.*has no/);
+    expect((await rejection(fromClassFolders(empty, { load, featureShape: [2], extensions: ['.png'] }))).message).toMatch(/only.*no \.png files/);
   });
 
   it('names the file that fails to load', async () => {

@@ -15,14 +15,17 @@ export interface AffineOptions {
   shear?: number;
   /** Value outside the image (default 0: the black background of MNIST-style digits). */
   fill?: number;
+  /** Mirror left-right with probability 1/2 (default false): right for garments, wrong for digits. */
+  flip?: boolean;
 }
 
 /**
  * Random rotation, scale, shear and shift about the centre, bilinear, for small HWC images: the
- * augmentation that makes a digits CNN read handwriting it has not seen (Simard et al. 2003).
+ * augmentation that makes a digits CNN read handwriting it has not seen (Simard et al. 2003); optionally a
+ * left-right mirror (garments, photos).
  */
 export function randomAffine(options: AffineOptions): (features: Float32Array, rng: Rng) => Float32Array {
-  const { height, width, channels = 1, fill = 0 } = options;
+  const { height, width, channels = 1, fill = 0, flip = false } = options;
   const rotate = ((options.rotate ?? 12) * Math.PI) / 180;
   const shear = ((options.shear ?? 0) * Math.PI) / 180;
   const scale = options.scale ?? 0.1;
@@ -35,6 +38,8 @@ export function randomAffine(options: AffineOptions): (features: Float32Array, r
     const sh = Math.tan((rng() * 2 - 1) * shear);
     const tx = (rng() * 2 - 1) * shift;
     const ty = (rng() * 2 - 1) * shift;
+    // Drawn only when flipping, so that the digits recipe draws (and trains) exactly as before the option.
+    const mirror = flip && rng() < 0.5;
     // Inverse map: output pixel -> source position.
     const cos = Math.cos(angle) / s;
     const sin = Math.sin(angle) / s;
@@ -44,7 +49,8 @@ export function randomAffine(options: AffineOptions): (features: Float32Array, r
       for (let x = 0; x < width; x++) {
         const dx = x - cx - tx;
         const dy = y - cy - ty;
-        const sx = cos * dx + sin * dy + sh * dy + cx;
+        const ax = cos * dx + sin * dy + sh * dy + cx;
+        const sx = mirror ? width - 1 - ax : ax;
         const sy = -sin * dx + cos * dy + cy;
         const x0 = Math.floor(sx);
         const y0 = Math.floor(sy);

@@ -30,12 +30,24 @@ const imageFolder: DatasetLoader<z.infer<typeof imageFolderSchema>> = {
   augment: affineAugment,
 };
 
-const mnistIdxSchema = z.strictObject({ type: z.literal('mnist-idx'), images: z.string(), labels: z.string() });
+const mnistIdxSchema = z.strictObject({
+  type: z.literal('mnist-idx'),
+  images: z.string(),
+  labels: z.string(),
+  /** Names of labels 0, 1, ... for sets in MNIST's format that are not digits (Fashion-MNIST); default the digits. */
+  classes: z.array(z.string().min(1)).min(2).max(256).optional(),
+});
 
 const mnistIdx: DatasetLoader<z.infer<typeof mnistIdxSchema>> = {
   schema: mnistIdxSchema,
   task: 'image-classification',
-  load: async (data, at) => ({ dataset: await fromMnistIdx(at(data.images), at(data.labels)), input: { kind: VISION_INPUT_KINDS.digits } }),
+  load: async (data, at) => {
+    const dataset = await fromMnistIdx(at(data.images), at(data.labels), data.classes ? { classes: data.classes } : {});
+    const [height, width] = dataset.featureShape as [number, number, number];
+    // Digits get the digit normalisation (crop to the ink, centre by mass); other images are read whole, resized.
+    const input = data.classes ? { kind: VISION_INPUT_KINDS.image, width, height, channels: 1 } : { kind: VISION_INPUT_KINDS.digits };
+    return { dataset, input };
+  },
   augment: affineAugment,
 };
 

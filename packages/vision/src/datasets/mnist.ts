@@ -36,13 +36,13 @@ function parseIdx(buffer: Buffer, path: string, expectedRank: number): { dims: n
   return { dims, data: new Uint8Array(buffer.buffer, buffer.byteOffset + header, count) };
 }
 
-/** Digits held as bytes (a quarter of the memory of floats), scaled to [0,1] as they are read. */
-function byteDigits(pixels: Uint8Array, labels: Int32Array, height: number, width: number, source: string): Dataset {
+/** Images held as bytes (a quarter of the memory of floats), scaled to [0,1] as they are read. */
+function byteDigits(pixels: Uint8Array, labels: Int32Array, height: number, width: number, source: string, classes = DIGIT_CLASSES): Dataset {
   const size = height * width;
   return {
     size: labels.length,
     featureShape: [height, width, 1],
-    classes: DIGIT_CLASSES,
+    classes,
     labels,
     source,
     read: async (items) => {
@@ -55,17 +55,21 @@ function byteDigits(pixels: Uint8Array, labels: Int32Array, height: number, widt
   };
 }
 
-/** MNIST in IDX files (`train-images-idx3-ubyte[.gz]`, `train-labels-idx1-ubyte[.gz]`), features in [0,1]. */
-export async function fromMnistIdx(imagesPath: string, labelsPath: string): Promise<Dataset> {
+/**
+ * MNIST in IDX files (`train-images-idx3-ubyte[.gz]`, `train-labels-idx1-ubyte[.gz]`), features in [0,1]. Label
+ * `i` is class `classes[i]`: the digits by default; Fashion-MNIST, in the same format, names its ten garments.
+ */
+export async function fromMnistIdx(imagesPath: string, labelsPath: string, options: { classes?: readonly string[] } = {}): Promise<Dataset> {
+  const classes = [...(options.classes ?? DIGIT_CLASSES)];
   const images = parseIdx(await readMaybeGzip(imagesPath), imagesPath, 3);
   const labels = parseIdx(await readMaybeGzip(labelsPath), labelsPath, 1);
   const [count, height, width] = images.dims as [number, number, number];
   if (labels.dims[0] !== count) {
     throw new DlError('DATASET_INVALID', `${imagesPath} holds ${count} images but ${labelsPath} ${labels.dims[0]} labels`);
   }
-  const bad = labels.data.findIndex((l) => l > 9);
-  if (bad >= 0) throw new DlError('DATASET_INVALID', `${labelsPath}: label ${labels.data[bad]} at item ${bad} is not a digit`);
-  return byteDigits(images.data, Int32Array.from(labels.data), height, width, imagesPath);
+  const bad = labels.data.findIndex((l) => l >= classes.length);
+  if (bad >= 0) throw new DlError('DATASET_INVALID', `${labelsPath}: label ${labels.data[bad]} at item ${bad} is not one of the ${classes.length} classes`);
+  return byteDigits(images.data, Int32Array.from(labels.data), height, width, imagesPath, classes);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDataFile } from '@dlkit/core/testing';
 import { selectTfjsBackend } from '@dlkit/core';
 import '../embedded.js';
 import { decodeImage } from '../image/decode.js';
@@ -9,10 +9,11 @@ import { colourFor, drawDetections } from '../image/draw.js';
 import { pipeline, type ObjectDetectionPipeline } from '../pipeline.js';
 import { iou, SAME_BOX_IOU } from './postprocess.js';
 
-// Real photos beside the repository (../shared/data/images), read in place.
-const IMAGES = fileURLToPath(new URL('../../../../../shared/data/images/', import.meta.url));
+// Real photos from the data mirror (DL_DATA_MIRROR: ../shared/data here), read in place.
+const IMAGES = testDataFile('images');
+const photo = (name: string) => join(IMAGES ?? '', name);
 
-describe('detect with the embedded CenterNet (real model, real photos)', () => {
+describe.skipIf(!IMAGES)('detect with the embedded CenterNet (real model, real photos)', () => {
   let detector: ObjectDetectionPipeline;
   beforeAll(async () => {
     detector = await pipeline('object-detection');
@@ -20,8 +21,8 @@ describe('detect with the embedded CenterNet (real model, real photos)', () => {
   afterAll(() => detector.dispose());
 
   it('finds the dog and the bicycle in dog.jpg, in original-image pixels', async () => {
-    const { width, height } = await decodeImage(join(IMAGES, 'dog.jpg'));
-    const found = await detector(join(IMAGES, 'dog.jpg'));
+    const { width, height } = await decodeImage(photo('dog.jpg'));
+    const found = await detector(photo('dog.jpg'));
     const labels = found.map((d) => d.label);
     expect(labels).toContain('dog');
     expect(labels).toContain('bicycle');
@@ -38,15 +39,15 @@ describe('detect with the embedded CenterNet (real model, real photos)', () => {
   });
 
   it('finds at least two horses in horses.jpg and the person in person.jpg', async () => {
-    const horses = await detector(join(IMAGES, 'horses.jpg'), { classes: ['horse'] });
+    const horses = await detector(photo('horses.jpg'), { classes: ['horse'] });
     expect(horses.length).toBeGreaterThanOrEqual(2);
     expect(horses.every((d) => d.label === 'horse')).toBe(true);
-    const people = await detector(join(IMAGES, 'person.jpg'));
+    const people = await detector(photo('person.jpg'));
     expect(people.map((d) => d.label)).toContain('person');
   });
 
   it('gives one box one label: car 56% / truck 32% on the same box in dog.jpg is the car alone', async () => {
-    const found = await detector(join(IMAGES, 'dog.jpg'));
+    const found = await detector(photo('dog.jpg'));
     const labels = found.map((d) => d.label);
     expect(labels).toContain('car');
     expect(labels).not.toContain('truck');
@@ -54,16 +55,16 @@ describe('detect with the embedded CenterNet (real model, real photos)', () => {
       for (const b of found.slice(i + 1)) if (a.label !== b.label) expect(iou(a.box, b.box)).toBeLessThanOrEqual(SAME_BOX_IOU);
     }
     // Chelsea (a cat) comes with dog, bed, person and cat on one box at 20%: one box, one label, whichever it is.
-    expect(await detector(join(IMAGES, 'chelsea.png'), { threshold: 0.2 })).toHaveLength(1);
+    expect(await detector(photo('chelsea.png'), { threshold: 0.2 })).toHaveLength(1);
     // Agnostic: no two kept boxes overlap more than --iou (0.5), whatever their labels.
-    const agnostic = await detector(join(IMAGES, 'dog.jpg'), { agnostic: true, threshold: 0.1 });
+    const agnostic = await detector(photo('dog.jpg'), { agnostic: true, threshold: 0.1 });
     for (const [i, a] of agnostic.entries()) for (const b of agnostic.slice(i + 1)) expect(iou(a.box, b.box)).toBeLessThanOrEqual(0.5);
   });
 
   it('matches classes in any case, and refuses an unknown class before reading any image', async () => {
-    const dogs = await detector(join(IMAGES, 'dog.jpg'), { classes: ['DOG', 'Bicycle'] });
+    const dogs = await detector(photo('dog.jpg'), { classes: ['DOG', 'Bicycle'] });
     expect(new Set(dogs.map((d) => d.label))).toEqual(new Set(['dog', 'bicycle']));
-    await expect(detector.each([join(IMAGES, 'missing.jpg')], { classes: ['persn'] })).rejects.toMatchObject({
+    await expect(detector.each([photo('missing.jpg')], { classes: ['persn'] })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: "unknown class 'persn' (did you mean 'person'?)",
     });
@@ -72,15 +73,15 @@ describe('detect with the embedded CenterNet (real model, real photos)', () => {
   it('leaks no tensors, and fails a bad input alone', async () => {
     const { tf } = await selectTfjsBackend();
     const before = tf.memory().numTensors;
-    const results = await detector.each([join(IMAGES, 'dog.jpg'), join(IMAGES, 'missing.jpg'), Buffer.from('not an image')]);
+    const results = await detector.each([photo('dog.jpg'), photo('missing.jpg'), Buffer.from('not an image')]);
     expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ok', 'INPUT_NOT_FOUND', 'INPUT_UNREADABLE']);
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('draws labelled, colour-per-class boxes that can be read back', async () => {
     // The boxes are in pixels of the upright image, which decodeImage gives for drawing on.
-    const detections = await detector(join(IMAGES, 'dog.jpg'));
-    const image = await decodeImage(join(IMAGES, 'dog.jpg'));
+    const detections = await detector(photo('dog.jpg'));
+    const image = await decodeImage(photo('dog.jpg'));
     const png = await drawDetections(image, detections, 'png');
     const back = await sharp(png).raw().toBuffer({ resolveWithObject: true });
     expect([back.info.width, back.info.height]).toEqual([image.width, image.height]);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDataFile } from '@dlkit/core/testing';
 import { selectTfjsBackend } from '@dlkit/core';
 import '../embedded.js';
 import { decodeImage } from '../image/decode.js';
@@ -13,8 +14,8 @@ import { compareFaces, type Face } from './faces.js';
 // samples/faces.jpg: @vladmandic/face-api's demo photo sample1.jpg (MIT), three people.
 const PHOTO = fileURLToPath(new URL('../../samples/faces.jpg', import.meta.url));
 const CAT = fileURLToPath(new URL('../../samples/cat.jpg', import.meta.url));
-// Real photos beside the repository (../shared/data/images), read in place.
-const IMAGES = fileURLToPath(new URL('../../../../../shared/data/images/', import.meta.url));
+// Real photos from the data mirror (DL_DATA_MIRROR: ../shared/data here), read in place.
+const IMAGES = testDataFile('images');
 
 describe('faces with the embedded face-api models (real models, real photo)', () => {
   let analyzer: FaceAnalysisPipeline;
@@ -67,7 +68,7 @@ describe('faces with the embedded face-api models (real models, real photo)', ()
 
   // Issue 18 item 6: the detector alone gave the cat a 94% face and a dog 41%; bench/vision/FACES.md has the table.
   it('finds no face on animals: the cat, the dog, the horses, nor the horse beside a person whose back is turned', async () => {
-    const photos = [CAT, ...['chelsea.png', 'dog.jpg', 'horses.jpg', 'person.jpg'].map((n) => join(IMAGES, n)).filter((p) => existsSync(p) || (console.warn(`skipped (absent): ${p}`), false))];
+    const photos = [CAT, ...(IMAGES ? ['chelsea.png', 'dog.jpg', 'horses.jpg', 'person.jpg'] : []).map((n) => join(IMAGES!, n)).filter((p) => existsSync(p) || (console.warn(`skipped (absent): ${p}`), false))];
     const results = await analyzer.each(photos);
     expect(results.map((r) => (r.ok ? r.value.length : r.error.code))).toEqual(photos.map(() => 0));
   });

@@ -1,5 +1,5 @@
 import {
-  assertNoModel,
+  claimModelFolder,
   buildArchitecture,
   createRng,
   DlError,
@@ -91,7 +91,7 @@ export async function fineTune(options: FineTuneOptions): Promise<{ result: FitR
   const size = boundedInt('size', options.size ?? 160, 1, FINE_TUNE_MAX_SIZE);
   const seed = options.seed ?? 0;
   const copies = boundedInt('augmentations', options.augmentations ?? 2, 0, FINE_TUNE_MAX_AUGMENTATIONS);
-  await assertNoModel(options.out, { overwrite: options.overwrite });
+  await using _claim = await claimModelFolder(options.out, { overwrite: options.overwrite });
   const { tf } = await selectTfjsBackend();
   const image = { width: size, height: size, channels: 3 as const };
   const { all, split } = await trainingImages(options, image, seed);

@@ -1,6 +1,6 @@
 import { rm, access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage, isDlError, type Callback } from '@dlkit/core';
+import { ensureDataset, errorMessage, isDlError, type Callback } from '@dlkit/core';
 import { DIGITS_RECIPE, trainDigits } from '@dlkit/vision';
 import type { BatchPoint, EpochFigures, TrainSnapshot, TrainStatus } from '../../shared/training.js';
 import { ApiError } from '../api-error.js';
@@ -8,8 +8,8 @@ import { ApiError } from '../api-error.js';
 export type TrainEvent = { type: 'state'; state: TrainSnapshot } | { type: 'batch'; point: BatchPoint } | { type: 'epoch'; logs: EpochFigures };
 
 export interface DigitsTrainerOptions {
-  /** The MNIST digits (cazala JSON or IDX files), as `dl train digits --data` takes. */
-  data: string;
+  /** The MNIST digits (cazala JSON or IDX files), as `dl train digits --data` takes; default the registered `mnist-cazala`. */
+  data?: string;
   /** Where the checkpoint and the trained model go. */
   workDir: string;
   /** Called with the model folder when a run completes. */
@@ -144,8 +144,10 @@ export class DigitsTrainer {
     this.setStatus('running');
     this.running = (async () => {
       try {
+        // Resolved per run: a set that is absent (not cached, no DL_DATA_MIRROR) fails this run with DATASET_OFFLINE.
+        const data = this.options.data ?? (await ensureDataset('mnist-cazala', { signal: this.controller!.signal }));
         const { result, saved } = await trainDigits({
-          data: this.options.data,
+          data,
           epochs: this.epochs,
           out: this.modelDir,
           // The Train page retrains its own model folder on purpose: each run replaces the last one.

@@ -4,6 +4,8 @@ export interface Batch {
   /** Features of `size` examples, one after another. */
   x: Float32Array;
   y: Int32Array;
+  /** Regression targets of the examples, when the dataset has them. */
+  t?: Float32Array;
   size: number;
 }
 
@@ -31,7 +33,8 @@ export async function* iterateBatches(dataset: Dataset, options: BatchOptions): 
     const items = Array.from(order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize)));
     return dataset.read(items).then((x) => {
       if (x.length !== items.length * width) throw new Error(`dataset read returned ${x.length} values for ${items.length} examples`);
-      return { x, y: Int32Array.from(items, (i) => dataset.labels[i]!), size: items.length };
+      const targets = dataset.targets;
+      return { x, y: Int32Array.from(items, (i) => dataset.labels[i]!), ...(targets ? { t: Float32Array.from(items, (i) => targets[i]!) } : {}), size: items.length };
     });
   };
   const pending: Array<Promise<Batch>> = [];

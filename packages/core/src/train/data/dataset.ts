@@ -11,8 +11,10 @@ export interface Dataset {
   readonly featureShape: readonly number[];
   /** Class names; labels index into them. */
   readonly classes: readonly string[];
-  /** Class index of each item. */
+  /** Class index of each item (all 0 in a regression dataset, whose `classes` is empty). */
   readonly labels: Int32Array;
+  /** Regression: the target value of each item (what `fit` with `loss: 'mse'` trains towards). */
+  readonly targets?: Float32Array;
   /** Features of the given items, one after another (each `featureSize(dataset)` floats). */
   read(indices: readonly number[]): Promise<Float32Array>;
   /** Where the data came from, recorded in a trained model's manifest. */
@@ -105,6 +107,7 @@ export function subset(dataset: Dataset, indices: readonly number[], source = da
     featureShape: dataset.featureShape,
     classes: dataset.classes,
     labels: Int32Array.from(map, (i) => dataset.labels[i]!),
+    ...(dataset.targets ? { targets: Float32Array.from(map, (i) => dataset.targets![i]!) } : {}),
     source,
     read: (items) => dataset.read(items.map((i) => map[i]!)),
   };

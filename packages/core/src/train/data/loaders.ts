@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DlError } from '../../errors.js';
 import type { Rng } from '../random.js';
 import type { Dataset } from './dataset.js';
-import { readTable } from './tabular.js';
+import { readTable, sklearnDataset, sklearnTableSchema, type SklearnTableConfig } from './tabular.js';
 
 /**
  * The `input.kind` values of the manifests core writes. Domain packages keep their own (vision's `digits`,
@@ -99,3 +99,12 @@ function tableSchema(format: 'csv' | 'jsonl'): z.ZodType<TableConfig> {
 
 registerDatasetLoader('csv', tableLoader('csv'));
 registerDatasetLoader('jsonl', tableLoader('jsonl'));
+// scikit-learn's tables (the registry's breast-cancer, diabetes, wine, iris); a regression one has targets, no classes.
+registerDatasetLoader<SklearnTableConfig>('sklearn-table', {
+  schema: sklearnTableSchema,
+  task: 'tabular-classification',
+  async load(data, resolvePath) {
+    const { dataset, features, label } = await sklearnDataset(data, resolvePath);
+    return { dataset, input: { kind: MANIFEST_INPUT_KINDS.features, features, label, width: features.length } };
+  },
+});

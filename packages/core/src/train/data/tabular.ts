@@ -1,8 +1,10 @@
 import { extname } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { z } from 'zod';
 import { DlError, errorMessage } from '../../errors.js';
 import { DEFAULT_MAX_FIELD_BYTES, parseCsv } from '../../io/csv.js';
-import { openInputFile } from '../../io/read-input.js';
-import { classesOf, type Dataset } from './dataset.js';
+import { openInputFile, readInputFile } from '../../io/read-input.js';
+import { classesOf, fromArrays, type Dataset } from './dataset.js';
 
 export interface TabularOptions {
   /** Column (CSV header name or JSONL key) holding the class. */
@@ -215,4 +217,108 @@ export async function readTable(path: string, options: TabularOptions): Promise<
     read: readRows(table, rows, width),
   };
   return { dataset, features: table.featureColumns };
+}
+
+/**
+ * A split of a scikit-learn table (`{type: 'sklearn-table', ...}` in the data-set registry): `path` is sklearn's
+ * CSV (a first line `<rows>,<features>,<class names...>`, then the features and the class index of each row) or a
+ * whitespace-separated table without a header (`diabetes_data_raw.csv.gz`); `.gz` is decompressed. `columns`
+ * names the features in file order; `label` names the class column (classification), `target` is a file beside
+ * `path` with the number to predict for each row (regression).
+ */
+export const sklearnTableSchema = z.strictObject({
+  type: z.literal('sklearn-table'),
+  path: z.string(),
+  columns: z.array(z.string()).min(1),
+  label: z.string().optional(),
+  target: z.string().optional(),
+});
+
+export type SklearnTableConfig = z.infer<typeof sklearnTableSchema>;
+
+/** A table with every value as text: what `readSklearnTable` gives, the label (or target) as the last column. */
+export interface TextTable {
+  columns: string[];
+  rows: string[][];
+  /** 1-based line of each row in its file. */
+  lines: number[];
+  source: string;
+}
+
+/** sklearn's tables are a few hundred KB; decompressed ones are capped likewise far above that. */
+const MAX_SKLEARN_BYTES = 64 * 1024 * 1024;
+
+async function sklearnText(path: string): Promise<string> {
+  const bytes = await readInputFile(path, { maxBytes: MAX_SKLEARN_BYTES });
+  if (!path.endsWith('.gz')) return bytes.toString('utf8');
+  try {
+    return gunzipSync(bytes, { maxOutputLength: MAX_SKLEARN_BYTES }).toString('utf8');
+  } catch (error) {
+    throw new DlError('DATASET_INVALID', `${path}: not a readable gzip file (${errorMessage(error)})`, { cause: error });
+  }
+}
+
+/** The records of an sklearn table file: comma-separated, or whitespace-separated when a line has no comma. */
+function sklearnRecords(text: string): Array<{ line: number; fields: string[] }> {
+  return text.split('\n').flatMap((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return [];
+    return [{ line: i + 1, fields: line.includes(',') ? line.split(',').map((f) => f.trim()) : line.split(/\s+/) }];
+  });
+}
+
+/** `<rows>,<features>,<class names...>`: sklearn's first line of a classification table (names, not numbers), or undefined. */
+function sklearnHeader(fields: readonly string[]): { rows: number; features: number; classes: string[] } | undefined {
+  const [rows, features, ...classes] = fields;
+  if (!/^\d+$/.test(rows ?? '') || !/^\d+$/.test(features ?? '')) return undefined;
+  if (classes.length === 0 || classes.some((c) => c === '' || Number.isFinite(Number(c)))) return undefined;
+  return { rows: Number(rows), features: Number(features), classes };
+}
+
+/**
+ * Reads an `sklearn-table` split (its paths resolved by `resolvePath`, against the data set's folder) into a text table: the feature columns, then the label
+ * (a class name) or the target; `classes` are the class names of the first line, in index order (none: regression).
+ */
+export async function readSklearnTable(config: SklearnTableConfig, resolvePath: (path: string) => string): Promise<TextTable & { classes: string[] }> {
+  const path = resolvePath(config.path);
+  const invalid = (line: number | string, why: string) => new DlError('DATASET_INVALID', `${path}:${line}: ${why}`);
+  let records = sklearnRecords(await sklearnText(path));
+  const header = records[0] ? sklearnHeader(records[0].fields) : undefined;
+  if (header) records = records.slice(1);
+  const width = config.columns.length;
+  if (header && header.features !== width) throw invalid(1, `${header.features} features, the data set names ${width} columns`);
+  if (header && header.rows !== records.length) throw invalid(1, `says ${header.rows} rows, the file has ${records.length}`);
+  const targets = config.target === undefined ? undefined : sklearnRecords(await sklearnText(resolvePath(config.target))).map((r) => r.fields[0]!);
+  if (targets && targets.length !== records.length) throw invalid('', `${records.length} rows, but the target file ${config.target} has ${targets.length}`);
+  const classes = header?.classes ?? [];
+  const rows = records.map(({ line, fields }, i) => {
+    if (targets) {
+      if (fields.length !== width) throw invalid(line, `${fields.length} fields, the data set names ${width} columns`);
+      return [...fields, targets[i]!];
+    }
+    if (fields.length !== width + 1) throw invalid(line, `${fields.length} fields; expected ${width} features and the class`);
+    const label = classes[Number(fields[width])];
+    if (!/^\d+$/.test(fields[width]!) || label === undefined) throw invalid(line, `class ${JSON.stringify(fields[width])} is not an index into the ${classes.length} class names of line 1`);
+    return [...fields.slice(0, width), label];
+  });
+  if (!targets && classes.length === 0) throw invalid(1, 'no class names on the first line, and no target file: neither a classification nor a regression table');
+  return { columns: [...config.columns, config.label ?? 'target'], rows, lines: records.map((r) => r.line), source: path, classes: targets ? [] : classes };
+}
+
+/** An sklearn table as a numeric dataset: classes in the order of the file's first line, or regression targets. */
+export async function sklearnDataset(config: SklearnTableConfig, resolvePath: (path: string) => string): Promise<{ dataset: Dataset; features: string[]; label: string }> {
+  const table = await readSklearnTable(config, resolvePath);
+  const width = config.columns.length;
+  const features = table.rows.map((row, r) =>
+    row.slice(0, width).map((v, c) => {
+      const n = Number(v);
+      if (v === '' || !Number.isFinite(n)) throw new DlError('DATASET_INVALID', `${table.source}:${table.lines[r]}: '${config.columns[c]}' is ${JSON.stringify(v)}, not a number`);
+      return n;
+    }),
+  );
+  const label = table.columns[width]!;
+  const last = table.rows.map((row) => row[width]!);
+  if (config.target === undefined) return { dataset: fromArrays({ features, labels: last, classes: table.classes, source: table.source }), features: config.columns, label };
+  const base = fromArrays({ features, labels: last.map(() => 0), classes: ['value'], source: table.source });
+  return { dataset: { ...base, classes: [], targets: Float32Array.from(last, Number) }, features: config.columns, label };
 }

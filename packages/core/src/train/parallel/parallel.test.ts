@@ -2,12 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // The worker threads run the built package (`pnpm test` builds first), so this test uses it too: one tfjs
 // instance on each side, as users get.
 import * as core from '../../../dist/index.js';
-import { realDigits } from '../real-digits.test-helpers.js';
+import { DIGITS_DIR, realDigits } from '../real-digits.test-helpers.js';
 
 let train: core.Dataset;
 
 beforeAll(async () => {
   await core.selectTfjsBackend('wasm');
+  if (DIGITS_DIR === undefined) return;
   const digits = await realDigits();
   ({ validation: train } = core.splitDataset(digits, { validation: 0.05, seed: 4 }));
 });
@@ -20,7 +21,7 @@ async function run(workers: number, dropout: number) {
   return { result, weights };
 }
 
-describe('data-parallel fit over worker threads (real digits)', () => {
+describe.skipIf(!DIGITS_DIR)('data-parallel fit over worker threads (real digits)', () => {
   it('two workers compute the same update as one: gradients of shards averaged by size', async () => {
     const one = await run(1, 0);
     const two = await run(2, 0);
