@@ -1,8 +1,6 @@
 import {
   DlError,
   isDlError,
-  loadLabels,
-  loadLayersModel,
   loadLocalModel,
   parseModelReference,
   selectTfjsBackend,
@@ -11,6 +9,7 @@ import {
   type Tf,
 } from '@dlkit/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { loadNetworkWithLabels, topLabels } from './network.js';
 import { encodeRow, tableInputSchema, type EncodeNotes, type TableInput } from './preprocess.js';
 import type { RowLabel, RowValue } from './tasks.js';
 
@@ -66,9 +65,7 @@ function run(tf: Tf, network: LayersModel, features: Float32Array, count: number
 function answer(input: TableInput, labels: readonly string[], out: Float32Array, i: number, topK: number): RowLabel[] | RowValue {
   if (input.target) return { value: out[i]! * input.target.std + input.target.mean };
   const k = labels.length;
-  return Array.from(out.subarray(i * k, (i + 1) * k), (score, c) => ({ label: labels[c]!, score }))
-    .sort((a, b) => b.score - a.score)
-    .slice(0, topK);
+  return topLabels(out.subarray(i * k, (i + 1) * k), labels, topK);
 }
 
 /** Encodes each row (a bad one fails alone, and counts nothing) and runs the readable ones through the network in one batch. */
@@ -105,15 +102,9 @@ export async function createTabularPredictor(dir: string, expected?: TabularMode
   }
   const input = parseTableInput(loaded);
   const { tf, backend } = await selectTfjsBackend();
-  const network = await loadLayersModel(loaded);
-  let labels: string[];
-  try {
-    labels = await loadLabels(loaded, network.outputs[0]?.shape.at(-1) ?? undefined);
+  const { network, labels } = await loadNetworkWithLabels(loaded, () => {
     if ((task === 'tabular-regression') !== (input.target !== undefined)) throw new DlError('MODEL_INVALID', `Model ${loaded.manifest.name} (${loaded.dir}): a ${task} model ${input.target ? 'with' : 'without'} a target scale`);
-  } catch (error) {
-    network.dispose();
-    throw error;
-  }
+  });
   return {
     task,
     model: loaded.manifest.name,

@@ -1,8 +1,6 @@
 import {
   DlError,
   isDlError,
-  loadLabels,
-  loadLayersModel,
   loadLocalModel,
   MANIFEST_INPUT_KINDS,
   parseModelReference,
@@ -14,6 +12,7 @@ import {
 } from '@dlkit/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
+import { loadNetworkWithLabels, topLabels } from '../network.js';
 import { TABLE_INPUT_KIND } from '../preprocess.js';
 import { loadTableRunner } from '../table-runner.js';
 import type { RowLabel, TableRow, TabularCallOptions } from '../tasks.js';
@@ -70,12 +69,6 @@ function predict(tf: Tf, model: LayersModel, rows: Float32Array[], width: number
   return rows.map((_, i) => scores.subarray(i * classes, (i + 1) * classes));
 }
 
-function topLabels(scores: Float32Array, labels: readonly string[], k: number): RowLabel[] {
-  return Array.from(scores, (score, i) => ({ label: labels[i]!, score }))
-    .sort((a, b) => b.score - a.score)
-    .slice(0, k);
-}
-
 /** The tabular-classification runner of a model folder written by `trainFromConfig` from a CSV or JSONL table, or by `trainTabular`. */
 export async function loadTabularRunner(model: string): Promise<TaskRunner<TableRow, RowLabel[], TabularCallOptions>> {
   if (model === '') throw new DlError('INVALID_ARGUMENT', 'tabular-classification needs a model folder: a model trained on your table', { parameter: 'model' });
@@ -84,14 +77,7 @@ export async function loadTabularRunner(model: string): Promise<TaskRunner<Table
   if (loaded.manifest.input?.kind === TABLE_INPUT_KIND) return loadTableRunner<RowLabel[]>(model, 'tabular-classification');
   const input = parseTableInput(loaded);
   const { tf, backend } = await selectTfjsBackend();
-  const network = await loadLayersModel(loaded);
-  let labels: string[];
-  try {
-    labels = await loadLabels(loaded, network.outputs[0]?.shape.at(-1) ?? undefined);
-  } catch (error) {
-    network.dispose();
-    throw error;
-  }
+  const { network, labels } = await loadNetworkWithLabels(loaded);
   return {
     model: loaded.manifest.name,
     device: backend,
