@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { mirrorPath } from '../data.mjs';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
-const IMAGES = fileURLToPath(new URL('../../../shared/data/images', import.meta.url));
+const IMAGES = mirrorPath('images');
 const N = Number(process.env.N ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'dlkit-bench-batch-'));

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import sharp from 'sharp';
+import { dataset } from '../data.mjs';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, connections: { type: 'string', default: '50' } } });
 const seconds = Number(values.seconds);
@@ -31,7 +32,7 @@ const url = await new Promise((resolve, reject) => {
 });
 
 const photo = await sharp(join(REPO, 'packages/vision/samples/cat.jpg')).resize(320).jpeg().toBuffer();
-const wav = await readFile(join(REPO, '../shared/data/fsdd/recordings/3_theo_0.wav'));
+const wav = await readFile(join(await dataset('fsdd'), 'recordings/3_theo_0.wav'));
 const json = (body) => ({ method: 'POST', path: '/api/nlp/sentiment', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 // Weighted by how often each appears in the list: mostly inference, some cheap reads, some garbage.
 const requests = [

@@ -9,9 +9,10 @@ import { splitIndices } from '@dlkit/core';
 import { loadPolarityData, pipeline, SENTIMENT_RECIPE } from '@dlkit/nlp';
 import Sentiment from 'sentiment';
 import vader from 'vader-sentiment';
+import { dataset } from '../data.mjs';
 
 const CHECK = fileURLToPath(new URL('../../packages/nlp/test-data/sentiment-check.jsonl', import.meta.url));
-const POLARITY = fileURLToPath(new URL('../../../shared/data/rt-polarity', import.meta.url));
+const POLARITY = await dataset('rt-polarity');
 
 const check = readFileSync(CHECK, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const domains = [...new Set(check.map((r) => r.domain))];

@@ -8,8 +8,9 @@ import { loadLayersModel, loadLocalModel, parseModelReference, selectTfjsBackend
 import { loadPolarityData, pipeline, SENTIMENT_RECIPE } from '@dlkit/nlp';
 import Sentiment from 'sentiment';
 import vader from 'vader-sentiment';
+import { dataset } from '../data.mjs';
 
-const POLARITY = fileURLToPath(new URL('../../../shared/data/rt-polarity', import.meta.url));
+const POLARITY = await dataset('rt-polarity');
 const REVIEWS = fileURLToPath(new URL('../../packages/nlp/test-data/reviews-out-of-domain.jsonl', import.meta.url));
 
 const { texts, labels } = await loadPolarityData(POLARITY);

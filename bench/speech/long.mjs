@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeWav, readAudio, SAMPLE_RATE } from '@dlkit/speech';
 import { listFsdd } from '@dlkit/speech/training';
+import { dataset } from '../data.mjs';
 
-const FSDD = fileURLToPath(new URL('../../../shared/data/fsdd/recordings', import.meta.url));
+const FSDD = join(await dataset('fsdd'), 'recordings');
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 const hours = Number(process.argv[2] ?? 1);
 const dir = mkdtempSync(join(tmpdir(), 'dl-long-'));

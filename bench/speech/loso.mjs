@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { trainSpeechDigits } from '@dlkit/speech';
 import { listFsdd, loadDigitRecognizer, SPEECH_DIGITS_RECIPE } from '@dlkit/speech/training';
+import { dataset } from '../data.mjs';
 import { readFsdd, readNonDigits, rejectionRate } from './digit-eval.mjs';
 
-const FSDD = fileURLToPath(new URL('../../../shared/data/fsdd/recordings', import.meta.url));
+const FSDD = join(await dataset('fsdd'), 'recordings');
 const epochs = Number(process.argv[2] ?? SPEECH_DIGITS_RECIPE.epochs);
 const all = await listFsdd(FSDD);
 const speakers = process.argv.length > 3 ? process.argv.slice(3) : [...new Set(all.map((r) => r.speaker))];

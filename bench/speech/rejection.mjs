@@ -1,11 +1,12 @@
 // The shipped speech-digits model: the official FSDD test takes (read, falsely rejected) and held-out non-digit
 // audio (rejected), each as transcription would cut it. Usage: pnpm --filter @dlkit/bench bench:speech-rejection
 // (after packages/speech/scripts/synth-speech.sh, which writes the held-out speech).
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { listFsdd, loadDigitRecognizer } from '@dlkit/speech/training';
+import { dataset } from '../data.mjs';
 import { readFsdd, readNonDigits, rejectionRate } from './digit-eval.mjs';
 
-const FSDD = fileURLToPath(new URL('../../../shared/data/fsdd/recordings', import.meta.url));
+const FSDD = join(await dataset('fsdd'), 'recordings');
 const recognizer = await loadDigitRecognizer({ kind: 'embedded', name: 'speech-digits' });
 try {
   const tests = (await listFsdd(FSDD)).filter((r) => r.take <= 4);

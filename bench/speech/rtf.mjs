@@ -1,12 +1,13 @@
 // Real-time factor of `dl speech transcribe` with the embedded speech-digits model on 60 s of real speech
 // (FSDD test takes of all five speakers, with 0.3-0.8 s of silence between them), and where the time goes:
 // reading + resampling, Silero VAD, log-mel features, the CNN. Usage: pnpm --filter @dlkit/bench bench:speech-rtf
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createRng } from '@dlkit/core';
 import { encodeWav, pipeline, readAudio, resample, SAMPLE_RATE } from '@dlkit/speech';
 import { digitFeatures, DIGIT_WORDS, listFsdd, loadSileroVad } from '@dlkit/speech/training';
+import { dataset } from '../data.mjs';
 
-const FSDD = fileURLToPath(new URL('../../../shared/data/fsdd/recordings', import.meta.url));
+const FSDD = join(await dataset('fsdd'), 'recordings');
 const tests = (await listFsdd(FSDD)).filter((r) => r.take <= 4);
 const rng = createRng(7);
 const parts = [];

@@ -14,7 +14,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { datasetEntry, ensureDataset, readSklearnTable, splitIndices } from '@dlkit/core';
+import { datasetEntry, splitIndices } from '@dlkit/core';
+import { mean, sd, wholeTable } from './tables.mjs';
 import { createTabularPredictor, trainTabular } from '@dlkit/tabular';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,15 +26,7 @@ const TEST_FRACTION = 0.25;
 // Debian's python3-sklearn is installed for the system python (a pyenv shim earlier on PATH may lack it).
 const PYTHON = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
-/** The whole table of a registered sklearn set (its train split's config without the holdout: every row). */
-async function wholeTable(name) {
-  const { holdout: _, ...config } = datasetEntry(name).splits.train;
-  const dir = await ensureDataset(name);
-  return readSklearnTable(config, (path) => join(dir, path));
-}
 
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs) => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
 
 function testScore(task, table, test, results) {
   const label = table.columns.length - 1;

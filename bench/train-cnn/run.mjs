@@ -1,21 +1,25 @@
-// bench/train-cnn: one epoch of the same small CNN on the 10,000 MNIST digits of ../shared/data/mnist/cazala-json,
-// side by side in one run: dlkit on tfjs wasm (with core's training kernels), plain tfjs on the cpu backend (on a
-// subset, scaled: it is ~100x slower), and PyTorch CPU at the same thread count (1: tfjs wasm is single-threaded
-// in Node). Usage: node bench/train-cnn/run.mjs [--cpu-samples N] [--skip-cpu] [--data DIR]
-// With --profile: only the wasm epoch, on --profile-samples digits, and the time spent in each kernel.
+// bench/train-cnn: one epoch of the same small CNN on the 10,000 MNIST digits of the registry's `mnist-cazala`
+// (through ../data.mjs: the cache, a DL_DATA_MIRROR folder, else downloaded), side by side in one run at each
+// thread count: dlkit's `fit` on tfjs wasm (core's training kernels; N threads = `workers: N`, what users run) and
+// PyTorch CPU with `torch.set_num_threads(N)`, interleaved so that the machine's load hits both; plain tfjs on the
+// cpu backend (on a subset, scaled: it is ~100x slower) at 1 thread. Usage: node bench/train-cnn/run.mjs
+// [--threads 1,2] [--rounds R] [--cpu-samples N] [--skip-cpu]. With --profile: only a tfjs-layers wasm epoch on
+// --profile-samples digits, and the time spent in each kernel.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { selectTfjsBackend } from '@dlkit/core';
+import { fit, fromArrays, selectTfjsBackend } from '@dlkit/core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { dataset } from '../data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: join(here, '../../../shared/data/mnist/cazala-json') },
+    threads: { type: 'string', default: '1,2' },
+    rounds: { type: 'string', default: '1' },
     'cpu-samples': { type: 'string', default: '1024' },
     'skip-cpu': { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
@@ -23,24 +27,27 @@ const { values } = parseArgs({
     'profile-samples': { type: 'string', default: '1024' },
   },
 });
+const DATA = await dataset('mnist-cazala');
 const SAMPLES = 10_000;
 const BATCH = 64;
 
 /** Digits interleaved by class (sample k of 0..9, then k+1), as the PyTorch script reads them. */
 function loadDigits(limit) {
-  const perDigit = Array.from({ length: 10 }, (_, d) => JSON.parse(readFileSync(join(values.data, `${d}.json`), 'utf8')).data);
+  const perDigit = Array.from({ length: 10 }, (_, d) => JSON.parse(readFileSync(join(DATA, `${d}.json`), 'utf8')).data);
   const xs = new Float32Array(limit * 784);
   const ys = new Float32Array(limit * 10);
+  const labels = new Int32Array(limit);
   let n = 0;
   for (let k = 0; n < limit; k++) {
     for (let d = 0; d < 10 && n < limit; d++) {
       if ((k + 1) * 784 > perDigit[d].length) continue;
       xs.set(perDigit[d].slice(k * 784, (k + 1) * 784), n * 784);
       ys[n * 10 + d] = 1;
+      labels[n] = d;
       n++;
     }
   }
-  return { xs, ys, n };
+  return { xs, ys, labels, n };
 }
 
 function buildModel() {
@@ -95,9 +102,31 @@ async function tfjsEpoch(backend, samples, profile = false) {
   return { runtime: `tfjs ${backend}`, samples: n, seconds, loss: history.history.loss[0], accuracy: history.history.acc[0] };
 }
 
-function pytorchEpoch() {
-  const out = execFileSync(values.python, [join(here, 'pytorch_cnn.py'), values.data, String(SAMPLES), '1'], { encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').pop());
+/**
+ * One epoch through core's `fit` with `workers: threads` (Adam 1e-3, batch 64, as PyTorch), timed from the end of
+ * the second batch, the warm-up PyTorch has too (worker start, first allocations), to the end of the epoch.
+ */
+async function dlkitEpoch(threads) {
+  await selectTfjsBackend('wasm');
+  const { xs, labels, n } = loadDigits(SAMPLES);
+  const data = fromArrays({ features: xs, labels, shape: [28, 28, 1], classes: Array.from({ length: 10 }, (_, d) => String(d)) });
+  const model = buildModel();
+  let start = 0;
+  let seconds = 0;
+  const timer = {
+    name: 'bench-timer',
+    onBatchEnd: (ctx) => void (ctx.step === 2 && (start = performance.now())),
+    onEpochEnd: () => void (seconds = (performance.now() - start) / 1000),
+  };
+  const result = await fit(model, data, { epochs: 1, batchSize: BATCH, seed: 0, workers: threads, optimizer: { name: 'adam', learningRate: 1e-3 }, callbacks: [timer] });
+  model.dispose();
+  const { loss, accuracy } = result.history[0];
+  return { runtime: 'dlkit fit (tfjs wasm)', threads, samples: n - 2 * BATCH, seconds, loss, accuracy };
+}
+
+function pytorchEpoch(threads) {
+  const out = execFileSync(values.python, [join(here, 'pytorch_cnn.py'), DATA, String(SAMPLES), String(threads)], { encoding: 'utf8' });
+  return { runtime: 'pytorch', ...JSON.parse(out.trim().split('\n').pop()) };
 }
 
 if (values.profile) {
@@ -106,18 +135,36 @@ if (values.profile) {
 }
 
 const torchVersion = execFileSync(values.python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim();
+const threadCounts = values.threads.split(',').map(Number);
 const results = [];
-results.push(pytorchEpoch());
-results.push(await tfjsEpoch('wasm', SAMPLES));
-if (!values['skip-cpu']) results.push(await tfjsEpoch('cpu', Number(values['cpu-samples'])));
+// Rounds alternate which side goes first, so that neither always runs in the other's wake.
+for (let round = 0; round < Number(values.rounds); round++) {
+  for (const threads of threadCounts) {
+    const sides = [() => pytorchEpoch(threads), () => dlkitEpoch(threads)];
+    for (const side of round % 2 === 0 ? sides : sides.reverse()) {
+      const load = loadavg()[0];
+      const r = await side();
+      results.push(r);
+      console.error(`${r.runtime}, ${threads} thread(s): ${r.seconds.toFixed(2)} s for ${r.samples} (load ${load.toFixed(1)} before)`);
+    }
+  }
+}
+if (!values['skip-cpu']) results.push({ ...(await tfjsEpoch('cpu', Number(values['cpu-samples']))), threads: 1 });
 
 const perSample = (r) => r.seconds / r.samples;
-const torch = results[0];
-console.log(`machine: ${cpus()[0]?.model}, ${cpus().length} cores; node ${process.versions.node}; torch ${torchVersion}; 1 thread each`);
-console.log('| runtime | samples timed | seconds | s per 10,000 | vs PyTorch | loss | accuracy |');
-console.log('|---|---|---|---|---|---|---|');
+const mean = (rows) => rows.reduce((sum, r) => sum + perSample(r), 0) / rows.length;
+const torchAt = (threads) => mean(results.filter((r) => r.runtime === 'pytorch' && r.threads === threads));
+console.log(`machine: ${cpus()[0]?.model}, ${cpus().length} cores; node ${process.versions.node}; torch ${torchVersion}; data ${DATA}`);
+console.log('| runtime | threads | samples timed | seconds | s per 10,000 | vs PyTorch (same threads) | loss | accuracy |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.runtime} | ${r.samples} | ${r.seconds.toFixed(2)} | ${(perSample(r) * SAMPLES).toFixed(2)} | ${(perSample(r) / perSample(torch)).toFixed(2)}x | ${r.loss.toFixed(3)} | ${r.accuracy.toFixed(3)} |`,
+    `| ${r.runtime} | ${r.threads} | ${r.samples} | ${r.seconds.toFixed(2)} | ${(perSample(r) * SAMPLES).toFixed(2)} | ${(perSample(r) / torchAt(r.threads)).toFixed(2)}x | ${r.loss.toFixed(3)} | ${r.accuracy.toFixed(3)} |`,
   );
+}
+console.log('\n| threads | PyTorch s per 10,000 | dlkit s per 10,000 | dlkit / PyTorch |');
+console.log('|---|---|---|---|');
+for (const threads of threadCounts) {
+  const dlkit = mean(results.filter((r) => r.runtime.startsWith('dlkit') && r.threads === threads));
+  console.log(`| ${threads} | ${(torchAt(threads) * SAMPLES).toFixed(2)} | ${(dlkit * SAMPLES).toFixed(2)} | ${(dlkit / torchAt(threads)).toFixed(2)}x |`);
 }

@@ -2,17 +2,16 @@
 // (decode, MNIST normalisation, model) on the validation split it never trained on: each digit as a 28x28 PNG,
 // and the same handwriting dark on uneven grey paper, 420x340, off-centre, JPEG (packages/vision's digitOnPaper).
 // Usage (after pnpm build): node bench/train-digits/read.mjs [--data DIR]
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { createRng, splitDataset } from '@dlkit/core';
 import { DIGITS_RECIPE, loadDigitsData, pipeline } from '@dlkit/vision';
 import { digitOnPaper } from '../../packages/vision/dist/digits/paper-photo.js';
+import { dataset } from '../data.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { data: { type: 'string', default: join(here, '../../../shared/data/mnist/cazala-json') } } });
-const { validation } = splitDataset(await loadDigitsData(values.data), { validation: DIGITS_RECIPE.validation, seed: DIGITS_RECIPE.seed });
+// --data: a folder of the cazala JSON digits; default the registered mnist-cazala (see ../data.mjs).
+const { values } = parseArgs({ options: { data: { type: 'string' } } });
+const { validation } = splitDataset(await loadDigitsData(values.data ?? (await dataset('mnist-cazala'))), { validation: DIGITS_RECIPE.validation, seed: DIGITS_RECIPE.seed });
 const classifier = await pipeline('image-classification', 'digits');
 const all = Array.from({ length: validation.size }, (_, i) => i);
 const pixels = await validation.read(all);

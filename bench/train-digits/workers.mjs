@@ -1,22 +1,16 @@
 // bench/train-digits/workers.mjs: one epoch of the digits CNN (the `cnn` architecture, batch 64) over the
-// 10,000 MNIST digits of ../shared/data/mnist/cazala-json, with 1 and with 2 gradient threads, side by side in
-// one run on tfjs wasm. Usage: node bench/train-digits/workers.mjs [--data DIR] [--workers 1,2]
+// 10,000 MNIST digits of the registry's `mnist-cazala` (see ../data.mjs), with 1 and with 2 gradient threads,
+// side by side in one run on tfjs wasm. Usage: node bench/train-digits/workers.mjs [--data DIR] [--workers 1,2]
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildArchitecture, fit, selectTfjsBackend } from '@dlkit/core';
 import { fromDigitsJson } from '@dlkit/vision';
+import { dataset } from '../data.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({
-  options: {
-    data: { type: 'string', default: join(here, '../../../shared/data/mnist/cazala-json') },
-    workers: { type: 'string', default: '1,2' },
-  },
-});
+// --data: a folder of the cazala JSON digits instead of the registered set.
+const { values } = parseArgs({ options: { data: { type: 'string' }, workers: { type: 'string', default: '1,2' } } });
 const { backend } = await selectTfjsBackend();
-const digits = await fromDigitsJson(values.data);
+const digits = await fromDigitsJson(values.data ?? (await dataset('mnist-cazala')));
 const rows = [];
 for (const workers of values.workers.split(',').map(Number)) {
   const model = await buildArchitecture('cnn', { inputShape: [28, 28, 1], classes: 10, seed: 1 });

@@ -6,15 +6,15 @@
 // Usage (after pnpm build): node bench/vision/detect-report.mjs [--images DIR] [--out DIR] [--model NAME|DIR|ID] [--agnostic]
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImage, drawDetections, pipeline } from '@dlkit/vision';
+import { mirrorPath } from '../data.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
-    images: { type: 'string', default: join(here, '../../../shared/data/images') },
+    // Default: images/ of the DL_DATA_MIRROR folders (see ../data.mjs).
+    images: { type: 'string' },
     out: { type: 'string', default: '/tmp/dlkit-detect-report' },
     model: { type: 'string', default: 'centernet' },
     agnostic: { type: 'boolean', default: false },
@@ -31,6 +31,7 @@ function iou(a, b) {
 }
 
 const pct = (score) => `${(score * 100).toFixed(0)}%`;
+values.images ??= mirrorPath('images');
 const photos = (await readdir(values.images)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
 await mkdir(values.out, { recursive: true });
 const detect = await pipeline('object-detection', values.model);

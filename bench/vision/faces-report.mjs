@@ -1,6 +1,6 @@
 // bench/vision: does `dl vision faces` find faces only on faces? Every photo through the face analyzer twice:
 // "before" as it shipped (score >= 0.3, no animal check) and "after" (the defaults now: score >= 0.5 + animal check).
-// Photos: ../shared/data/images and packages/vision/samples (the tuning split: thresholds were chosen on them)
+// Photos: images/ of the DL_DATA_MIRROR folders (../shared/data here) and packages/vision/samples (the tuning split: thresholds were chosen on them)
 // and the Debian packages' photos (held out: only reported). Get those with
 //   apt-get download python3-skimage darknet opencv-doc && for d in *.deb; do dpkg -x $d /tmp/x; done
 // Usage (after the vision build): node bench/vision/faces-report.mjs --debs /tmp/x  -> a markdown table on stdout.
@@ -9,10 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pipeline } from '@dlkit/vision';
+import { mirrorPath } from '../data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { debs: { type: 'string', default: '/tmp/x' } } });
-const SHARED = join(here, '../../../shared/data/images');
+const SHARED = mirrorPath('images');
 const SAMPLES = join(here, '../../packages/vision/samples');
 const SKIMAGE = join(values.debs, 'usr/lib/python3/dist-packages/skimage/data');
 const DARKNET = join(values.debs, 'usr/share/darknet/data');

@@ -14,13 +14,14 @@ import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { loadLocalModel, parseModelReference } from '@dlkit/core';
 import { pipeline } from '@dlkit/vision';
+import { mirrorPath } from '../data.mjs';
 import { createRuntime } from '../../packages/vision/dist/classify/runtime.js';
 import { createPreprocessor, parseClassifierInput } from '../../packages/vision/dist/classify/preprocess.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
 const RUNS = Number(values.runs);
-const IMAGES = join(here, '../../../shared/data/images');
+const IMAGES = mirrorPath('images');
 const photo = readFileSync(join(IMAGES, 'dog.jpg'));
 
 /** Medians of `a` and `b` timed in alternation, so that both see the same machine state (other sessions' threads). */

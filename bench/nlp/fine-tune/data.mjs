@@ -3,11 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRng, splitIndices } from '@dlkit/core';
 import { loadPolarityData } from '@dlkit/nlp';
+import { dataset } from '../../data.mjs';
 
-const POLARITY = fileURLToPath(new URL('../../../../shared/data/rt-polarity', import.meta.url));
+const POLARITY = await dataset('rt-polarity');
 const SPAM = process.env.SPAM_DIR ?? '/tmp/dlkit-bench-data/package/data';
 const PACKAGES = process.env.DEBIAN_PACKAGES ?? '/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4';
 

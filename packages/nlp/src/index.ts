@@ -1,6 +1,10 @@
 import './embedded.js';
 import { pipelineFactory } from '@dlkit/core/pipeline';
+import { registerNlpDatasets } from './sentiment/polarity-dataset.js';
 import { TASKS } from './tasks.js';
+
+// Importing nlp makes the registry's text sets (rt-polarity) loadable, as vision does for its images.
+registerNlpDatasets();
 
 /** `pipeline(task, model?, options?)`, transformers.js's shape, on the tasks of `TASKS`. */
 export const pipeline = pipelineFactory(TASKS);
@@ -12,6 +16,7 @@ export { groupSentences, splitSentences } from './text/sentences.js';
 export { tokenize } from './text/tokenize.js';
 export { summarizeExtractive, textRank, type ExtractiveOptions } from './summarize/extractive.js';
 export type { TextLabel } from './text-model/classifier.js';
+export { polarityDataset } from './sentiment/polarity-dataset.js';
 export { loadPolarityData, SENTIMENT_RECIPE, SENTIMENT_VECTORS, trainSentiment, type TrainSentimentOptions } from './sentiment/train-sentiment.js';
 export { fineTuneTextClassifier, type FineTuneTextOptions, type FineTuneTextResult } from './fine-tune/fine-tune.js';
 export { CNN_MIN_ROWS, type FineTuneModelKind, type FineTuneSummary } from './fine-tune/fine-tune.js';

@@ -1,6 +1,10 @@
 import { pipelineFactory, type PipelineOf } from '@dlkit/core/pipeline';
 import './embedded.js';
+import { registerSpeechDatasets } from './digits/fsdd-dataset.js';
 import { TASKS } from './tasks.js';
+
+// Importing speech makes the registry's recordings (fsdd) loadable, as vision does for its images.
+registerSpeechDatasets();
 
 /**
  * `pipeline(task, model?, options?)`, transformers.js's shape: `automatic-speech-recognition` (`transcribe`) with
@@ -30,3 +34,4 @@ export { encodeWav } from './audio/wav.js';
 export { findFfmpeg } from './audio/ffmpeg.js';
 export { parseSubtitles, toSrt, toVtt } from './transcribe/subtitles.js';
 export { trainSpeechDigits, type TrainSpeechDigitsOptions } from './digits/train-speech-digits.js';
+export { fsddDataset } from './digits/fsdd-dataset.js';

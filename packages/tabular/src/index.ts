@@ -2,7 +2,7 @@ import { pipelineFactory } from '@dlkit/core/pipeline';
 import { TASKS } from './tasks.js';
 
 export { TASKS, type RowLabel, type RowValue, type TableRow, type TabularCallOptions } from './tasks.js';
-export { readTableFile, tableFormatOf, MAX_TABLE_BYTES, type RawTable, type TableFormat } from './table.js';
+export { clipped, readTableFile, tableFormatOf, MAX_TABLE_BYTES, MAX_TABLE_COLUMNS, type RawTable, type TableFormat } from './table.js';
 export { MAX_CATEGORIES, TABLE_INPUT_KIND, tableInputSchema, type ColumnEncoding, type TableInput } from './preprocess.js';
 export {
   DEFAULT_CANDIDATES,

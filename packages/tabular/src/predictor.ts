@@ -41,7 +41,7 @@ export interface TabularPredictor {
 export function parseTableInput(loaded: LoadedManifest): TableInput {
   const parsed = tableInputSchema.safeParse(loaded.manifest.input);
   if (!parsed.success) {
-    throw new DlError('MODEL_INVALID', `Model ${loaded.manifest.name} (${loaded.dir}): its input is not a table encoding written by trainTabular`, { cause: parsed.error });
+    throw new DlError('MODEL_INVALID', `Model ${loaded.manifest.name} (${loaded.dir}): its input is not a table encoding written by trainTabular (${parsed.error.issues[0]?.path.join('.') || 'input'}: ${parsed.error.issues[0]?.message})`, { cause: parsed.error });
   }
   return parsed.data;
 }
@@ -105,6 +105,12 @@ export async function createTabularPredictor(dir: string, expected?: TabularMode
   const { network, labels } = await loadNetworkWithLabels(loaded, () => {
     if ((task === 'tabular-regression') !== (input.target !== undefined)) throw new DlError('MODEL_INVALID', `Model ${loaded.manifest.name} (${loaded.dir}): a ${task} model ${input.target ? 'with' : 'without'} a target scale`);
   });
+  // The manifest's width against the network's own input: a folder edited to disagree is refused here, not by tfjs mid-batch.
+  const takes = network.inputs[0]?.shape.at(-1);
+  if (takes !== input.width) {
+    network.dispose();
+    throw new DlError('MODEL_INVALID', `Model ${loaded.manifest.name} (${loaded.dir}): its manifest encodes rows to ${input.width} numbers, its network takes ${takes}`);
+  }
   return {
     task,
     model: loaded.manifest.name,

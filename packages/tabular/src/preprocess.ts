@@ -2,6 +2,7 @@
 // model's manifest (`input`), so that prediction prepares a new row exactly as training did.
 import { DlError } from '@dlkit/core';
 import { z } from 'zod';
+import { clipped } from './table.js';
 
 /** The manifest `input.kind` of a model trained by `trainTabular`. */
 export const TABLE_INPUT_KIND = 'table';
@@ -43,16 +44,21 @@ const categoricalColumn = z.strictObject({
 export type ColumnEncoding = z.infer<typeof numericColumn> | z.infer<typeof categoricalColumn>;
 
 /** The `input` section of a tabular model's manifest. */
-export const tableInputSchema = z.strictObject({
-  kind: z.literal(TABLE_INPUT_KIND),
-  label: z.string(),
-  columns: z.array(z.discriminatedUnion('type', [numericColumn, categoricalColumn])).min(1),
-  /** The columns' names, in order: what a row must hold (the key every tabular manifest of dlkit has). */
-  features: z.array(z.string()).min(1),
-  width: z.number().int().positive(),
-  /** Regression: the network predicts (target - mean) / std. */
-  target: z.strictObject({ mean: z.number(), std: z.number().positive() }).optional(),
-});
+export const tableInputSchema = z
+  .strictObject({
+    kind: z.literal(TABLE_INPUT_KIND),
+    label: z.string(),
+    columns: z.array(z.discriminatedUnion('type', [numericColumn, categoricalColumn])).min(1),
+    /** The columns' names, in order: what a row must hold (the key every tabular manifest of dlkit has). */
+    features: z.array(z.string()).min(1),
+    width: z.number().int().positive(),
+    /** Regression: the network predicts (target - mean) / std. */
+    target: z.strictObject({ mean: z.number(), std: z.number().positive() }).optional(),
+  })
+  // A manifest is read from a folder anyone may have edited: its parts must agree, or rows would be encoded to a width
+  // the network does not take (an untyped tfjs error) or read from columns it does not name.
+  .refine((input) => input.features.length === input.columns.length && input.features.every((f, i) => f === input.columns[i]!.name), { message: 'features must name the columns, in order' })
+  .refine((input) => input.width === encodedWidth(input.columns), { message: 'width must be the width of the column encodings' });
 
 export type TableInput = z.infer<typeof tableInputSchema>;
 
@@ -73,7 +79,7 @@ export function inferColumnType(values: readonly string[]): 'numeric' | 'categor
 export function assertNumeric(column: string, values: readonly string[], lines: readonly number[], source: string): void {
   const bad = values.findIndex((v) => !isMissing(v) && numberOf(v) === undefined);
   if (bad >= 0) {
-    throw new DlError('DATASET_INVALID', `${source}:${lines[bad]}: column '${column}' holds numbers, but this row has ${JSON.stringify(values[bad])}; fix it, or leave it empty (missing)`);
+    throw new DlError('DATASET_INVALID', `${source}:${lines[bad]}: column '${clipped(column)}' holds numbers, but this row has ${JSON.stringify(clipped(values[bad]!))}; fix it, or leave it empty (missing)`);
   }
 }
 
@@ -142,7 +148,7 @@ export function encodeRow(encodings: readonly ColumnEncoding[], values: readonly
     if (e.type === 'numeric') {
       const missing = isMissing(v);
       const n = missing ? e.mean : numberOf(v);
-      if (n === undefined) throw new DlError('INPUT_UNREADABLE', `Column '${e.name}' is ${JSON.stringify(v)}, not a number`);
+      if (n === undefined) throw new DlError('INPUT_UNREADABLE', `Column '${clipped(e.name)}' is ${JSON.stringify(typeof v === 'string' ? clipped(v) : v)}, not a number`);
       out[at++] = (n - e.mean) / e.std;
       if (e.missingIndicator) out[at++] = missing ? 1 : 0;
       return;

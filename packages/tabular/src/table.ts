@@ -13,6 +13,13 @@ export type RawTable = TextTable;
  */
 export const MAX_TABLE_BYTES = 512 * 1024 * 1024;
 
+/**
+ * Columns of a table at most: the model's manifest stores every column's encoding (~180 bytes a numeric one) and a
+ * model file is refused past 1 MiB when loaded, so a wider table would train for minutes into a model that cannot be
+ * saved. Said when the header is read, before any row.
+ */
+export const MAX_TABLE_COLUMNS = 4096;
+
 export type TableFormat = 'csv' | 'jsonl';
 
 /** `jsonl` for .jsonl/.ndjson/.json names, else `csv`. */
@@ -32,7 +39,7 @@ async function csvTable(chunks: AsyncIterable<Uint8Array>, path: string): Promis
   let columns: string[] | undefined;
   const rows: string[][] = [];
   const lines: number[] = [];
-  for await (const { line, fields } of readCsv(chunks, { name: path })) {
+  for await (const { line, fields } of readCsv(chunks, { name: path, maxFields: MAX_TABLE_COLUMNS })) {
     if (columns === undefined) {
       columns = fields.map((f, i) => (i === 0 ? f.replace(/^\uFEFF/, '') : f).trim());
       assertColumns(columns, path);
@@ -46,11 +53,21 @@ async function csvTable(chunks: AsyncIterable<Uint8Array>, path: string): Promis
   return { columns, rows, lines, source: path };
 }
 
+/**
+ * A cell or a column name as a message quotes it: a 10 MB field would make an error line of 10 MB, so a long text
+ * is cut to its first `max` characters, with its length.
+ */
+export function clipped(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max)}... (${text.length} characters)` : text;
+}
+
 function assertColumns(columns: string[], path: string): void {
   const empty = columns.indexOf('');
   if (empty >= 0) throw new DlError('DATASET_INVALID', `${path}: column ${empty + 1} of the header has no name`);
-  const twice = columns.find((c, i) => columns.indexOf(c) !== i);
-  if (twice !== undefined) throw new DlError('DATASET_INVALID', `${path}: the header names column '${twice}' twice`);
+  // A Set, not indexOf per column: a header of a million columns is checked in linear time, not for hours.
+  const seen = new Set<string>();
+  const twice = columns.find((c) => seen.size === seen.add(c).size);
+  if (twice !== undefined) throw new DlError('DATASET_INVALID', `${path}: the header names column '${clipped(twice)}' twice`);
 }
 
 /** A JSONL value as table text: numbers in decimal, null as missing; anything else is not a table cell. */
@@ -79,6 +96,7 @@ async function jsonlTable(chunks: AsyncIterable<Uint8Array>, path: string): Prom
     const record = object as Record<string, unknown>;
     // The first object fixes the columns; a later one without a key has that value missing.
     columns ??= Object.keys(record);
+    if (columns.length > MAX_TABLE_COLUMNS) throw new DlError('INPUT_TOO_LARGE', `${path}:${item.line}: ${columns.length} keys, more than the ${MAX_TABLE_COLUMNS} columns a table may have`);
     rows.push(columns.map((key) => cellText(record[key], path, item.line, key)));
     lines.push(item.line);
   }

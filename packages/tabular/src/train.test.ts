@@ -1,10 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSklearnTable, datasetEntry } from '@dlkit/core';
+import { readSklearnTable, datasetEntry, selectTfjsBackend } from '@dlkit/core';
 import { testDataset } from '@dlkit/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTabularPredictor, pipeline, readTableFile, trainTabular, type MlpCandidate, type RawTable, type RowValue } from './index.js';
+import { encodeRow } from './preprocess.js';
 
 // Fisher's iris flowers (test-data/README.md). One small network, no ensemble: the tests check the wiring and the
 // encodings on real data in seconds; bench/tabular/ measures what the default search reaches.
@@ -66,6 +67,33 @@ describe('trainTabular on iris (classification)', () => {
 
   it('refuses to replace the saved model without overwrite (OUTPUT_EXISTS), before training', async () => {
     await expect(trainTabular(iris, { label: 'species', out: join(dir, 'iris'), ...QUICK })).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
+  });
+});
+
+describe('an average with a linear network (iris, two small networks: wiring of the default kind of model)', () => {
+  it('saves the average of a wide & deep and a no-hidden-layer network; the loaded predictor gives its outputs', async () => {
+    const candidates: MlpCandidate[] = [
+      { hidden: [8], dropout: 0, learningRate: 0.02, wide: true },
+      { hidden: [], dropout: 0, learningRate: 0.05, seed: 7 },
+    ];
+    const trained = await trainTabular(iris, { label: 'species', seed: 2, out: join(dir, 'iris-average'), candidates, epochs: 30, patience: 5 });
+    try {
+      expect(trained.chosen.ensemble).toEqual(candidates);
+      const rows = trained.rows.validation;
+      const features = new Float32Array(rows.length * trained.input.width);
+      rows.forEach((r, i) => encodeRow(trained.input.columns, iris.rows[r]!.slice(0, 4), features, i * trained.input.width, { unseen: {} }));
+      const { tf } = await selectTfjsBackend();
+      const expected = tf.tidy(() => (trained.model.predict(tf.tensor2d(features, [rows.length, trained.input.width])) as ReturnType<typeof tf.tensor>).arraySync() as number[][]);
+      const predictor = await createTabularPredictor(join(dir, 'iris-average'));
+      const { results } = await predictor.predict(rows.map((r) => rowObject(iris, r)), { topK: 3 });
+      predictor.dispose();
+      results.forEach((r, i) => {
+        const scores = (r.ok ? r.value : []) as { label: string; score: number }[];
+        trained.classes.forEach((c, k) => expect(scores.find((s) => s.label === c)!.score).toBeCloseTo(expected[i]![k]!, 6));
+      });
+    } finally {
+      trained.model.dispose();
+    }
   });
 });
 

@@ -23,8 +23,8 @@ const SHOWN_SKIPS = 10;
 const warn = (message: string) => void process.stderr.write(`dl: warning: ${printable(message, { keepNewlines: false })}\n`);
 
 async function openModel(reference: string): Promise<EvaluatedModel> {
-  // The domain packages register their embedded models (digits, sentiment, ...) when imported.
-  await Promise.all([import('@dlkit/vision'), import('@dlkit/nlp')]);
+  // The domain packages register their embedded models (digits, sentiment, speech-digits) when imported.
+  await Promise.all([import('@dlkit/vision'), import('@dlkit/nlp'), import('@dlkit/speech')]);
   const loaded = await loadLocalModel(parseModelReference(reference));
   return { reference, loaded, labels: await loadLabels(loaded, undefined) };
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { datasetEntry, DlError, ensureDataset, parseDatasetRef, readSklearnTable, sklearnTableSchema, splitIndices } from '@dlkit/core';
-import { createTabularPredictor, readTableFile, trainTabular, type RawTable, type RowLabel, type RowValue, type TabularPredictor, type TabularTask } from '@dlkit/tabular';
+import { clipped, createTabularPredictor, readTableFile, trainTabular, type RawTable, type RowLabel, type RowValue, type TabularPredictor, type TabularTask } from '@dlkit/tabular';
 import { UsageError } from '../cli-error.js';
 import { writeOutput } from '../command/out-paths.js';
 import type { Output } from '../output.js';
@@ -75,7 +75,7 @@ export async function tabularTrain(args: TabularTrainArgs, out: Output): Promise
   const { table, rows } = fromFile ? { table: await readTableFile(input), rows: undefined } : await datasetTable(input);
   // A registered set names its label column; a file's must be given.
   const label = args.label ?? (fromFile ? undefined : table.columns.at(-1));
-  if (label === undefined) throw new UsageError(`tabular train needs --label COLUMN: the column to predict (${table.columns.join(', ')})`);
+  if (label === undefined) throw new UsageError(`tabular train needs --label COLUMN: the column to predict (${clipped(table.columns.join(', '), 400)})`);
   const dir = resolve(args.out ?? `${basename(input, extname(input)).replace(/[^\w.-]+/g, '-')}-model`);
   const { signal, release } = interruptible();
   try {
@@ -99,7 +99,8 @@ export async function tabularTrain(args: TabularTrainArgs, out: Output): Promise
     }
     const { chosen, split } = result;
     const figure = chosen.validationAccuracy !== undefined ? `validation accuracy ${pct(chosen.validationAccuracy)}` : `validation R^2 ${chosen.validationR2!.toFixed(4)}`;
-    const kept = chosen.ensemble ? `the average of the ${chosen.ensemble.length} networks` : `network hidden ${chosen.candidate!.hidden.join('-')}, dropout ${chosen.candidate!.dropout}`;
+    const one = chosen.candidate!;
+    const kept = chosen.ensemble ? `the average of the ${chosen.ensemble.length} networks` : one.hidden.length === 0 ? 'the linear network (no hidden layer)' : `network hidden ${one.hidden.join('-')}, dropout ${one.dropout}`;
     const human = [
       `trained a ${result.task} model of '${label}' on ${split.train} rows; ${split.validation} held out for validation (seed ${split.seed})`,
       `  kept ${kept}: ${figure}`,
@@ -128,10 +129,10 @@ const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceA
 function checkColumns(table: RawTable, predictor: TabularPredictor, input: string): void {
   const missing = predictor.columns.filter((c) => !table.columns.includes(c));
   if (missing.length > 0) {
-    throw new DlError('DATASET_INVALID', `${input} has no column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')}: the model was trained on ${predictor.columns.join(', ')}`);
+    throw new DlError('DATASET_INVALID', `${input} has no column${missing.length > 1 ? 's' : ''} ${clipped(missing.map((c) => `'${c}'`).join(', '), 400)}: the model was trained on ${clipped(predictor.columns.join(', '), 400)}`);
   }
   const extra = table.columns.filter((c) => !predictor.columns.includes(c) && c !== predictor.label);
-  if (extra.length > 0) note(`note: ${input}: column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} not used by the model (ignored)`);
+  if (extra.length > 0) note(`note: ${input}: column${extra.length > 1 ? 's' : ''} ${clipped(extra.join(', '), 400)} not used by the model (ignored)`);
 }
 
 /** The prediction columns of an output row: the class and its probability, or the value. */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { jobConflicts, readTrainingJob, recordedJob, type JobField, type TrainingJob } from '@dlkit/core';
 import { UsageError } from '../cli-error.js';
+import { printable } from '../terminal/printable.js';
 import { nonNegativeInt, positiveInt } from './arguments.js';
 import type { TrainArgs } from './train.js';
 
@@ -37,7 +38,7 @@ function recordedOptions(job: TrainingJob): Record<string, unknown> {
   if (job.trainer !== 'config') return job.options;
   const config = (job.options.config ?? {}) as { epochs?: number; batchSize?: number; seed?: number; workers?: number; out?: string; log?: string; checkpoint?: { dir?: string } };
   const { epochs, batchSize, seed, workers, out, log } = config;
-  return { epochs, batchSize, seed, workers, out, log, checkpointDir: config.checkpoint?.dir, overwrite: job.options.overwrite };
+  return { epochs, batchSize, seed, workers, out, log, checkpointDir: config.checkpoint?.dir };
 }
 
 /** The target a job is trained by: `train <trainer>`, or a config run (`train <config.json>`, or none on a resume). */
@@ -48,10 +49,17 @@ function assertSameTarget(job: TrainingJob, what: string | undefined, dir: strin
   throw new UsageError(`checkpoint ${dir} is of ${run}, not of \`dl train ${what}\`; continue it with: ${resumeCommand(dir)}`);
 }
 
+/** Says on stderr where a resumed run writes its model, when the checkpoint chose the folder (no --out, no config file given). */
+function sayOutput(dir: string, out: unknown, force: boolean): void {
+  const where = typeof out === 'string' ? `writes its model to ${resolve(out)}${force ? ' (--force: a model already there is replaced)' : ''}` : 'saves no model';
+  process.stderr.write(`dl: note: the run resumed from ${printable(dir, { keepNewlines: false })} ${printable(where, { keepNewlines: false })}\n`);
+}
+
 /**
  * `dl train [target] --resume DIR`: the command line of the run the checkpoint recorded, with the flags given. A
  * flag that contradicts the run (another schedule, data or output would start another run, not continue this
- * one) is a usage error naming it; flags equal to the run's are fine; `--force` may be added.
+ * one) is a usage error naming it; flags equal to the run's are fine; `--force` may be added, and only it lets
+ * the run replace a model already in its output folder (the checkpoint's word is not enough: OUTPUT_EXISTS).
  */
 export async function resumedArgs(args: TrainArgs): Promise<TrainArgs> {
   const dir = resolve(args.resume!);
@@ -74,7 +82,9 @@ export async function resumedArgs(args: TrainArgs): Promise<TrainArgs> {
   }
   // A config run takes its knobs from its config (re-read or recorded); a target run from these flags.
   const fromRun = job.trainer === 'config' ? knobs.filter((k) => k.arg === 'checkpoint') : knobs;
-  const merged: TrainArgs = { ...args, target: job.trainer === 'config' ? args.target : [job.trainer], force: args.force === true || recorded.overwrite === true };
+  // --force only from the command line: the checkpoint's `overwrite` is not taken (a planted one would grant it).
+  const merged: TrainArgs = { ...args, target: job.trainer === 'config' ? args.target : [job.trainer] };
   for (const k of fromRun) if (merged[k.arg] === undefined && recorded[k.option] !== undefined) merged[k.arg] = String(recorded[k.option]);
+  if (args.out === undefined && (job.trainer !== 'config' || args.target.length === 0)) sayOutput(dir, recorded.out, args.force === true);
   return merged;
 }

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import {
   classesOf,
   classFolderFiles,
+  datasetEntry,
   DlError,
   endsInSoftmax,
   errorMessage,
@@ -12,6 +13,7 @@ import {
   readInputFile,
   selectTfjsBackend,
   type Dataset,
+  type LoadedDatasetSplit,
   type LoadedManifest,
   type ManifestInput,
 } from '@dlkit/core';
@@ -51,27 +53,28 @@ export async function openScoring(data: string, model: EvaluatedModel, options: 
   if (local === undefined && !DATASET_REF.test(data)) throw new DlError('INPUT_NOT_FOUND', `${data}: no such file or folder`);
   if (task === 'image-classification') {
     if (local?.isDirectory()) return imageFolder(data, model, options);
-    if (local === undefined) return registeredImages(data, model);
+    if (local === undefined) return registeredTensors(data, model, options);
   } else if (task === 'text-classification') {
     if (local?.isDirectory()) return textFolder(data, model, options);
     if (local?.isFile() && TABLE.test(data)) return textTable(data, model, options);
-    // A registered set's loader gives feature tensors, and a text's depend on the model's own vocabulary.
-    if (local === undefined) {
-      parseDatasetRef(data); // an unknown name is said as such, with the nearest one
-      throw new DlError('INPUT_UNSUPPORTED', `${data}: registered text sets are not evaluated yet; ${dataKinds(task)}`);
-    }
+    if (local === undefined) return registeredTexts(data, model, options);
   } else if (task === 'tabular-classification') {
     if (local?.isFile() && TABLE.test(data)) return tableFile(data, model, options);
-    if (local === undefined) return registeredTable(data, model);
+    if (local === undefined) return registeredTable(data, model, options);
+  } else if (task === 'speech-digits') {
+    // Importing speech registers the loader of its recordings (fsdd-wav).
+    await import('@dlkit/speech');
+    if (local === undefined) return registeredTensors(data, model, options);
   } else {
-    throw new DlError('INPUT_UNSUPPORTED', `Model ${model.reference} is a ${task} model: evaluate measures image, text and tabular classifiers`);
+    throw new DlError('INPUT_UNSUPPORTED', `Model ${model.reference} is a ${task} model: evaluate measures image, text, spoken-digit and tabular classifiers`);
   }
   throw new DlError('DATASET_INVALID', `${data}: ${dataKinds(task)}`);
 }
 
 function dataKinds(task: string): string {
   if (task === 'image-classification') return 'an image classifier is evaluated on a folder of class folders (<dir>/<class>/<images>) or a registered data set such as mnist:test';
-  if (task === 'text-classification') return 'a text classifier is evaluated on a folder of class folders of .txt files, or a .csv/.jsonl file with a text and a label column';
+  if (task === 'text-classification') return 'a text classifier is evaluated on a folder of class folders of .txt files, a .csv/.jsonl file with a text and a label column, or a registered data set such as rt-polarity:test';
+  if (task === 'speech-digits') return 'a spoken-digits model is evaluated on a registered set of recordings such as fsdd:test';
   return 'a tabular classifier is evaluated on a .csv/.jsonl table with its label column, or a registered data set such as breast-cancer:test';
 }
 
@@ -154,9 +157,66 @@ async function tableScoring(dataset: Dataset, columns: readonly string[], model:
 /** `mnist` alone means its test split: evaluation is what test splits are for. */
 const withSplit = (ref: string) => (ref.includes(':') ? ref : `${ref}:test`);
 
-async function registeredTable(ref: string, model: EvaluatedModel): Promise<Scoring> {
+/** The registry's task of the sets a model of each task is evaluated on, where the two names differ. */
+const SET_TASKS: Readonly<Record<string, string>> = { 'speech-digits': 'audio-classification' };
+
+/**
+ * A registered split, refused when its examples are not the kind the model takes (before anything is read), and
+ * said to overlap the model's training data where its manifest shows it does.
+ */
+async function registeredSplit(ref: string, model: EvaluatedModel, options: DataOptions): Promise<LoadedDatasetSplit & { full: string }> {
   const full = withSplit(ref);
-  const { dataset, input } = await loadDatasetSplit(full);
+  const { task } = model.loaded.manifest;
+  const set = datasetEntry(parseDatasetRef(full).name);
+  if (set.task !== (SET_TASKS[task] ?? task)) {
+    throw new DlError('DATASET_INVALID', `${full} is ${set.task} data; model ${model.reference} is a ${task} model: ${dataKinds(task)}`);
+  }
+  const loaded = await loadDatasetSplit(full);
+  const overlap = trainingOverlap(model.loaded.manifest, loaded.dataset.source, loaded.entry.homepage);
+  if (overlap !== undefined) options.warn(`${full} is not held out for model ${model.reference}: it was trained on ${overlap}, so these figures are not a test score`);
+  return { ...loaded, full };
+}
+
+/** `(train split, seed 0)`: how a registered holdout split's source ends (core's splitDataset names the parts). */
+const HOLDOUT_PART = / \((train|validation) split, seed \d+\)$/;
+
+/**
+ * What of a registered split (its Dataset `source`, the set's `homepage`) the model's manifest says it was trained
+ * on: that very split, or, for a split the registry cuts from a set, the whole set (named by its folder or its
+ * homepage, without the other part, which alone is disjoint); undefined when the manifest names neither. A model
+ * trained on a copy its manifest does not name cannot be checked.
+ */
+export function trainingOverlap(manifest: LoadedManifest['manifest'], source: string, homepage: string): string | undefined {
+  const training = (manifest as { training?: { data?: unknown } }).training;
+  const said = [manifest.source, training?.data].filter((t): t is string => typeof t === 'string').join('\n');
+  if (said.includes(source)) return `this split or part of it (${source})`;
+  const part = HOLDOUT_PART.exec(source);
+  if (part === null) return undefined;
+  const whole = source.slice(0, part.index);
+  const other = `${whole} (${part[1] === 'train' ? 'validation' : 'train'} split`;
+  const site = homepage.replace(/^https?:\/\//, '').replace(/\/$/, '');
+  const named = [whole, site].find((name) => said.includes(name));
+  return named !== undefined && !said.includes(other) ? `the whole set this split is cut from (${named})` : undefined;
+}
+
+/** A registered text set (`rt-polarity:test`): its texts go through the model's pipeline, as a table's do. */
+async function registeredTexts(ref: string, model: EvaluatedModel, options: DataOptions): Promise<Scoring> {
+  const { dataset, full } = await registeredSplit(ref, model, options);
+  const texts = dataset.inputs;
+  if (texts === undefined) throw new DlError('DATASET_INVALID', `${full} holds no texts (its examples are features); ${dataKinds('text-classification')}`);
+  const classify = await nlpPipeline('text-classification', model.reference);
+  return {
+    source: full,
+    classes: dataset.classes,
+    labels: dataset.labels,
+    inputs: texts,
+    score: pipelineScorer(classify, (indices) => indices.map((i) => texts[i]!), model.labels),
+    dispose: () => classify.dispose(),
+  };
+}
+
+async function registeredTable(ref: string, model: EvaluatedModel, options: DataOptions): Promise<Scoring> {
+  const { dataset, input, full } = await registeredSplit(ref, model, options);
   const features = (input as { features?: unknown }).features;
   const columns = Array.isArray(features) ? (features as string[]) : [];
   // Said once for the set, not once per row by the pipeline.
@@ -170,11 +230,17 @@ async function registeredTable(ref: string, model: EvaluatedModel): Promise<Scor
 /** Vision's input kinds whose examples are the same tensor: a grey or colour picture in [0, 1], height x width x channels. */
 const PICTURE_KINDS = new Set(['digits', 'image']);
 
+/** The same spec: pictures of any vision kind, else every field equal (a log-mel's rate, window, bands, ...). */
+function sameKind(wants: ManifestInput, input: ManifestInput): boolean {
+  if (PICTURE_KINDS.has(wants.kind) && PICTURE_KINDS.has(input.kind)) return true;
+  const fields = (spec: ManifestInput) => JSON.stringify(Object.entries(spec).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return fields(wants) === fields(input);
+}
+
 /** Refuses a data set whose examples are not what the model's network takes, before anything is scored. */
 function assertSameInput(ref: string, input: ManifestInput, dataset: Dataset, model: EvaluatedModel, takes: readonly number[]): void {
   const wants = model.loaded.manifest.input as ManifestInput | undefined;
-  const kinds = wants !== undefined && (wants.kind === input.kind || (PICTURE_KINDS.has(wants.kind) && PICTURE_KINDS.has(input.kind)));
-  if (!kinds || takes.join() !== dataset.featureShape.join()) {
+  if (wants === undefined || !sameKind(wants, input) || takes.join() !== dataset.featureShape.join()) {
     throw new DlError(
       'DATASET_INVALID',
       `${ref} holds ${input.kind} examples of shape [${dataset.featureShape.join(', ')}]; model ${model.reference} takes ${wants?.kind ?? 'unknown'} input of shape [${takes.join(', ')}]`,
@@ -183,12 +249,12 @@ function assertSameInput(ref: string, input: ManifestInput, dataset: Dataset, mo
 }
 
 /**
- * A registered image set (`mnist:test`): its examples are already tensors (decoded by its loader), so they go
- * straight through the network, as `fit` validated it, rather than back through image files.
+ * A registered set of images or recordings (`mnist:test`, `fsdd:test`): its examples are already the network's
+ * tensors (decoded by its loader), so they go straight through it, as `fit` validated it, rather than back
+ * through files.
  */
-async function registeredImages(ref: string, model: EvaluatedModel): Promise<Scoring> {
-  const full = withSplit(ref);
-  const { dataset, input } = await loadDatasetSplit(full);
+async function registeredTensors(ref: string, model: EvaluatedModel, options: DataOptions): Promise<Scoring> {
+  const { dataset, input, full } = await registeredSplit(ref, model, options);
   if (model.loaded.manifest.runtime !== 'tfjs-layers') {
     throw new DlError('INPUT_UNSUPPORTED', `Model ${model.reference} (${model.loaded.manifest.runtime}) is evaluated on image folders; registered sets run dlkit-trained models`);
   }
@@ -206,6 +272,7 @@ async function registeredImages(ref: string, model: EvaluatedModel): Promise<Sco
     source: full,
     classes: dataset.classes,
     labels: dataset.labels,
+    ...(dataset.inputs ? { inputs: dataset.inputs } : {}),
     async score(indices) {
       const x = await dataset.read(indices);
       const scores = tf.tidy(() => {

@@ -51,12 +51,13 @@ describe('the data-set registry', () => {
     expect(() => parseDatasetRef('nope')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', hint: undefined }));
   });
 
-  it("a split whose loader is not registered names the package to import (mnist-idx: @dlkit/vision), or none where none has one", async () => {
+  it('a split whose loader is not registered names the package to import (mnist-idx: @dlkit/vision, text-polarity: @dlkit/nlp)', async () => {
     const error = await loadDatasetSplit('fashion-mnist:test').then(() => undefined, (e: DlError) => e);
     expect(error?.code).toBe('INVALID_ARGUMENT');
     expect(error?.message).toContain("import '@dlkit/vision'");
     const text = await loadDatasetSplit('rt-polarity:test').then(() => undefined, (e: DlError) => e);
-    expect(text?.message).toMatch(/No loader is registered for the 'text-polarity' data of rt-polarity:test$/);
+    expect(text?.message).toMatch(/No loader is registered for the 'text-polarity' data of rt-polarity:test: import '@dlkit\/nlp' first/);
+    expect(text?.hint).toEqual({ kind: 'install', what: '@dlkit/nlp' });
   });
 });
 

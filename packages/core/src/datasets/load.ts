@@ -10,6 +10,8 @@ import { join } from 'node:path';
 const LOADER_PACKAGES: Readonly<Record<string, string>> = {
   'mnist-idx': '@dlkit/vision',
   'digits-json': '@dlkit/vision',
+  'fsdd-wav': '@dlkit/speech',
+  'text-polarity': '@dlkit/nlp',
 };
 
 export interface LoadedDatasetSplit {

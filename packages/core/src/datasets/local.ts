@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
+import { z } from 'zod';
 import { DlError, errorMessage } from '../errors.js';
 import { dlSettings } from '../models/settings.js';
 import { datasetEntry, type DatasetEntry } from './registry.js';
@@ -119,13 +120,17 @@ export function treeHash(files: ReadonlyArray<readonly [string, string]>): strin
   return hash.digest('hex');
 }
 
-interface Stamp {
-  version: number;
-  name: string;
-  dir: string;
-  sha256: string;
-  files: Array<[rel: string, size: number, mtimeMs: number, sha256: string]>;
-}
+/** A stamp: what a verified copy's files were (path, size, mtime, sha256) when their tree hash matched. */
+const stampSchema = z.object({
+  version: z.literal(STAMP_VERSION),
+  name: z.string(),
+  dir: z.string(),
+  sha256: z.string(),
+  files: z.array(z.tuple([z.string(), z.number(), z.number(), z.string()])).max(MAX_WALK_ENTRIES),
+});
+type Stamp = z.infer<typeof stampSchema>;
+/** A stamp lists at most MAX_WALK_ENTRIES files of ~150 bytes: a larger file in its place is not one of ours. */
+const MAX_STAMP_BYTES = 32 * 1024 * 1024;
 
 /** Stamps live in the cache, keyed by the folder's real path: a mirror or a package folder is never written. */
 function stampPath(entry: DatasetEntry, realDir: string, env: NodeJS.ProcessEnv): string {
@@ -133,11 +138,13 @@ function stampPath(entry: DatasetEntry, realDir: string, env: NodeJS.ProcessEnv)
   return join(datasetsCacheDir(env), '.verified', `${key}.json`);
 }
 
+/** The stamp at `path`, or undefined when there is none or it is not one (a stale, corrupt or planted file: the copy is checked again). */
 function readStamp(path: string): Stamp | undefined {
   try {
-    if (!lstatSync(path).isFile()) return undefined;
-    const stamp = JSON.parse(readFileSync(path, 'utf8')) as Stamp;
-    return stamp.version === STAMP_VERSION && Array.isArray(stamp.files) ? stamp : undefined;
+    const stats = lstatSync(path);
+    if (!stats.isFile() || stats.size > MAX_STAMP_BYTES) return undefined;
+    const parsed = stampSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
@@ -170,9 +177,23 @@ function recordStamp(entry: DatasetEntry, realDir: string, files: readonly TreeF
  */
 export function checkTree(entry: DatasetEntry, dir: string): { ok: true } | { ok: false; reason: string } {
   const files = listTree(entry, dir);
+  const over = oversize(entry, files);
+  if (over) return { ok: false, reason: over };
   const tree = hashTree(dir, files);
   if (acceptedTrees(entry).includes(tree.sha256)) return { ok: true };
   return { ok: false, reason: culprit(entry, files, tree.hashes, undefined) ?? `its tree hash is ${tree.sha256}, not ${entry.content.sha256}` };
+}
+
+/**
+ * Why the files cannot be the set, told from their sizes alone: more bytes than any accepted tree has. Checked
+ * before hashing, so that a sparse terabyte file in a mirror is refused at once, not read for hours.
+ */
+function oversize(entry: DatasetEntry, files: readonly TreeFile[]): string | undefined {
+  const most = Math.max(entry.content.bytes, ...(entry.content.equivalent ?? []).map((e) => e.bytes));
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  if (total <= most) return undefined;
+  const largest = files.reduce((a, b) => (b.size > a.size ? b : a));
+  return `its files hold ${total} bytes, more than the set's ${most} (${largest.rel} is ${largest.size} bytes)`;
 }
 
 const acceptedTrees = (entry: DatasetEntry) => [entry.content.sha256, ...(entry.content.equivalent ?? []).map((e) => e.sha256)];
@@ -207,13 +228,14 @@ export function verifyLocalCopy(entry: DatasetEntry, location: DatasetLocation, 
     stamp.files.length === files.length &&
     files.every((f, i) => stamp.files[i]![0] === f.rel && stamp.files[i]![1] === f.size && stamp.files[i]![2] === f.mtimeMs);
   if (same) return;
+  const where = location.where === 'cache' ? 'cached copy' : location.where === 'mirror' ? 'DL_DATA_MIRROR copy' : `copy from the ${location.package} package`;
+  const invalid = (why: string) => new DlError('DATASET_INVALID', `The ${where} of ${entry.name} in ${location.dir} does not match the registry${why}`, { hint: { kind: 'pull-dataset', dataset: entry.name } });
+  const over = oversize(entry, files);
+  if (over) throw invalid(`: ${over}`);
   const tree = hashTree(realDir, files);
   if (acceptedTrees(entry).includes(tree.sha256)) return recordStamp(entry, realDir, files, tree, env);
   const fault = culprit(entry, files, tree.hashes, stamp);
-  const where = location.where === 'cache' ? 'cached copy' : location.where === 'mirror' ? 'DL_DATA_MIRROR copy' : `copy from the ${location.package} package`;
-  throw new DlError('DATASET_INVALID', `The ${where} of ${entry.name} in ${location.dir} does not match the registry${fault ? `: ${fault}` : ` (tree hash ${tree.sha256})`}`, {
-    hint: { kind: 'pull-dataset', dataset: entry.name },
-  });
+  throw invalid(fault ? `: ${fault}` : ` (tree hash ${tree.sha256})`);
 }
 
 /** The first verified local copy of `name` (cache, then each mirror, then a system package's folder), or undefined: no network. */

@@ -61,9 +61,9 @@ export interface DatasetHoldout {
  * - `label` (classification): the name given to the last column, the class index into the first line's names;
  * - `target` (regression): a file beside `path` with one number per row, the value to predict.
  * Other types used here: `mnist-idx` `{images, labels}` and `digits-json` `{path}` (registered by @dlkit/vision),
- * `fsdd-wav` `{path, takes: [first, last]}` (recordings `{digit}_{speaker}_{take}.wav` whose take is in the range)
- * and `text-polarity` `{positive, negative}` (one text per line): no package registers these two yet (a Dataset of
- * numbers cannot carry texts or waveforms); `dl train speech-digits` and `dl train sentiment` read the folders.
+ * `fsdd-wav` `{path, takes: [first, last]}` (recordings `{digit}_{speaker}_{take}.wav` whose take is in the range,
+ * registered by @dlkit/speech: the speech-digits model's log-mel input) and `text-polarity` `{positive, negative}`
+ * (one text per line, registered by @dlkit/nlp: the texts are the Dataset's `inputs`, its features empty).
  */
 export type DatasetSplit = { type: string; holdout?: DatasetHoldout } & Record<string, unknown>;
 

@@ -145,7 +145,9 @@ export async function extractTar(stream: Readable, dest: string, options: TarOpt
     longName = undefined;
     if (type === 'x' || type === 'L') {
       if (size > MAX_PAX_BYTES) throw invalid(options, 'holds an extended header over 1 MiB');
-      const data = (await reader.take(padded))!.subarray(0, size);
+      const block = await reader.take(padded);
+      if (block === undefined) throw invalid(options, 'ends in the middle of an entry');
+      const data = block.subarray(0, size);
       longName = type === 'L' ? text(data, 0, size) : paxPath(data);
       continue;
     }

@@ -10,6 +10,8 @@ export interface CsvOptions {
   maxFieldBytes?: number;
   /** Largest record (all its fields and separators), bytes (default 4 x maxFieldBytes). */
   maxRecordBytes?: number;
+  /** Most fields in one record (default: no limit but the record's bytes): one more is INPUT_TOO_LARGE, said at once. */
+  maxFields?: number;
 }
 
 /** One CSV record: its fields and the line (1-based) where it starts. */
@@ -32,6 +34,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export class CsvParser {
   private readonly maxField: number;
   private readonly maxRecord: number;
+  private readonly maxFields: number;
   private field = Buffer.alloc(256);
   private fieldLength = 0;
   private recordBytes = 0;
@@ -47,6 +50,7 @@ export class CsvParser {
   constructor(private readonly options: CsvOptions) {
     this.maxField = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
     this.maxRecord = options.maxRecordBytes ?? 4 * this.maxField;
+    this.maxFields = options.maxFields ?? Number.MAX_SAFE_INTEGER;
   }
 
   /** The records completed by this chunk. */
@@ -95,6 +99,10 @@ export class CsvParser {
     }
     this.afterQuote = false;
     if (b === COMMA) {
+      // Said at the first field too many, not after a 50 MB header has been cut into millions of strings.
+      if (this.fields.length + 1 >= this.maxFields) {
+        throw new DlError('INPUT_TOO_LARGE', `${this.options.name}:${this.recordLine}: a record of more than the ${this.maxFields} fields allowed`);
+      }
       this.fields.push(this.take());
       this.touched = true;
     } else if (b === LF) this.newline(out);

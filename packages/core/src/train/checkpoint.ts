@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DlError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { readInputFile } from '../io/read-input.js';
 import type { EpochLogs } from './callbacks/callback.js';
 
 const CHECKPOINT_FILE = 'checkpoint.json';
+/** checkpoint.json holds no tensors (they are in the .bin file): its history and options fit well under this. */
+const MAX_HEADER_BYTES = 64 * 1024 * 1024;
 
 /** Everything a run needs to continue exactly where it stopped. */
 export interface CheckpointData {
@@ -113,7 +116,8 @@ const headerSchema = z.object({
   version: z.literal(1),
   tensors: z.string().regex(/^tensors-\d+\.bin$/),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  bytes: z.number().int().nonnegative(),
+  // Node reads no file over 2 GiB into one buffer: a header that claims more is not one of ours.
+  bytes: z.number().int().nonnegative().max(2 ** 31 - 1),
   data: z.unknown(),
 });
 
@@ -197,12 +201,15 @@ const invalidIn = (dir: string) => (why: string, cause?: unknown) =>
 async function readHeader(dir: string): Promise<z.infer<typeof headerSchema>> {
   const invalid = invalidIn(dir);
   try {
-    const parsed = headerSchema.safeParse(JSON.parse(await readFile(join(dir, CHECKPOINT_FILE), 'utf8')));
+    // The bounded reader: a FIFO or a link to /dev/zero planted as the file is refused, never waited on or read to the end.
+    const text = (await readInputFile(join(dir, CHECKPOINT_FILE), MAX_HEADER_BYTES)).toString('utf8');
+    const parsed = headerSchema.safeParse(JSON.parse(text));
     if (!parsed.success) throw invalid(`${CHECKPOINT_FILE} is not a dlkit checkpoint (${parsed.error.issues[0]?.message})`);
     return parsed.data;
   } catch (error) {
-    if (error instanceof DlError) throw error;
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR';
+    if (error instanceof DlError && error.code === 'CHECKPOINT_INVALID') throw error;
+    const code = ((error as { cause?: NodeJS.ErrnoException }).cause ?? (error as NodeJS.ErrnoException)).code;
+    const missing = code === 'ENOENT' || code === 'ENOTDIR';
     throw invalid(missing ? `no ${CHECKPOINT_FILE} in it` : `${CHECKPOINT_FILE} is unreadable (${errorMessage(error)})`, error);
   }
 }
@@ -234,7 +241,8 @@ export async function readCheckpoint(dir: string): Promise<CheckpointData> {
   const header = await readHeader(dir);
   let bytes: Buffer;
   try {
-    bytes = await readFile(join(dir, header.tensors));
+    // One byte past the size the header names is already a mismatch: a larger file is not read to its end.
+    bytes = await readInputFile(join(dir, header.tensors), Math.max(header.bytes, 1));
   } catch (error) {
     throw invalid(`${header.tensors} is missing or unreadable`, error);
   }

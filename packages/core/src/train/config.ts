@@ -184,8 +184,9 @@ export interface TrainFromConfigOptions {
   /** Told when a knob is adjusted to the data (see `FitOptions.onWarning`). */
   onWarning?: (message: string) => void;
   /**
-   * Continue the run of this checkpoint folder, to the weights it would have reached uninterrupted. The config,
-   * `baseDir` and `overwrite` default to those the run recorded in it; a config that differs is refused.
+   * Continue the run of this checkpoint folder, to the weights it would have reached uninterrupted. The config
+   * and `baseDir` default to those the run recorded in it; a config that differs is refused. `overwrite` is never
+   * taken from the checkpoint: a model already in `out` is replaced only when this call allows it.
    */
   resumeFrom?: string;
   /** Replace a model already in `out` (default false: OUTPUT_EXISTS, before any training). */
@@ -205,7 +206,7 @@ function absolutePaths(config: TrainConfig, base: string): TrainConfig {
   };
 }
 
-/** The config, folder and overwrite of a run: as given, or on a resume those its checkpoint recorded (checked again). */
+/** The config, folder and overwrite of a run: as given, or on a resume the config and folder its checkpoint recorded (checked again). */
 async function runSettings(given: TrainConfig | undefined, options: TrainFromConfigOptions): Promise<{ config: TrainConfig; base: string; overwrite: boolean | undefined }> {
   if (options.resumeFrom === undefined) {
     if (given === undefined) throw new DlError('INVALID_ARGUMENT', 'trainFromConfig needs a config, or resumeFrom to continue the run of a checkpoint', { parameter: 'config' });

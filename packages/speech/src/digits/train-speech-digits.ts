@@ -133,8 +133,8 @@ async function trainingExamples(recordings: FsddRecording[], synthetic: Syntheti
   }
 }
 
-/** FSDD recordings as validation examples, cut as in training, without augmentation. */
-async function validationExamples(recordings: FsddRecording[]): Promise<Examples> {
+/** FSDD recordings as validation examples, cut as in training, without augmentation (also the `fsdd-wav` loader's). */
+export async function validationExamples(recordings: FsddRecording[]): Promise<Examples> {
   const vad = await loadSileroVad();
   try {
     return { rows: (await trimmed(vad, recordings.map((r) => r.path))).map((s) => digitFeatures(s)), labels: recordings.map((r) => r.digit) };
@@ -143,7 +143,7 @@ async function validationExamples(recordings: FsddRecording[]): Promise<Examples
   }
 }
 
-function concatRows(rows: readonly Float32Array[]): Float32Array {
+export function concatRows(rows: readonly Float32Array[]): Float32Array {
   const size = DIGIT_FEATURES.frames * DIGIT_FEATURES.mels;
   const out = new Float32Array(rows.length * size);
   rows.forEach((row, i) => out.set(row, i * size));

@@ -1,22 +1,37 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DlError, errorMessage, type Dataset } from '@dlkit/core';
+import { DEFAULT_MAX_INPUT_BYTES, DlError, errorMessage, readInputFile, type Dataset } from '@dlkit/core';
 
 const DIGIT_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
-async function readMaybeGzip(path: string): Promise<Buffer> {
-  let raw: Buffer;
+/**
+ * Bytes of one IDX file, unpacked, at most: MNIST's largest is 47 MB; 256 MiB is 340,000 images of 28x28. A
+ * gzip bomb stops here, not at the end of memory.
+ */
+const MAX_IDX_BYTES = DEFAULT_MAX_INPUT_BYTES;
+/** One JSON digits file at most (cazala's are ~2 MB each): parsed into an array of numbers, ~10x its size. */
+const MAX_DIGITS_JSON_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A data file read with core's bounded reader: a FIFO or a link to /dev/zero among a folder's files is refused
+ * (DATASET_INVALID) instead of blocking or filling memory for ever.
+ */
+async function readDataFile(path: string, maxBytes: number): Promise<Buffer> {
   try {
-    raw = await readFile(path);
+    return await readInputFile(path, { maxBytes });
   } catch (error) {
-    throw new DlError('DATASET_INVALID', `Cannot read ${path}: ${errorMessage(error)}`, { cause: error });
+    // The reader's message names the file and what it is (a FIFO, a device, too large).
+    throw new DlError('DATASET_INVALID', errorMessage(error), { cause: error });
   }
+}
+
+async function readMaybeGzip(path: string): Promise<Buffer> {
+  const raw = await readDataFile(path, MAX_IDX_BYTES);
   if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
   try {
-    return gunzipSync(raw);
+    return gunzipSync(raw, { maxOutputLength: MAX_IDX_BYTES });
   } catch (error) {
-    throw new DlError('DATASET_INVALID', `${path} is not valid gzip: ${errorMessage(error)}`, { cause: error });
+    throw new DlError('DATASET_INVALID', `${path} is not valid gzip, or unpacks to more than ${MAX_IDX_BYTES} bytes: ${errorMessage(error)}`, { cause: error });
   }
 }
 
@@ -80,9 +95,10 @@ export async function fromDigitsJson(dir: string): Promise<Dataset> {
   const perDigit: Uint8Array[] = [];
   for (const digit of DIGIT_CLASSES) {
     const path = join(dir, `${digit}.json`);
+    const text = (await readDataFile(path, MAX_DIGITS_JSON_BYTES)).toString('utf8');
     let data: unknown;
     try {
-      data = (JSON.parse(await readFile(path, 'utf8')) as { data?: unknown }).data;
+      data = (JSON.parse(text) as { data?: unknown }).data;
     } catch (error) {
       throw new DlError('DATASET_INVALID', `Cannot read digits file ${path}: ${errorMessage(error)}`, { cause: error });
     }

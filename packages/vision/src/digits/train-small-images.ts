@@ -56,7 +56,8 @@ export interface TrainSmallImagesOptions {
   checkpointDir?: string;
   /**
    * Continue the run of this checkpoint folder, to the weights it would have reached uninterrupted: options left
-   * out (`data` included) are those the run recorded in it; one that contradicts them is INVALID_ARGUMENT.
+   * out (`data` included) are those the run recorded in it, but `overwrite` (never taken from a checkpoint); one
+   * that contradicts them is INVALID_ARGUMENT.
    */
   resumeFrom?: string;
   /** JSONL or CSV file of per-epoch figures. */

@@ -3,15 +3,10 @@ import type { KernelComposer } from './kernel-composer.js';
 
 /**
  * Zero-pads (or crops) x [N, H, W, C] to exactly the rows and columns that the filter windows reach:
- * (outH - 1) * strideH + (filterH - 1) * dilationH + 1 rows from -padTop on, padding with `fill`. With a numeric pad and a rounded
- * output size that differs from padInfo's bottom/right, and out-of-range taps must read the fill.
+ * (outH - 1) * strideH + (filterH - 1) * dilationH + 1 rows from -padTop on. With a numeric pad and a rounded
+ * output size, that reach differs from padInfo's bottom/right.
  */
-export function padToWindowReach(
-  k: KernelComposer,
-  x: TensorInfo,
-  conv: backend_util.Conv2DInfo,
-  fill = 0,
-): TensorInfo {
+export function padToWindowReach(k: KernelComposer, x: TensorInfo, conv: backend_util.Conv2DInfo): TensorInfo {
   const { padInfo } = conv;
   const reachHeight = (conv.outHeight - 1) * conv.strideHeight + (conv.filterHeight - 1) * conv.dilationHeight + 1;
   const reachWidth = (conv.outWidth - 1) * conv.strideWidth + (conv.filterWidth - 1) * conv.dilationWidth + 1;
@@ -20,7 +15,7 @@ export function padToWindowReach(
     [padInfo.top, reachHeight - padInfo.top - conv.inHeight],
     [padInfo.left, reachWidth - padInfo.left - conv.inWidth],
     [0, 0],
-  ], fill);
+  ]);
 }
 
 /**
@@ -28,14 +23,9 @@ export function padToWindowReach(
  * multiplies: x[n, oh*strideH + kh*dilationH - padTop, ow*strideW + kw*dilationW - padLeft, c]. Stacked, these
  * are the im2col matrix that turns a filter gradient into matrix products.
  */
-export function filterTaps(
-  k: KernelComposer,
-  x: TensorInfo,
-  conv: backend_util.Conv2DInfo,
-  fill = 0,
-): TensorInfo[] {
+export function filterTaps(k: KernelComposer, x: TensorInfo, conv: backend_util.Conv2DInfo): TensorInfo[] {
   const { batchSize, inChannels, outHeight, outWidth } = conv;
-  const padded = padToWindowReach(k, x, conv, fill);
+  const padded = padToWindowReach(k, x, conv);
   const taps: TensorInfo[] = [];
   for (let kh = 0; kh < conv.filterHeight; kh++) {
     for (let kw = 0; kw < conv.filterWidth; kw++) {

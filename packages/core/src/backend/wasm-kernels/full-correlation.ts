@@ -25,7 +25,7 @@ export function fullCorrelationInput(k: KernelComposer, dy: TensorInfo, conv: ba
  * [N, H, W, C] -> [N, H*sh, W*sw, C] with each value followed by sh-1 zero rows and sw-1 zero columns: the
  * layout of a strided output in the coordinates of the input it was read from.
  */
-export function zeroStuff(k: KernelComposer, x: TensorInfo, sh: number, sw: number): TensorInfo {
+function zeroStuff(k: KernelComposer, x: TensorInfo, sh: number, sw: number): TensorInfo {
   if (sh === 1 && sw === 1) return x;
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const spread = k.padOrCrop(k.reshape(x, [n, h, 1, w, 1, c]), [

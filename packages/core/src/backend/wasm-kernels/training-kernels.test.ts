@@ -6,6 +6,9 @@ import '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from './register.js';
 
+// Taken before registerWasmTrainingKernels replaces it.
+const upstreamSum = tf.getKernel('Sum', 'wasm')!;
+
 // Seeded, so that a failing geometry replays.
 function mulberry32(seed: number): () => number {
   let a = seed;
@@ -108,7 +111,7 @@ function caseFor(kernel: Kernel, g: Geometry) {
 
 async function runOn(
   backend: string,
-  kernel: Kernel | 'BatchMatMul' | 'MaxPoolGrad',
+  kernel: Kernel | 'BatchMatMul' | 'MaxPoolGrad' | 'Sum',
   c: Pick<ReturnType<typeof caseFor>, 'inputs' | 'attrs'>,
 ): Promise<Float32Array> {
   await tf.setBackend(backend);
@@ -197,31 +200,90 @@ describe('wasm training kernels', () => {
     });
   }
 
-  it('MaxPoolGrad matches the cpu backend, ties included, on tiling and overlapping windows', async () => {
-    for (let i = 0; i < 40; i++) {
-      const window = int(1, 3);
-      const overlapping = i % 2 === 0;
-      const stride = overlapping ? int(1, 3) : window;
-      const pad = overlapping ? (['valid', 'same'] as const)[int(0, 1)] : 'valid';
-      const xShape = [int(1, 3), int(window, 12), int(window, 12), int(1, 4)];
-      // Few distinct values and many zeros (as after a ReLU), so windows often hold tied maxima.
-      const x = Float32Array.from({ length: size(xShape) }, () => Math.max(0, int(-2, 3)));
-      await tf.setBackend('cpu');
-      const output = tf.tidy(() => tf.maxPool(tf.tensor4d(x, xShape as [number, number, number, number]), window, stride, pad));
-      const outShape = output.shape;
-      const outValues = (await output.data()) as Float32Array;
-      output.dispose();
-      const c = {
-        inputs: {
-          dy: { shape: outShape, values: randomValues(outShape) },
-          input: { shape: xShape, values: x },
-          output: { shape: outShape, values: outValues },
-        },
-        attrs: { filterSize: window, strides: stride, pad, dimRoundingMode: undefined },
-      };
-      const cpu = await runOn('cpu', 'MaxPoolGrad', c);
-      const wasm = await runOn('wasm', 'MaxPoolGrad', c);
-      expect(relativeError(wasm, cpu), JSON.stringify({ xShape, window, stride, pad })).toBeLessThanOrEqual(1e-6);
+  type PoolCase = { xShape: number[]; window: number; stride: number; pad: 'valid' | 'same' | number; rounding?: 'floor' | 'ceil' };
+
+  async function maxPoolGradOnBothBackends(p: PoolCase, x: Float32Array): Promise<{ cpu: Float32Array; wasm: Float32Array }> {
+    await tf.setBackend('cpu');
+    const output = tf.tidy(() =>
+      tf.maxPool(tf.tensor4d(x, p.xShape as [number, number, number, number]), p.window, p.stride, p.pad, p.rounding),
+    );
+    const outShape = output.shape;
+    const outValues = (await output.data()) as Float32Array;
+    output.dispose();
+    const c = {
+      inputs: {
+        dy: { shape: outShape, values: randomValues(outShape) },
+        input: { shape: p.xShape, values: x },
+        output: { shape: outShape, values: outValues },
+      },
+      attrs: { filterSize: p.window, strides: p.stride, pad: p.pad, dimRoundingMode: p.rounding },
+    };
+    return { cpu: await runOn('cpu', 'MaxPoolGrad', c), wasm: await runOn('wasm', 'MaxPoolGrad', c) };
+  }
+
+  it('MaxPoolGrad matches the cpu backend for windows 1-3, strides 1-3, valid/same/numeric padding, ties included', async () => {
+    const pads: Array<Pick<PoolCase, 'pad' | 'rounding'>> = [
+      { pad: 'valid' },
+      { pad: 'same' },
+      { pad: 1, rounding: 'floor' },
+      { pad: 1, rounding: 'ceil' },
+    ];
+    for (const window of [1, 2, 3])
+      for (const stride of [1, 2, 3])
+        for (const pad of pads)
+          for (const tied of [true, false]) {
+            // Odd and even sizes, batch and channels > 1 in most cases.
+            const p: PoolCase = { xShape: [int(1, 3), int(window, 11), int(window, 11), int(1, 5)], window, stride, ...pad };
+            // Few distinct values and many zeros (as after a ReLU) make windows hold tied maxima: the first one wins.
+            const x = Float32Array.from({ length: size(p.xShape) }, () => (tied ? Math.max(0, int(-2, 3)) : rand() * 2 - 1));
+            const { cpu, wasm } = await maxPoolGradOnBothBackends(p, x);
+            expect(relativeError(wasm, cpu), JSON.stringify(p)).toBeLessThanOrEqual(1e-6);
+          }
+  });
+
+  it('MaxPoolGrad matches the cpu backend on the 2x2 pooling of a CNN activation, all-zero windows included', async () => {
+    const p: PoolCase = { xShape: [4, 26, 26, 32], window: 2, stride: 2, pad: 'valid' };
+    const x = Float32Array.from({ length: size(p.xShape) }, () => Math.max(0, rand() * 2 - 1));
+    const { cpu, wasm } = await maxPoolGradOnBothBackends(p, x);
+    expect(relativeError(wasm, cpu)).toBeLessThanOrEqual(1e-6);
+  });
+
+  async function upstreamSumOf(x: { shape: number[]; values: Float32Array }, axis: number | number[], keepDims: boolean) {
+    await tf.setBackend('wasm');
+    const input = tf.tensor(x.values, x.shape);
+    const backend = tf.backend();
+    const out = upstreamSum.kernelFunc({ inputs: { x: input }, attrs: { axis, keepDims }, backend }) as tf.TensorInfo;
+    const values = backend.readSync(out.dataId) as Float32Array;
+    backend.disposeData(out.dataId);
+    input.dispose();
+    return values;
+  }
+
+  it('Sum over leading axes (bias gradients) matches the cpu backend and is bit-identical to the upstream wasm Sum', async () => {
+    for (const [shape, axis, keepDims] of [
+      [[4, 6, 5, 3], [0, 1, 2], false],
+      [[4, 6, 5, 3], [0, 1, 2], true],
+      [[7, 10], 0, false],
+      [[7, 10], [-2], true],
+      [[3, 4, 5], [0, 1], false],
+      [[0, 4], 0, false],
+      [[3, 4, 5], [1, 2], false],
+      [[3, 4, 5], [0, 2], true],
+      [[3, 4, 5], [0, 1, 2], false],
+      [[8, 26, 26, 32], [0, 1, 2], false],
+    ] as Array<[number[], number | number[], boolean]>) {
+      const c = { inputs: { x: { shape, values: randomValues(shape) } }, attrs: { axis, keepDims } };
+      const cpu = await runOn('cpu', 'Sum', c);
+      const wasm = await runOn('wasm', 'Sum', c);
+      // Both wasm kernels add in float32, the cpu backend in float64.
+      expect(relativeError(wasm, cpu), JSON.stringify({ shape, axis })).toBeLessThanOrEqual(1e-5);
+      expect(await upstreamSumOf(c.inputs.x, axis, keepDims), 'bit-identical to the upstream wasm Sum').toEqual(wasm);
+      const shapes = [];
+      for (const backend of ['cpu', 'wasm']) {
+        await tf.setBackend(backend);
+        shapes.push(tf.tidy(() => tf.sum(tf.zeros(shape), axis, keepDims).shape));
+      }
+      expect(shapes[1], JSON.stringify({ shape, axis, keepDims })).toEqual(shapes[0]);
     }
   });
 
@@ -243,7 +305,7 @@ describe('wasm training kernels', () => {
     expect(relativeError(actual, c.expected)).toBeLessThanOrEqual(1e-4);
   });
 
-  it('trains a conv + depthwise network on wasm to the same weights as on cpu', async () => {
+  it('trains a conv + bias + max-pool + depthwise network on wasm to the same weights as on cpu', async () => {
     const run = async (backend: string) => {
       await tf.setBackend(backend);
       const r = mulberry32(7);
@@ -251,16 +313,17 @@ describe('wasm training kernels', () => {
       const y = tf.tensor4d(Float32Array.from({ length: 4 * 4 * 4 * 6 }, () => r() - 0.5), [4, 4, 4, 6]);
       const w1 = tf.variable(tf.tensor4d(Float32Array.from({ length: 3 * 3 * 2 * 3 }, () => r() - 0.5), [3, 3, 2, 3]));
       const w2 = tf.variable(tf.tensor4d(Float32Array.from({ length: 3 * 3 * 3 * 2 }, () => r() - 0.5), [3, 3, 3, 2]));
+      const b1 = tf.variable(tf.tensor1d(Float32Array.from({ length: 3 }, () => r() - 0.5)));
       const optimizer = tf.train.sgd(0.05);
       for (let step = 0; step < 5; step++) {
         optimizer.minimize(() => {
-          const h = tf.relu(tf.conv2d(x, w1, 1, 'same'));
-          const out = tf.depthwiseConv2d(h, w2, 2, 'valid');
+          const h = tf.relu(tf.add(tf.conv2d(x, w1, 1, 'same'), b1));
+          const out = tf.depthwiseConv2d(tf.maxPool(h, 2, 2, 'valid'), w2, 1, 'same');
           return tf.mean(tf.square(tf.sub(out, y)));
         });
       }
-      const weights = [await w1.data(), await w2.data()] as Float32Array[];
-      tf.dispose([x, y, w1, w2]);
+      const weights = [await w1.data(), await w2.data(), await b1.data()] as Float32Array[];
+      tf.dispose([x, y, w1, w2, b1]);
       optimizer.dispose();
       return weights;
     };

@@ -19,6 +19,11 @@ export interface Dataset {
   read(indices: readonly number[]): Promise<Float32Array>;
   /** Where the data came from, recorded in a trained model's manifest. */
   readonly source: string;
+  /**
+   * Each example as a pipeline takes it (a text, a recording's path), where the features are not all a model
+   * needs: a text's features depend on the model's own vocabulary, so a text set's features are empty.
+   */
+  readonly inputs?: readonly string[];
 }
 
 export function featureSize(dataset: Pick<Dataset, 'featureShape'>): number {
@@ -35,6 +40,10 @@ export function classesOf(raw: ReadonlyArray<string | number>): string[] {
 /** Checks what every trainer needs: examples, at least two classes, labels in range. */
 export function assertTrainable(dataset: Dataset, what = dataset.source): void {
   if (dataset.size === 0) throw new DlError('DATASET_INVALID', `Dataset ${what} has no examples`);
+  // A text set's examples are its `inputs`: its features are empty, nothing a network could learn from.
+  if (featureSize(dataset) === 0) {
+    throw new DlError('DATASET_INVALID', `Dataset ${what} has no features${dataset.inputs ? ' (its examples are texts or files for a pipeline: a text classifier is trained from its texts)' : ''}`);
+  }
   if (dataset.classes.length < 2) {
     throw new DlError('DATASET_INVALID', `Dataset ${what} has one class (${dataset.classes[0] ?? 'none'}): a classifier needs at least two`);
   }
@@ -108,6 +117,7 @@ export function subset(dataset: Dataset, indices: readonly number[], source = da
     classes: dataset.classes,
     labels: Int32Array.from(map, (i) => dataset.labels[i]!),
     ...(dataset.targets ? { targets: Float32Array.from(map, (i) => dataset.targets![i]!) } : {}),
+    ...(dataset.inputs ? { inputs: Array.from(map, (i) => dataset.inputs![i]!) } : {}),
     source,
     read: (items) => dataset.read(items.map((i) => map[i]!)),
   };

@@ -23,4 +23,16 @@ describe('classification metrics', () => {
     ]);
     expect(r.macroF1).toBeCloseTo((0.5 + 2 / 3) / 3);
   });
+
+  it('macro F1 averages the classes among the true labels or the predictions, as scikit-learn does (wiring only: tiny fixture)', () => {
+    // Classes a, b, never (no example, never predicted) and wrong (never true, predicted once).
+    const metrics = new ClassificationMetrics(['a', 'b', 'never', 'wrong']);
+    const scores = [1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1];
+    metrics.update(new Float32Array(scores), new Int32Array([0, 0, 1, 1]));
+    const r = metrics.report();
+    expect(r.perClass.map((c) => [c.label, c.f1, c.support])).toEqual([['a', 1, 2], ['b', 2 / 3, 2], ['never', 0, 0], ['wrong', 0, 0]]);
+    // sklearn.metrics.f1_score([0, 0, 1, 1], [0, 0, 1, 3], average='macro') == (1 + 2/3 + 0) / 3
+    expect(r.macroF1).toBeCloseTo((1 + 2 / 3) / 3, 12);
+    expect(new ClassificationMetrics(['a', 'b']).report().macroF1).toBe(0);
+  });
 });

@@ -12,6 +12,10 @@ export interface ClassificationReport {
   /** Fraction whose true class is among the k highest scores, for each k asked for. */
   topK: Record<string, number>;
   perClass: ClassMetrics[];
+  /**
+   * The mean F1 of the classes that occur among the true labels or the predictions (scikit-learn's default): a
+   * class the model can answer but this set neither has nor was given (speech-digits' `unknown`) counts for none.
+   */
   macroF1: number;
   /** confusion[true][predicted] counts. */
   confusion: number[][];
@@ -56,21 +60,22 @@ export class ClassificationMetrics {
   }
 
   report(): ClassificationReport {
+    const predictions = this.classes.map((_, c) => this.confusion.reduce((a, row) => a + row[c]!, 0));
     const perClass = this.classes.map((label, c) => {
       const tp = this.confusion[c]![c]!;
       const support = this.confusion[c]!.reduce((a, b) => a + b, 0);
-      const predicted = this.confusion.reduce((a, row) => a + row[c]!, 0);
-      const precision = predicted === 0 ? 0 : tp / predicted;
+      const precision = predictions[c] === 0 ? 0 : tp / predictions[c]!;
       const recall = support === 0 ? 0 : tp / support;
       const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
       return { label, precision, recall, f1, support };
     });
+    const present = perClass.filter((m, c) => m.support > 0 || predictions[c]! > 0);
     const correct = this.confusion.reduce((a, row, c) => a + row[c]!, 0);
     return {
       accuracy: this.count === 0 ? 0 : correct / this.count,
       topK: Object.fromEntries(this.ks.map((k, j) => [`top${k}`, this.count === 0 ? 0 : this.topHits[j]! / this.count])),
       perClass,
-      macroF1: perClass.reduce((a, m) => a + m.f1, 0) / perClass.length,
+      macroF1: present.length === 0 ? 0 : present.reduce((a, m) => a + m.f1, 0) / present.length,
       confusion: this.confusion.map((row) => [...row]),
       count: this.count,
     };
