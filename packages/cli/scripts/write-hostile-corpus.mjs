@@ -13,11 +13,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { crc32, gzipSync } from 'node:zlib';
+import { localDataset } from '@dlkit/core';
 import sharp from 'sharp';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const CAT = join(REPO, 'packages/vision/samples/cat.jpg');
-const FSDD = join(REPO, '../shared/data/fsdd/recordings/5_george_0.wav');
+// A real recording when the registered FSDD set is here (DL_DATA_MIRROR), else a tone in the same 8 kHz 16-bit form:
+// the audio cases damage a valid WAV's structure, which either gives.
+const FSDD_DIR = localDataset('fsdd');
+const FSDD = FSDD_DIR && join(FSDD_DIR, 'recordings/5_george_0.wav');
 const DIGITS_MODEL = join(REPO, 'packages/vision/models/digits');
 
 /** Deterministic bytes (xorshift32), so the corpus is the same on every machine. */
@@ -184,8 +188,8 @@ export async function writeHostileCorpus(dir) {
   await add('image', 'animated.gif', await sharp([frames, frames, frames], { join: { animated: true } }).gif().toBuffer(), 'ok', 'animated GIF (first frame)');
 
   // ---- audio ----
-  const speech = await readFile(FSDD);
-  await add('audio', 'valid.wav', speech, 'ok', 'an FSDD recording');
+  const speech = FSDD ? await readFile(FSDD) : wav(tone(0.5, 8000), 8000);
+  await add('audio', 'valid.wav', speech, 'ok', FSDD ? 'an FSDD recording' : 'a tone (FSDD is not here)');
   await add('audio', 'rate-1000.wav', wav(tone(1, 1000, 200), 1000), 'ok', '1 kHz sample rate');
   await add('audio', 'rate-192000.wav', wav(tone(1, 192_000), 192_000), 'ok', '192 kHz sample rate');
   await add('audio', 'rate-1.wav', wav(tone(1, 1, 0), 1), 'any', '1 Hz sample rate');

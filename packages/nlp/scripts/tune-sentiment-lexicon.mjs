@@ -4,14 +4,14 @@
 // Usage: node packages/nlp/scripts/tune-sentiment-lexicon.mjs [model dir]   (after pnpm build)
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadLocalModel, parseModelReference, splitIndices } from '@dlkit/core';
+import { ensureDataset, loadLocalModel, parseModelReference, splitIndices } from '@dlkit/core';
 import { loadPolarityData, SENTIMENT_RECIPE, sentimentLexicon } from '../dist/sentiment/train-sentiment.js';
 import '../dist/embedded.js';
 import { loadTextModel, postprocessText, preprocessText, runTextModel } from '../dist/text-model/classifier.js';
 import { indexLexicon } from '../dist/text-model/lexicon.js';
 
 const DEV = fileURLToPath(new URL('../test-data/sentiment-dev.jsonl', import.meta.url));
-const POLARITY = fileURLToPath(new URL('../../../../shared/data/rt-polarity', import.meta.url));
+const POLARITY = await ensureDataset('rt-polarity');
 const model = await loadTextModel(await loadLocalModel(parseModelReference(process.argv[2] ?? 'sentiment'), 'text-classification'));
 
 const dev = readFileSync(DEV, 'utf8').trim().split('\n').map((line) => JSON.parse(line));

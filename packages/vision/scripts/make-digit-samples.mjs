@@ -5,12 +5,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createRng, splitDataset } from '@dlkit/core';
+import { createRng, ensureDataset, splitDataset } from '@dlkit/core';
 import { DIGITS_RECIPE, loadDigitsData } from '@dlkit/vision';
 import { digitOnPaper } from '../dist/digits/paper-photo.js';
 
 const here = new URL('..', import.meta.url).pathname;
-const data = await loadDigitsData(process.argv[2] ?? join(here, '../../../shared/data/mnist/cazala-json'));
+const data = await loadDigitsData(process.argv[2] ?? (await ensureDataset('mnist-cazala')));
 const { validation } = splitDataset(data, { validation: DIGITS_RECIPE.validation, seed: DIGITS_RECIPE.seed });
 const index = validation.labels.indexOf(7);
 const pixels = Uint8Array.from(await validation.read([index]), (v) => Math.round(v * 255));

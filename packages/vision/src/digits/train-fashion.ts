@@ -11,7 +11,7 @@ export { FASHION_CLASSES };
 
 /**
  * The Fashion-MNIST recipe (`pnpm train:fashion`): core's `cnn` (as the digits'), batch 128, Adam 2e-3 with cosine
- * decay over 12 epochs (~37 minutes on 2 quiet cores, bench/RESULTS.md), garments mirrored left-right half the time (a
+ * decay over 12 epochs (32 min 43 s on 2 quiet cores, bench/RESULTS.md), garments mirrored left-right half the time (a
  * mirrored coat is still a coat; digits are not mirrored). Its figures, on the validation split and then once on
  * the official test set, are in bench/RESULTS.md.
  */

@@ -4,16 +4,18 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDlError } from '@dlkit/core';
+import { testDataset } from '@dlkit/core/testing';
 import { pipeline } from '../pipeline.js';
 import { fineTune } from './fine-tune.js';
 
-const DIGITS = join(import.meta.dirname, '../../../../../shared/data/mnist/cazala-json');
+const DIGITS = testDataset('mnist-cazala');
 let dir: string;
 const val: Array<{ path: string; label: string }> = [];
 
 // Ten classes of real handwritten digits written as PNG files: 40 per class to train on, 10 others to validate.
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dlkit-fine-tune-'));
+  if (!DIGITS) return;
   for (let d = 0; d < 10; d++) {
     const data = (JSON.parse(await readFile(join(DIGITS, `${d}.json`), 'utf8')) as { data: number[] }).data;
     for (const [part, from, count] of [['train', 0, 40], ['val', 500, 10]] as const) {
@@ -29,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-describe('fine-tune on the embedded Darknet backbone (real digit images)', () => {
+describe.skipIf(!DIGITS)('fine-tune on the embedded Darknet backbone (real digit images)', () => {
   it('learns 10 classes from 40 images each to >= 90% validation accuracy; the saved model classifies as well', async () => {
     const out = join(dir, 'model');
     const { result, saved } = await fineTune({ train: join(dir, 'train'), validation: join(dir, 'val'), out, size: 96, augmentations: 1, epochs: 40 });
