@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testDataset } from '@dlkit/core/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Every `dl` command line in the READMEs' shell blocks, extracted and run as written (no hand-kept copy), in a
 // folder where the placeholder files they name (photo.jpg, calls/, reviews.csv, ...) exist as real samples.
@@ -58,9 +58,16 @@ function needsNetwork(command: string): boolean {
 /** Work that runs for minutes by design (training, a worker waiting for jobs): started, then stopped. */
 const isLongWork = (command: string) => /\bdl (train|worker)\b|\bfine-tune\b/.test(command);
 
-// Data sets come from DL_DATA_MIRROR (the vitest config's), as a user's from their cache.
-const world = mkdtempSync(join(tmpdir(), 'dl-readme-'));
-afterAll(() => rmSync(world, { recursive: true, force: true }));
+/**
+ * A folder the lines of some READMEs run in, one after another, and the models its cut-short lines would have
+ * written: a later line that loads one may find it missing. Data sets come from DL_DATA_MIRROR (the vitest
+ * config's), as a user's from their cache.
+ */
+interface World {
+  dir: string;
+  unfinished: Set<string>;
+}
+const newWorld = (): World => ({ dir: mkdtempSync(join(tmpdir(), 'dl-readme-')), unfinished: new Set() });
 
 const IMAGE = join(ROOT, 'packages/vision/samples/cat.jpg');
 const SAMPLES: Record<string, string> = {
@@ -80,7 +87,7 @@ function put(path: string, make: (path: string) => void): void {
 }
 
 /** A sample behind each name a command reads (never what it writes: those follow --out). */
-function placeholder(token: string): void {
+function placeholder(world: string, token: string): void {
   const path = join(world, token);
   if (/\.(jpe?g|png)$/i.test(token)) {
     const kind = /team|badge|face/.test(token) ? 'face' : /digit/.test(token) ? 'digit' : undefined;
@@ -101,9 +108,9 @@ function placeholder(token: string): void {
  * The command with absolute sample folders (/data, /mnt/...) moved into the world, and its inputs made. Each line
  * is its own example: an output an earlier line wrote is removed first, unless the line goes on with it.
  */
-function prepare(command: string): string {
+function prepare(world: string, command: string): string {
   const local = command.replace(/(^|\s)\/(data|mnt\/\w+)/g, '$1$2');
-  for (const token of local.split(/\s+/)) if (!token.startsWith('-') && !token.includes('://')) placeholder(token);
+  for (const token of local.split(/\s+/)) if (!token.startsWith('-') && !token.includes('://')) placeholder(world, token);
   const out = outOf(local);
   if (out !== undefined && !/--skip-existing|--retry-errors|--status/.test(local)) rmSync(join(world, out), { recursive: true, force: true });
   return local;
@@ -116,7 +123,7 @@ interface Run {
 }
 
 /** Runs one line in bash in the world, `dl` on the PATH, offline, with a fresh cache. */
-function runLine(command: string, timeoutMs: number): Promise<Run> {
+function runLine(world: string, command: string, timeoutMs: number): Promise<Run> {
   const bin = join(world, '.bin');
   put(join(bin, 'dl'), (p) => {
     writeFileSync(p, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
@@ -139,8 +146,6 @@ function runLine(command: string, timeoutMs: number): Promise<Run> {
   });
 }
 
-/** Models a cut-short line would have written: a later line that loads one may find it missing. */
-const unfinished = new Set<string>();
 const outOf = (command: string) => /--out\s+(\S+)/.exec(command)?.[1];
 const modelOf = (command: string) => /--model\s+(\S+)/.exec(command)?.[1];
 
@@ -148,27 +153,67 @@ const commands = READMES.flatMap((file) => documentedCommands(file, readFileSync
 /** Codes that say "not here" (no network, no Redis host) rather than "wrong command". */
 const OFFLINE_CODES = ['MODEL_OFFLINE', 'DATASET_OFFLINE', 'INPUT_UNREADABLE', 'INPUT_UNSUPPORTED', 'BACKEND_UNAVAILABLE'];
 
+/** One line's run, and whether a model it loads was left unwritten by an earlier, cut-short line. */
+type Ran = { run: Run; missingModel: boolean } | { thrown: unknown };
+
+/** One line's run in its world, noting a model it would have written if it was cut short. */
+async function runIn(world: World, { command }: DocumentedCommand): Promise<Ran> {
+  try {
+    const long = isLongWork(command);
+    const missingModel = world.unfinished.has(modelOf(command) ?? '');
+    const run = await runLine(world.dir, prepare(world.dir, command), long ? 20_000 : 120_000);
+    if (run.timedOut && long && outOf(command) !== undefined) world.unfinished.add(outOf(command)!);
+    return { run, missingModel };
+  } catch (thrown) {
+    return { thrown };
+  }
+}
+
+/**
+ * Every line's run, started before the tests that check them: the root README's lines in order in one world, every
+ * other README's in order in a second, both chains at once. No line reads what the other chain wrote, and on
+ * 2 cores one chain's long runs (each a fixed 20 s window) and cold starts leave room for the other's.
+ */
+function startRuns(): { ran: Map<DocumentedCommand, Promise<Ran>>; all: Promise<unknown> } {
+  const ran = new Map<DocumentedCommand, Promise<Ran>>();
+  const chains = [commands.filter((c) => c.file === 'README.md'), commands.filter((c) => c.file !== 'README.md')];
+  const all = Promise.all(
+    chains.map((lines) => {
+      const world = newWorld();
+      let previous: Promise<unknown> = Promise.resolve();
+      for (const line of lines) ran.set(line, (previous = previous.then(() => runIn(world, line))) as Promise<Ran>);
+      return previous.finally(() => rmSync(world.dir, { recursive: true, force: true }));
+    }),
+  );
+  return { ran, all };
+}
+
 describe('every dl command line in the READMEs', () => {
+  let runs: ReturnType<typeof startRuns> | undefined;
+  beforeAll(() => void (runs = startRuns()));
+  afterAll(() => runs?.all);
+
   it('finds the documented commands (the extraction itself works)', () => {
     expect(commands.length).toBeGreaterThan(20);
     expect(commands.some((c) => c.command.startsWith('dl vision classify'))).toBe(true);
   });
 
-  it.each(commands.map((c) => [`${c.file}:${c.line}: ${c.command}`, c] as const))('%s', async (_name, { command }) => {
+  it.each(commands.map((c) => [`${c.file}:${c.line}: ${c.command}`, c] as const))('%s', async (_name, documented) => {
+    const { command } = documented;
     const long = isLongWork(command);
-    const run = await runLine(prepare(command), long ? 20_000 : 120_000);
+    const ran = await runs!.ran.get(documented)!;
+    if ('thrown' in ran) throw ran.thrown;
+    const { run, missingModel } = ran;
     const errors = run.stderr.split('\n').filter((l) => /^dl: [A-Z_]+:/.test(l));
     // Never a usage error (the README names a command or flag that does not exist), never a crash.
     expect(run.code, run.stderr).not.toBe(2);
     expect(run.stderr).not.toMatch(/INTERNAL|TypeError|ReferenceError|at .*\.js:\d+/);
     if (run.timedOut) {
       expect(long, `${command} did not finish within the time limit`).toBe(true);
-      if (outOf(command) !== undefined) unfinished.add(outOf(command)!);
       return;
     }
     if (run.code === 0) return;
     // A documented line may fail only for want of what is not here, and says so with a typed error.
-    const missingModel = unfinished.has(modelOf(command) ?? '');
     expect(needsNetwork(command) || long || missingModel, run.stderr).toBe(true);
     expect(errors.length, run.stderr).toBeGreaterThan(0);
     const allowed = missingModel ? [...OFFLINE_CODES, 'MODEL_NOT_FOUND'] : OFFLINE_CODES;

@@ -13,6 +13,7 @@ import { pipeline as visionPipeline } from '@dlkit/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain-JS script, also run on its own to write the corpus
 import { writeHostileCorpus } from '../scripts/write-hostile-corpus.mjs';
+import { mapConcurrently } from './run-dl.test-helpers.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const DIGIT = fileURLToPath(new URL('../../vision/samples/digit-7-mnist.png', import.meta.url));
@@ -188,6 +189,10 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
 
   it('audio: the transcriber and dl speech transcribe --out answer each as its case says', async () => {
     const audio = of('audio');
+    const out = join(dir, 'subtitles');
+    // The child runs while the library goes through the same files: independent, so their waits overlap.
+    const spawning = dlBatch(['speech', 'transcribe', '--model', 'speech-digits', '--format', 'srt', '--out', out], audio);
+    spawning.catch(() => {}); // its failure is reported where it is awaited, not as an unhandled rejection
     const transcriber = await speechPipeline('automatic-speech-recognition', 'speech-digits');
     const problems: string[] = [];
     try {
@@ -203,8 +208,7 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
       await transcriber.dispose();
     }
     expect(problems).toEqual([]);
-    const out = join(dir, 'subtitles');
-    const spawned = await dlBatch(['speech', 'transcribe', '--model', 'speech-digits', '--format', 'srt', '--out', out], audio);
+    const spawned = await spawning;
     expect(spawned.problems).toEqual([]);
     const written = readdirSync(out);
     expect(written.length).toBe(spawned.lines.filter((l) => l.output !== undefined).length);
@@ -213,6 +217,9 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
 
   it('text: read and summarized by the library; dl nlp sentiment answers every line of every file', async () => {
     const texts = of('text');
+    // A line is answered as `file:line`. The child runs while the library reads and summarizes the same files.
+    const spawning = dlBatch(['nlp', 'sentiment'], texts, (input) => input.replace(/:\d+$/, ''), 300_000);
+    spawning.catch(() => {}); // reported where it is awaited
     const problems: string[] = [];
     const summarizer = await nlpPipeline('summarization', 'textrank');
     for (const c of texts) {
@@ -229,8 +236,7 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
       if (problem) problems.push(problem);
     }
     expect(problems).toEqual([]);
-    // A line is answered as `file:line`.
-    const spawned = await dlBatch(['nlp', 'sentiment'], texts, (input) => input.replace(/:\d+$/, ''), 300_000);
+    const spawned = await spawning;
     expect(spawned.problems).toEqual([]);
   }, 400_000);
 
@@ -240,28 +246,34 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
   });
 
   it('model folders: tampered, escaping or broken ones are refused by the library and by dl', async () => {
-    const problems: string[] = [];
-    for (const c of of('model')) {
+    const models = of('model');
+    // Each folder is its own `dl` run (a cold start each): three at a time, beside the library's loads.
+    const spawned = mapConcurrently(models, 3, async (c) => {
+      const r = await dlAsync(['vision', 'classify', '--model', c.path, DIGIT], 60_000);
+      return r.status !== 1 || !/^dl: (MODEL_INVALID|MODEL_NOT_FOUND): [^\n]+\n$/.test(r.stderr) ? `dl --model ${c.path}: exit ${r.status}, stderr ${r.stderr}` : undefined;
+    });
+    const problems: Array<string | undefined> = [];
+    for (const c of models) {
       const outcome: Outcome = await visionPipeline('image-classification', c.path).then(
         async (classifier) => (await classifier.dispose(), { ok: true as const }),
         (error: unknown) => ({ ok: false as const, error }),
       );
-      const problem = broken(c, outcome);
-      if (problem) problems.push(problem);
-      const r = await dlAsync(['vision', 'classify', '--model', c.path, DIGIT], 60_000);
-      if (r.status !== 1 || !/^dl: (MODEL_INVALID|MODEL_NOT_FOUND): [^\n]+\n$/.test(r.stderr)) problems.push(`dl --model ${c.path}: exit ${r.status}, stderr ${r.stderr}`);
+      problems.push(broken(c, outcome));
     }
-    expect(problems).toEqual([]);
+    problems.push(...(await spawned));
+    expect(problems.filter(Boolean)).toEqual([]);
   });
 
   it('references: a path or a traversal where a hub id is expected is refused, and nothing is fetched', async () => {
     const cache = join(dir, 'cache');
-    for (const c of of('reference')) {
-      // The hub address is a closed port: any request would fail differently.
-      const r = await dlAsync(['models', 'pull', c.path, '--task', 'image-classification'], 30_000, { ...process.env, DL_CACHE: cache, DL_HUB_ENDPOINT: 'http://127.0.0.1:9' });
-      expect(r.status, c.path).toBe(1);
-      expect(r.stderr, c.path).toMatch(/^dl: (INVALID_ARGUMENT|MODEL_NOT_FOUND): [^\n]+\n$/);
-    }
+    // The hub address is a closed port: any request would fail differently. Three runs at a time.
+    const env = { ...process.env, DL_CACHE: cache, DL_HUB_ENDPOINT: 'http://127.0.0.1:9' };
+    const references = of('reference');
+    const runs = await mapConcurrently(references, 3, (c) => dlAsync(['models', 'pull', c.path, '--task', 'image-classification'], 30_000, env));
+    references.forEach((c, i) => {
+      expect(runs[i]!.status, c.path).toBe(1);
+      expect(runs[i]!.stderr, c.path).toMatch(/^dl: (INVALID_ARGUMENT|MODEL_NOT_FOUND): [^\n]+\n$/);
+    });
     expect(readdirSync(dir)).not.toContain('cache');
   });
 
@@ -321,11 +333,12 @@ describe('hostile inputs (packages/cli/scripts/write-hostile-corpus.mjs) through
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      for (const id of Object.keys(listings)) {
-        const r = await dlAsync(['models', 'pull', id, '--task', 'text-classification'], 30_000, { ...process.env, DL_CACHE: cache, DL_HUB_ENDPOINT: endpoint });
-        expect(r.status, `${id}: ${r.stderr}`).toBe(1);
-        expect(r.stderr, id).toMatch(/^dl: MODEL_INVALID: [^\n\u001b]+\n$/);
-      }
+      const ids = Object.keys(listings);
+      const runs = await mapConcurrently(ids, 3, (id) => dlAsync(['models', 'pull', id, '--task', 'text-classification'], 30_000, { ...process.env, DL_CACHE: cache, DL_HUB_ENDPOINT: endpoint }));
+      ids.forEach((id, i) => {
+        expect(runs[i]!.status, `${id}: ${runs[i]!.stderr}`).toBe(1);
+        expect(runs[i]!.stderr, id).toMatch(/^dl: MODEL_INVALID: [^\n\u001b]+\n$/);
+      });
     } finally {
       server.close();
     }

@@ -13,9 +13,22 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const FSDD = testDataset('fsdd');
 const PACKAGES = ['core', 'vision', 'nlp', 'speech', 'tabular', 'cli'] as const;
 const INSTALL_MS = 600_000;
+/**
+ * node_modules MB (du) of each install, at most. nlp: issue 21's target (measured 118.6). speech, vision and all
+ * six miss theirs (350, 400, 450) because of onnxruntime-node alone: 287 MB as npm lays it out (binaries for five
+ * platforms, its macOS library twice), the classifier's and Silero VAD's runtime; their bounds are what they
+ * measure (399.8, 488.3, 523.3) plus a little, so that a dependency coming back (transformers.js: +330 MB) fails
+ * here. bench/install-size/run.mjs measures the same installs (bench/RESULTS.md, "Install size").
+ */
+const MAX_MB = { nlp: 120, speech: 405, vision: 495, cli: 530 } as const;
+/** A hub id for the text tasks: only its reference matters here (the install has no transformers.js). */
+const HUB_TEXT_MODEL = 'Xenova/distilbert-base-uncased-finetuned-sst-2-english';
 
 let work: string;
 const tarballs: Record<string, string> = {};
+/** The project holding all six packages: installed once, for the CLI checks and the strict TypeScript consumer. */
+let everything: ReturnType<typeof project> | undefined;
+const allPackages = () => (everything ??= project('all', [...PACKAGES]));
 
 /** npm without the settings pnpm passes to the scripts it runs, and without onnxruntime-node's CUDA download. */
 function npmEnv(): NodeJS.ProcessEnv {
@@ -46,6 +59,11 @@ async function project(name: string, packages: Array<(typeof PACKAGES)[number]>)
       return (await run(process.execPath, [file, ...args], dir)).stdout.trim();
     },
   };
+}
+
+/** A project's node_modules in MB (MiB of disk, as du counts them). */
+async function nodeModulesMB(dir: string): Promise<number> {
+  return Number((await run('du', ['-sk', 'node_modules'], dir)).stdout.split('\t')[0]) / 1024;
 }
 
 describe('packed packages installed with npm outside the repository', () => {
@@ -80,6 +98,7 @@ describe('packed packages installed with npm outside the repository', () => {
 
   it('@dlkit/vision: classifies a photo from ESM and reads a digit from CommonJS', async () => {
     const vision = await project('vision', ['core', 'vision']);
+    expect(await nodeModulesMB(vision.dir)).toBeLessThanOrEqual(MAX_MB.vision);
     const label = await vision.script(
       'classify.mjs',
       `import { pipeline } from '@dlkit/vision';
@@ -107,6 +126,7 @@ await classify.dispose();
 
   it('@dlkit/nlp: scores a sentence from ESM and summarizes from CommonJS', async () => {
     const nlp = await project('nlp', ['core', 'nlp']);
+    expect(await nodeModulesMB(nlp.dir)).toBeLessThanOrEqual(MAX_MB.nlp);
     expect(
       await nlp.script(
         'sentiment.mjs',
@@ -126,10 +146,22 @@ console.log(summarizeExtractive(text, { sentences: 1 })[0].summary_text);
 `,
       ),
     ).toMatch(/flood/);
+    // transformers.js is an optional peer: a hub model without it is DEPENDENCY_MISSING naming the install command,
+    // before any network (the hub endpoint is a closed port: reaching it would be MODEL_OFFLINE).
+    const missing = await nlp.script(
+      'hub.mjs',
+      `import { pipeline } from '@dlkit/nlp';
+process.env.DL_HUB_ENDPOINT = 'http://127.0.0.1:9';
+await pipeline('text-classification', process.argv[2]).then(() => console.log('loaded'), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })));
+`,
+      HUB_TEXT_MODEL,
+    );
+    expect(JSON.parse(missing)).toEqual({ code: 'DEPENDENCY_MISSING', message: expect.stringContaining('npm install @huggingface/transformers@4.3.1') });
   }, INSTALL_MS);
 
   it.skipIf(!FSDD)('@dlkit/speech: transcribes an FSDD recording from ESM and reads its samples from CommonJS', async () => {
     const speech = await project('speech', ['core', 'speech']);
+    expect(await nodeModulesMB(speech.dir)).toBeLessThanOrEqual(MAX_MB.speech);
     const wav = join(FSDD!, 'recordings', '4_nicolas_2.wav');
     expect(
       await speech.script(
@@ -155,12 +187,29 @@ readAudio(process.argv[2]).then((samples) => console.log(samples.length / SAMPLE
     ).toBeGreaterThan(0.2);
   }, INSTALL_MS);
 
-  it('@dlkit/cli: npx dl --help and npx dl vision classify --json', async () => {
-    const cli = await project('cli', ['core', 'vision', 'nlp', 'speech', 'tabular', 'cli']);
+  it('@dlkit/cli: npx dl --help, npx @dlkit/cli --help and npx dl vision classify --json', async () => {
+    const cli = await allPackages();
+    expect(await nodeModulesMB(cli.dir)).toBeLessThanOrEqual(MAX_MB.cli);
     expect((await run('npx', ['--no-install', 'dl', '--help'], cli.dir)).stdout).toMatch(/vision classify/);
+    // The documented one-off way outside a project (`npx @dlkit/cli <args>`): here it resolves the installed package.
+    expect((await run('npx', ['--no-install', '@dlkit/cli', '--help'], cli.dir)).stdout).toMatch(/vision classify/);
     const line = JSON.parse((await run('npx', ['--no-install', 'dl', 'vision', 'classify', join(REPO, 'packages/vision/samples/cat.jpg'), '--json'], cli.dir)).stdout) as {
       output: Array<{ label: string }>;
     };
     expect(line.output).toHaveLength(5);
+    // A hub model in a project without transformers.js: exit 1 and one line naming the install command.
+    await expect(run('npx', ['--no-install', 'dl', 'nlp', 'sentiment', '--model', HUB_TEXT_MODEL, '--text', 'a fine film'], cli.dir)).rejects.toThrow(
+      /exited 1:[\s\S]*DEPENDENCY_MISSING[\s\S]*npm install @huggingface\/transformers@4\.3\.1/,
+    );
+  }, INSTALL_MS);
+
+  it('a strict TypeScript project (skipLibCheck false, nodenext) compiles against every package: fixtures/strict-consumer', async () => {
+    const all = await allPackages();
+    await run('npm', ['install', '--no-save', '@types/node@20'], all.dir, INSTALL_MS);
+    // A folder inside the project (its own package.json: "type": "module"), resolving the packages from its parent.
+    const consumer = join(all.dir, 'strict-consumer');
+    await run('cp', ['-r', join(REPO, 'packages/cli/src/fixtures/strict-consumer'), consumer], work);
+    // Exit 0 or the compiler's errors in the message: a dependency's declarations our public types reach fail here.
+    await run(join(REPO, 'node_modules/.bin/tsc'), ['-p', consumer], consumer, INSTALL_MS);
   }, INSTALL_MS);
 });

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { testDataset } from '@dlkit/core/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runDl } from './run-dl.test-helpers.js';
+import { BIN, mapConcurrently, runDl } from './run-dl.test-helpers.js';
 
 // Spawns the built CLI on small subsets of the real MNIST digits.
 const DIGITS = testDataset('mnist-cazala');
@@ -146,12 +146,17 @@ describe.skipIf(!DIGITS)('dl train', () => {
   }, 240_000);
 
   it('refuses an unknown target, bad numbers and missing data with exit 2 or a typed error', async () => {
-    expect((await dl(['train'])).code).toBe(2);
-    expect((await dl(['train', 'cats'])).code).toBe(2);
-    expect((await dl(['train', 'digits', '--epochs', '0', '--data', 'subset'])).code).toBe(2);
-    const r = await dl(['train', 'digits', '--data', 'nowhere/']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^dl: DATASET_INVALID: nowhere\/: no such folder/);
+    // Independent runs, each mostly its cold start, three at a time; only one of them claims the default --out.
+    const [none, cats, zero, r] = await mapConcurrently(
+      [['train'], ['train', 'cats'], ['train', 'digits', '--epochs', '0', '--data', 'subset'], ['train', 'digits', '--data', 'nowhere/']],
+      3,
+      (args) => dl(args),
+    );
+    expect(none!.code).toBe(2);
+    expect(cats!.code).toBe(2);
+    expect(zero!.code).toBe(2);
+    expect(r!.code).toBe(1);
+    expect(r!.stderr).toMatch(/^dl: DATASET_INVALID: nowhere\/: no such folder/);
     await mkdir(join(dir, 'empty-folder'), { recursive: true });
     const empty = await dl(['train', 'digits', '--data', 'empty-folder']);
     expect(empty.code).toBe(1);
@@ -159,18 +164,31 @@ describe.skipIf(!DIGITS)('dl train', () => {
   });
 
   it('parses numbers strictly and bounds the knobs by the machine and the data, refusing fast and small', async () => {
-    for (const epochs of ['0x10', '1e3', ' 5', '+5', '5.0', '-1', '']) {
-      const r = await dl(['train', 'digits', '--data', 'subset', '--epochs', epochs]);
+    // The usage errors are independent runs, each mostly its cold start: three at a time.
+    const badEpochs = ['0x10', '1e3', ' 5', '+5', '5.0', '-1', ''];
+    const usage = await mapConcurrently(
+      [
+        ...badEpochs.map((epochs) => ['train', 'digits', '--data', 'subset', '--epochs', epochs]),
+        ['train', 'digits', '--data', 'subset', '--batch-size', '1e12'],
+        ['train', 'digits', '--data', 'subset', '--workers', '64'],
+        ['nlp', 'fine-tune', 'x.csv', '--text-column', 't', '--label-column', 'y', '--out', 'o', '--epochs', '0x10'],
+        ['vision', 'fine-tune', 'images', '--out', 'o', '--epochs', '1e3'],
+      ],
+      3,
+      (args) => dl(args),
+    );
+    badEpochs.forEach((epochs, i) => {
+      const r = usage[i]!;
       expect(r.code, `--epochs '${epochs}': ${r.stderr}`).toBe(2);
       // `-1` is taken for an option by the argument parser: a usage error too, in its words.
       if (!epochs.startsWith('-')) expect(r.stderr).toContain('--epochs must be a positive integer in decimal digits');
-    }
-    expect((await dl(['train', 'digits', '--data', 'subset', '--batch-size', '1e12'])).code).toBe(2);
-    const workers = await dl(['train', 'digits', '--data', 'subset', '--workers', '64']);
-    expect(workers.code).toBe(2);
-    expect(workers.stderr).toContain(`--workers must be at most ${availableParallelism()} (this machine has ${availableParallelism()} cores), got 64`);
-    expect((await dl(['nlp', 'fine-tune', 'x.csv', '--text-column', 't', '--label-column', 'y', '--out', 'o', '--epochs', '0x10'])).code).toBe(2);
-    expect((await dl(['vision', 'fine-tune', 'images', '--out', 'o', '--epochs', '1e3'])).code).toBe(2);
+    });
+    const [batch, workers, nlpEpochs, visionEpochs] = usage.slice(badEpochs.length);
+    expect(batch!.code).toBe(2);
+    expect(workers!.code).toBe(2);
+    expect(workers!.stderr).toContain(`--workers must be at most ${availableParallelism()} (this machine has ${availableParallelism()} cores), got 64`);
+    expect(nlpEpochs!.code).toBe(2);
+    expect(visionEpochs!.code).toBe(2);
 
     // A config: 10,000 workers, a 1e10-weight MLP, a layers file that is a zip: typed one-liners, before any work.
     await writeFile(join(dir, 'small.csv'), ['a,b,y', ...Array.from({ length: 30 }, (_, i) => `${i % 5},${i % 3},${i % 2}`)].join('\n'));

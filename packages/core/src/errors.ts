@@ -13,6 +13,11 @@ export const DL_ERROR_CODES = [
   /** The model was loaded but failed while running on an input (a hub model's own error, an ONNX shape clash). */
   'MODEL_RUNTIME',
   'BACKEND_UNAVAILABLE',
+  /**
+   * An optional package that this use needs is not installed (transformers.js for hub models, onnxruntime-node for
+   * ONNX models, tfjs-converter for graph models): the message names the npm install command, `hint` the package.
+   */
+  'DEPENDENCY_MISSING',
   'DATASET_INVALID',
   /** A registered data set that is neither cached nor mirrored, and cannot be downloaded (offline, unreachable). */
   'DATASET_OFFLINE',

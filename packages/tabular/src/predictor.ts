@@ -4,11 +4,11 @@ import {
   loadLocalModel,
   parseModelReference,
   selectTfjsBackend,
+  type LayersModel,
   type LoadedManifest,
   type Settled,
   type Tf,
 } from '@dlkit/core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadNetworkWithLabels, topLabels } from './network.js';
 import { encodeRow, tableInputSchema, type EncodeNotes, type TableInput } from './preprocess.js';
 import type { RowLabel, RowValue } from './tasks.js';

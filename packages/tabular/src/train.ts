@@ -18,9 +18,9 @@ import {
   type Callback,
   type Dataset,
   type EpochLogs,
+  type LayersModel,
   type LoadedManifest,
 } from '@dlkit/core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { assertNumeric, encodedWidth, encodeRow, fitEncodings, inferColumnType, isMissing, numberOf, TABLE_INPUT_KIND, type ColumnEncoding, type TableInput } from './preprocess.js';
 import { clipped, type RawTable } from './table.js';
 

@@ -42,6 +42,9 @@ export const faceCallOptions = z.strictObject({
   threshold: z.number().min(0).max(1).optional().describe('lowest face detection score kept (default 0.5)'),
 });
 
+/** Extensions of the formats sharp decodes: what a folder or glob of images expands to (here: the CLI reads it). */
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.svg'];
+
 type Runner<Out, Call extends z.ZodObject> = Promise<TaskRunner<ImageInput, Out, z.infer<Call>>>;
 
 export const TASKS = [

@@ -35,6 +35,7 @@ const STATUS: Record<DlErrorCode, ContentfulStatusCode> = {
   // The server's machine lacks something (a model it cannot fetch, a backend): nothing the request can change.
   MODEL_OFFLINE: 503,
   BACKEND_UNAVAILABLE: 503,
+  DEPENDENCY_MISSING: 503,
   // Shutting down: the models are being freed.
   DISPOSED: 503,
   BUSY: 503,

@@ -71,15 +71,12 @@ export function taskCommand(task: AnyTaskDefinition): CommandSpec {
 }
 
 async function loadPipeline(task: AnyTaskDefinition, model: string | undefined, load: Record<string, unknown>, parsed: ParsedCommand): Promise<AnyPipeline & { each: (inputs: unknown[], options?: Record<string, unknown>) => Promise<Array<{ ok: boolean; value?: unknown; error?: unknown }>> }> {
-  const domains = {
-    vision: () => import('@dlkit/vision'),
-    nlp: () => import('@dlkit/nlp'),
-    speech: () => import('@dlkit/speech'),
-  } as Record<string, () => Promise<{ pipeline: (task: string, model?: string, options?: Record<string, unknown>) => Promise<unknown> }>>;
-  const domain = domains[task.domain];
-  if (domain === undefined) throw new UsageError(`dl has no commands for ${task.domain} tasks yet`);
+  // The row's own pipeline, as its domain's `pipeline()` builds it, without importing the domain's package entry:
+  // that would load its training, data set and report code (and all of core's) for one command. The row's load()
+  // imports only its runner, which registers the embedded models it looks names up in.
+  const { pipelineFactory } = await import('@dlkit/core/pipeline');
   try {
-    return (await (await domain()).pipeline(task.task, model, load)) as Awaited<ReturnType<typeof loadPipeline>>;
+    return (await pipelineFactory([task])(task.task, model, load)) as Awaited<ReturnType<typeof loadPipeline>>;
   } catch (error) {
     throw asUsageError(error, parsed);
   }

@@ -27,18 +27,20 @@ function assertStdinOnce(inputs: readonly string[]): void {
 }
 
 async function fileUnits(task: AnyTaskDefinition, inputs: readonly string[], out: Output): Promise<Unit[]> {
-  const extensions = task.input === 'audio' ? (await import('@dlkit/speech')).AUDIO_EXTENSIONS : (await import('@dlkit/vision')).IMAGE_EXTENSIONS;
+  // From the light tables: the packages' entries would load their training and report code too.
+  const extensions = task.input === 'audio' ? (await import('@dlkit/speech/tasks')).AUDIO_EXTENSIONS : (await import('@dlkit/vision/tasks')).IMAGE_EXTENSIONS;
   return (await expandSources(inputs, extensions, out.walkSkipped)).map((s) => ({ ...s, value: s.input }));
 }
 
 /** Each text of the files (a line, a CSV/JSONL row with --column, or the whole file) and of each --text, in order; an unreadable source is a unit with its error. */
 async function textUnits(parsed: ParsedCommand, extras: TaskExtras): Promise<Unit[]> {
-  const { readTexts } = await import('@dlkit/nlp');
   const document = extras.textUnit === 'document' || booleanFlag(parsed, 'whole-file');
   const column = stringFlag(parsed, 'column');
   // The CLI reads `-` and URLs as the user typed them (the library reads them only when asked).
   const access = { allowStdin: true, allowUrls: true, allowPrivateHosts: true };
   const texts: Array<{ input: string; text: string; error?: unknown }> = listFlag(parsed, 'text').map((text, i) => ({ input: `--text ${i + 1}`, text }));
+  // Only files need nlp's reader (and its package entry): `--text` alone loads no more than the pipeline does.
+  const { readTexts } = parsed.positionals.length > 0 ? await import('@dlkit/nlp') : { readTexts: async () => [] };
   for (const source of await readTexts([...parsed.positionals], { ...access, mode: document ? 'document' : 'lines', ...(column ? { column } : {}) })) {
     if (source.ok) texts.push(...source.value);
     else texts.push({ input: source.source, text: '', error: source.error });

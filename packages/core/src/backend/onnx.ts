@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
+import type { InferenceSession, Ort } from '../runtime-types.js';
 import { DlError, errorMessage } from '../errors.js';
+import { importOptional } from '../optional-dependency.js';
 
-export type Ort = typeof ort;
+export type { Ort };
 export type OnnxProvider = 'cuda' | 'cpu';
 
 export interface OnnxSessionOptions {
@@ -22,8 +24,12 @@ export interface OnnxProviderStatus {
 
 let ortModule: Promise<Ort> | undefined;
 
+/**
+ * onnxruntime-node, loaded on first use. It is an optional peer of @dlkit/core (vision and speech depend on it):
+ * when it is not installed, DEPENDENCY_MISSING names the install command.
+ */
 export function loadOnnxRuntime(): Promise<Ort> {
-  ortModule ??= import('onnxruntime-node').then((m) => ((m as unknown as { default?: Ort }).default ?? m) as Ort);
+  ortModule ??= importOptional('onnxruntime-node', () => import('onnxruntime-node')).then((m) => ((m as unknown as { default?: Ort }).default ?? m) as Ort);
   return ortModule;
 }
 
@@ -32,25 +38,26 @@ export function loadOnnxRuntime(): Promise<Ort> {
  * install script downloads; with the download skipped (as this repository does, offline) they are absent.
  */
 export function onnxProviderStatus(): OnnxProviderStatus[] {
-  let cuda: OnnxProviderStatus;
+  let pkg: string;
   try {
-    const pkg = createRequire(import.meta.url).resolve('onnxruntime-node/package.json');
-    const bin = join(dirname(pkg), 'bin', 'napi-v6', process.platform, process.arch);
-    cuda = existsSync(join(bin, 'libonnxruntime_providers_cuda.so'))
-      ? { name: 'cuda', available: true }
-      : {
-          name: 'cuda',
-          available: false,
-          reason: "CUDA provider libraries not installed (onnxruntime-node's install script was skipped)",
-        };
-  } catch (error) {
-    cuda = { name: 'cuda', available: false, reason: errorMessage(error) };
+    pkg = createRequire(import.meta.url).resolve('onnxruntime-node/package.json');
+  } catch {
+    // An optional peer: without it no provider runs (a session is DEPENDENCY_MISSING).
+    const reason = 'onnxruntime-node is not installed';
+    return [
+      { name: 'cuda', available: false, reason },
+      { name: 'cpu', available: false, reason },
+    ];
   }
+  const bin = join(dirname(pkg), 'bin', 'napi-v6', process.platform, process.arch);
+  const cuda: OnnxProviderStatus = existsSync(join(bin, 'libonnxruntime_providers_cuda.so'))
+    ? { name: 'cuda', available: true }
+    : { name: 'cuda', available: false, reason: "CUDA provider libraries not installed (onnxruntime-node's install script was skipped)" };
   return [cuda, { name: 'cpu', available: true }];
 }
 
 export interface OnnxSession {
-  session: ort.InferenceSession;
+  session: InferenceSession;
   provider: OnnxProvider;
   ort: Ort;
   /** Frees the native session; later calls do nothing. */

@@ -1,8 +1,29 @@
-import type * as tfCore from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
 import { DlError, errorMessage } from '../errors.js';
-import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
+import type { Tf, TfjsLayers } from '../runtime-types.js';
 
-export type Tf = typeof tfCore;
+export type { Tf };
+
+/** The tfjs packages dlkit loads itself, by name (the tfjs-node peers are untyped: they may be absent). */
+interface TfjsModules {
+  '@tensorflow/tfjs-core': Tf;
+  '@tensorflow/tfjs-layers': TfjsLayers;
+  '@tensorflow/tfjs-backend-wasm': unknown;
+  '@tensorflow/tfjs-backend-cpu': unknown;
+  '@tensorflow/tfjs-node': unknown;
+  '@tensorflow/tfjs-node-gpu': unknown;
+}
+
+// tfjs ships each package to Node as one CommonJS bundle (tf-core.node.js is 1.2 MB, tf-layers.node.js 1.5 MB).
+// `import()` of such a file costs several times a `require`: Node's ESM loader first sniffs its format, then scans
+// all of it for export names (cjs-module-lexer). Measured here (bench/cold-start): tfjs-core + -backend-wasm +
+// -layers 840-1280 ms by import(), 150-220 ms by require. Both give the same module instance.
+const requireHere = createRequire(import.meta.url);
+
+/** A tfjs package, loaded the fast way (see above); throws as `require` does when it is not installed. */
+export function tfjsPackage<N extends keyof TfjsModules>(name: N): TfjsModules[N] {
+  return requireHere(name) as TfjsModules[N];
+}
 
 /** The tfjs backends dlkit can run on, fastest first. */
 export const TFJS_BACKENDS = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
@@ -31,15 +52,15 @@ const LOADERS: Record<TfjsBackend, Loader> = {
   'node-gpu': {
     package: '@tensorflow/tfjs-node-gpu',
     registeredAs: 'tensorflow',
-    load: () => import(/* @vite-ignore */ '@tensorflow/tfjs-node-gpu' as string),
+    load: async () => tfjsPackage('@tensorflow/tfjs-node-gpu'),
   },
   node: {
     package: '@tensorflow/tfjs-node',
     registeredAs: 'tensorflow',
-    load: () => import(/* @vite-ignore */ '@tensorflow/tfjs-node' as string),
+    load: async () => tfjsPackage('@tensorflow/tfjs-node'),
   },
-  wasm: { package: '@tensorflow/tfjs-backend-wasm', registeredAs: 'wasm', load: () => import('@tensorflow/tfjs-backend-wasm') },
-  cpu: { package: '@tensorflow/tfjs-backend-cpu', registeredAs: 'cpu', load: () => import('@tensorflow/tfjs-backend-cpu') },
+  wasm: { package: '@tensorflow/tfjs-backend-wasm', registeredAs: 'wasm', load: async () => tfjsPackage('@tensorflow/tfjs-backend-wasm') },
+  cpu: { package: '@tensorflow/tfjs-backend-cpu', registeredAs: 'cpu', load: async () => tfjsPackage('@tensorflow/tfjs-backend-cpu') },
 };
 
 export function isTfjsBackend(value: string): value is TfjsBackend {
@@ -48,8 +69,7 @@ export function isTfjsBackend(value: string): value is TfjsBackend {
 
 async function packageVersion(name: string): Promise<string | undefined> {
   try {
-    const { createRequire } = await import('node:module');
-    return (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+    return (requireHere(`${name}/package.json`) as { version: string }).version;
   } catch {
     return undefined;
   }
@@ -107,14 +127,16 @@ async function select(force: string | undefined): Promise<TfjsSelection> {
   if (force !== undefined && !isTfjsBackend(force)) {
     throw new DlError('BACKEND_UNAVAILABLE', `Unknown backend '${force}': use one of ${TFJS_BACKENDS.join(', ')}`);
   }
-  const tf = await import('@tensorflow/tfjs-core');
+  const tf = tfjsPackage('@tensorflow/tfjs-core');
   const candidates: BackendCandidate[] = [];
   for (const name of force === undefined ? TFJS_BACKENDS : [force]) {
     const candidate = await tryLoad(tf, name);
     candidates.push(candidate);
     if (!candidate.available) continue;
     try {
-      if (name === 'wasm') registerWasmTrainingKernels('wasm');
+      // The training kernels import tfjs-core: registered here, when wasm is chosen, so that importing
+      // @dlkit/core (or an ONNX-only command) never loads tfjs.
+      if (name === 'wasm') (await import('./wasm-kernels/register.js')).registerWasmTrainingKernels('wasm');
       if (!(await tf.setBackend(LOADERS[name].registeredAs))) throw new Error('backend failed to initialise');
       await tf.ready();
       return { tf, backend: name, candidates };
@@ -134,7 +156,7 @@ async function select(force: string | undefined): Promise<TfjsSelection> {
 
 /** Every tfjs backend candidate with whether it loads here and why not; loads each, chooses none. */
 export async function probeTfjsBackends(): Promise<BackendCandidate[]> {
-  const tf = await import('@tensorflow/tfjs-core');
+  const tf = tfjsPackage('@tensorflow/tfjs-core');
   const out: BackendCandidate[] = [];
   for (const name of TFJS_BACKENDS) out.push(await tryLoad(tf, name));
   return out;

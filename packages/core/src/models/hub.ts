@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlError, errorMessage } from '../errors.js';
+import { importOptional } from '../optional-dependency.js';
+import type { Transformers } from '../runtime-types.js';
 import { HUB_DTYPES, type HubDtype } from './hub-dtypes.js';
 import { MANIFEST_FILE } from './manifest.js';
 import { cacheFolder, dlSettings } from './settings.js';
 import { hubCacheParts, isHubId, isHubRevision, type ModelReference } from './store.js';
 
-export type Transformers = typeof import('@huggingface/transformers');
+export type { Transformers };
 
 /** A model transformers.js runs: a hub id, or a folder in its layout (config.json + onnx/) without a dlkit.json. */
 export type HubReference = { kind: 'hub'; id: string } | { kind: 'local'; path: string };
@@ -84,10 +86,11 @@ let transformers: Promise<Transformers> | undefined;
  * a model needs (`get_pipeline_files`), and that step reads config.json and probes tokenizer/processor configs
  * without the per-call `cache_dir` or `local_files_only`, through `env.cacheDir`. Pointing it at DL_CACHE/hub
  * keeps that step on our cache instead of a `.cache` inside node_modules. Every load passes `cache_dir` and
- * `local_files_only` itself and never touches `env` again.
+ * `local_files_only` itself and never touches `env` again. It is an optional peer of @dlkit/core: when it is not
+ * installed, DEPENDENCY_MISSING names the install command.
  */
 export function loadTransformers(): Promise<Transformers> {
-  transformers ??= import('@huggingface/transformers').then((module) => {
+  transformers ??= importOptional('@huggingface/transformers', () => import('@huggingface/transformers')).then((module) => {
     module.env.cacheDir = join(dlSettings().cacheDir, 'hub');
     module.env.remoteHost = `${dlSettings().hubEndpoint}/`;
     return module;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { selectTfjsBackend } from '../backend/tfjs.js';
+import type { LayersModel } from '../runtime-types.js';
+import { selectTfjsBackend, tfjsPackage } from '../backend/tfjs.js';
 import { DlError, errorMessage } from '../errors.js';
 import { syncDirectory, writeFileAtomic } from '../io/atomic-write.js';
 import { alive } from '../io/process-alive.js';
@@ -135,7 +135,7 @@ export async function recoverModelSave(dir: string): Promise<void> {
 /** Loads the tfjs layers model of a checked model folder (see `loadLocalModel`). */
 export async function loadLayersModel(loaded: LoadedManifest): Promise<LayersModel> {
   const { tf } = await selectTfjsBackend();
-  const tfl = await import('@tensorflow/tfjs-layers');
+  const tfl = tfjsPackage('@tensorflow/tfjs-layers');
   try {
     return await tfl.loadLayersModel(tf.io.fromMemory(await readTfjsArtifacts(loaded, 'tfjs-layers')));
   } catch (error) {

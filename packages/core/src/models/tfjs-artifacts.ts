@@ -6,6 +6,7 @@ import { readModelFile, type LoadedManifest } from './manifest.js';
  * The model.json and weights of a checked tfjs model folder, as in-memory artifacts for `tf.io.fromMemory`.
  * The weights file is the manifest's, never a path taken from model.json, so a model folder cannot make us read
  * outside itself; both are read once and hashed, so what tfjs builds is what matched the manifest.
+ * @internal
  */
 export async function readTfjsArtifacts(loaded: LoadedManifest, runtime: 'tfjs-layers' | 'tfjs-graph'): Promise<tfc.io.ModelArtifacts> {
   const { manifest, paths } = loaded;

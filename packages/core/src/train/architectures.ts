@@ -1,4 +1,4 @@
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '../runtime-types.js';
 import { z } from 'zod';
 import { selectTfjsBackend } from '../backend/tfjs.js';
 import { DlError, errorMessage } from '../errors.js';

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '../runtime-types.js';
 import { z } from 'zod';
 import { DlError, errorMessage } from '../errors.js';
 import { readInputFile } from '../io/read-input.js';

@@ -1,5 +1,5 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '../runtime-types.js';
 import { selectTfjsBackend, type Tf } from '../backend/tfjs.js';
 import { DlError } from '../errors.js';
 import type { BatchLogs, Callback, EpochLogs, StopReason, TrainingContext } from './callbacks/callback.js';

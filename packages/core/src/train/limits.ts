@@ -1,5 +1,5 @@
 import { availableParallelism, totalmem } from 'node:os';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '../runtime-types.js';
 import { DlError } from '../errors.js';
 
 /**

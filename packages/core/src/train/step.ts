@@ -1,11 +1,12 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '../runtime-types.js';
 import type { Tf } from '../backend/tfjs.js';
 
 /**
  * Sparse categorical cross-entropy; on probabilities when the model ends in softmax, else on logits. The
  * epsilon is added rather than clipped to (as Keras does) because wasm's clip turns NaN into a bound, which
  * would hide a diverged run from terminate-on-NaN.
+ * @internal
  */
 export function crossEntropy(tf: Tf, output: tfc.Tensor, labels: tfc.Tensor1D, classes: number, probabilities: boolean): tfc.Scalar {
   const oneHot = tf.cast(tf.oneHot(labels, classes), 'float32');
@@ -19,6 +20,7 @@ export function endsInSoftmax(model: LayersModel): boolean {
   return (last?.getConfig() as { activation?: string } | undefined)?.activation === 'softmax';
 }
 
+/** @internal */
 export interface StepGradients {
   /** Mean loss of the examples given. */
   loss: number;
@@ -27,7 +29,7 @@ export interface StepGradients {
   grads: tfc.Tensor[];
 }
 
-/** Mean squared error of a one-unit output [n, 1] against the targets [n]: the regression loss. */
+/** Mean squared error of a one-unit output [n, 1] against the targets [n]: the regression loss. @internal */
 export function meanSquaredError(tf: Tf, output: tfc.Tensor, targets: tfc.Tensor1D): tfc.Scalar {
   return tf.mean(tf.square(tf.sub(tf.reshape(output, [-1]), targets))) as tfc.Scalar;
 }
@@ -35,6 +37,7 @@ export function meanSquaredError(tf: Tf, output: tfc.Tensor, targets: tfc.Tensor
 /**
  * Forward and backward pass on one batch (or one shard of it): loss, hits and gradients, no update. With
  * `targets` the loss is the mean squared error of a one-unit output (regression; no hits are counted).
+ * @internal
  */
 export function computeGradients(
   tf: Tf,

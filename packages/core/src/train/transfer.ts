@@ -1,4 +1,5 @@
-import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '../runtime-types.js';
 import { selectTfjsBackend } from '../backend/tfjs.js';
 import { DlError } from '../errors.js';
 

@@ -1,6 +1,5 @@
-import { DlError, errorMessage, loadLabels, loadLayersModel, readModelFile, selectTfjsBackend, type LoadedManifest, type Tf } from '@dlkit/core';
+import { DlError, errorMessage, loadLabels, loadLayersModel, readModelFile, selectTfjsBackend, type LayersModel, type LoadedManifest, type Tf } from '@dlkit/core';
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { indexLexicon, inLexicon, LEXICON_FILE, parseLexicon, scoreLexicon, type LexiconIndex } from './lexicon.js';
 import { encodeLinearWindow, indexLinearVocabulary, isLinearVocabulary, linearFeatureLength, parseLinearVocabulary, type LinearIndex } from './linear-features.js';
 import { encodeWindow, featureLength, indexVocabulary, parseVocabulary, tokenWindows, type VocabularyIndex } from './vocabulary.js';

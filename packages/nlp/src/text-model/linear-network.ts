@@ -1,5 +1,5 @@
-import { selectTfjsBackend } from '@dlkit/core';
-import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { selectTfjsBackend, type LayersModel } from '@dlkit/core';
+import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { linearFeatureLength, type LinearVocabulary } from './linear-features.js';
 
 /** Weights of a trained linear text model (already divided by the calibration temperature). */

@@ -1,5 +1,5 @@
-import { createRng, RNG_STREAM, selectTfjsBackend, withSeededMathRandom } from '@dlkit/core';
-import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { createRng, RNG_STREAM, selectTfjsBackend, withSeededMathRandom, type LayersModel } from '@dlkit/core';
+import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { featureLength, type TextVocabulary } from './vocabulary.js';
 
 /**

@@ -15,8 +15,8 @@ import {
   type ClassificationReport,
   type Dataset,
   type FitResult,
+  type LayersModel,
 } from '@dlkit/core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { tokenize } from '../text/tokenize.js';
 import { buildTextNetwork, LAYER, NETWORK_DEFAULTS, type TextNetwork } from './network.js';
 import {

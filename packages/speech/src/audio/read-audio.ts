@@ -2,13 +2,13 @@ import { DlError, readInput, STDIN } from '@dlkit/core';
 import { decodeWithFfmpeg } from './ffmpeg.js';
 import { Resampler } from './resample.js';
 import { assertFinite, concatSamples } from './samples.js';
+import { AUDIO_EXTENSIONS } from '../tasks.js';
 import { bufferSource, fileSource, readWavFrames, readWavHeader, wavFramesPerRead, type ByteSource } from './wav.js';
+
+export { AUDIO_EXTENSIONS };
 
 /** Every pipeline works on 16 kHz mono float32: what Silero VAD and Whisper take. */
 export const SAMPLE_RATE = 16_000;
-
-/** What a folder or glob of audio expands to: WAV (read here) and what ffmpeg reads. */
-export const AUDIO_EXTENSIONS = ['.wav', '.mp3', '.ogg', '.oga', '.opus', '.flac', '.m4a', '.aac', '.webm', '.mp4'];
 
 /**
  * A path, an http(s) URL (with `allowUrls`), `-` for standard input (with `allowStdin`), the bytes of a file, or

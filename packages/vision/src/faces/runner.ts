@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { compileFunction } from 'node:vm';
 import { DlError, loadLocalModel, oneAtATime, parseModelReference, selectTfjsBackend, type TaskRunner } from '@dlkit/core';
 import type { z } from 'zod';
 // The embedded models are registered before a name is looked up, however this module was reached.
@@ -9,6 +11,7 @@ import { decodeError, decodeOptions, openUpright, type DecodeOptions, type Image
 import { inputError } from '../input-error.js';
 import type { faceCallOptions, faceLoadOptions } from '../tasks.js';
 import { createAnimalCheck, type AnimalCheck } from './animal-check.js';
+import { registerFaceApiTensorMethods, type Tf } from './chained-ops.js';
 import { DEFAULT_MIN_CONFIDENCE, type Face } from './faces.js';
 
 export type FaceLoadOptions = z.infer<typeof faceLoadOptions>;
@@ -26,13 +29,34 @@ type Found = Awaited<ReturnType<typeof detectAll>>[number];
 /** Runners alive: face-api keeps its networks as process-wide singletons, freed when the last one is disposed. */
 let runners = 0;
 
-/** face-api's wasm build, with the networks of the model folder `dir` loaded (once per process). */
+let faceApiModule: FaceApi | undefined;
+
+/**
+ * face-api's wasm build, evaluated once per process as CommonJS with a `require` of our own. Its exports map points
+ * Node at its tfjs-node build; the wasm build is the file beside it. That build asks for the whole
+ * "@tensorflow/tfjs" (layers, converter, data, webgl: 124 MB installed) but uses only tfjs-core's ops, io and
+ * browser.fromPixels (and tensor methods, added here as the union would), so it is handed @dlkit/core's own
+ * tfjs-core and wasm backend: one engine and one wasm backend serve both, and vision needs no tfjs union.
+ */
+function faceApi(): FaceApi {
+  if (faceApiModule) return faceApiModule;
+  const visionRequire = createRequire(import.meta.url);
+  const file = join(dirname(visionRequire.resolve('@vladmandic/face-api')), 'face-api.node-wasm.js');
+  const coreRequire = createRequire(visionRequire.resolve('@dlkit/core'));
+  const fileRequire = createRequire(file);
+  const tfjs: Record<string, string> = { '@tensorflow/tfjs': '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm': '@tensorflow/tfjs-backend-wasm' };
+  const require = (id: string): unknown => (tfjs[id] !== undefined ? coreRequire(tfjs[id]) : fileRequire(id));
+  registerFaceApiTensorMethods(coreRequire('@tensorflow/tfjs-core') as Tf);
+  const module = { exports: {} };
+  const params = ['exports', 'require', 'module', '__filename', '__dirname'];
+  compileFunction(readFileSync(file, 'utf8'), params, { filename: file })(module.exports, require, module, file, dirname(file));
+  return (faceApiModule = module.exports as FaceApi);
+}
+
+/** face-api, with the networks of the model folder `dir` loaded (once per process). */
 async function loadFaceApi(dir: string): Promise<{ faceapi: FaceApi; backend: string }> {
   const { backend } = await selectTfjsBackend();
-  // face-api's exports map points Node at its tfjs-node build; its wasm build is the file beside it, and loads
-  // the same CommonJS tfjs-core as @dlkit/core, so one engine and one wasm backend serve both.
-  const require = createRequire(import.meta.url);
-  const faceapi = require(join(dirname(require.resolve('@vladmandic/face-api')), 'face-api.node-wasm.js')) as FaceApi;
+  const faceapi = faceApi();
   for (const net of NETS) {
     if (!faceapi.nets[net].isLoaded) await faceapi.nets[net].loadFromDisk(dir);
   }

@@ -39,32 +39,58 @@ function describe(input: ImageInput): string {
   return typeof input === 'string' ? input : `<buffer of ${input.length} bytes>`;
 }
 
-/** A sharp pipeline over the input, upright and without alpha, failing with typed errors. */
-export async function openImage(input: ImageInput, options: DecodeOptions = {}): Promise<Sharp> {
-  return (await openUpright(input, options)).image;
-}
-
-/** `openImage` with the upright size (EXIF orientations 5-8 swap width and height). */
-export async function openUpright(input: ImageInput, options: DecodeOptions = {}): Promise<{ image: Sharp; width: number; height: number }> {
-  // A string is a path, an http(s) URL or `-` (stdin); core decides which of those it may read.
+/**
+ * The bytes of an image input: a path, an http(s) URL or `-` (stdin) read by core, which decides which of those it
+ * may read; a buffer as given.
+ */
+export async function readImage(input: ImageInput, options: DecodeOptions = {}): Promise<Uint8Array> {
   const bytes = typeof input === 'string' ? await readInput(input, readOptions(options)) : input;
-  const limitInputPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   // Said here, with the input's name: sharp's own words for it ("Input Buffer is empty") name nothing.
   if (bytes.length === 0) throw new DlError('INPUT_UNSUPPORTED', `${describe(input)}: empty, not an image`);
-  let image: Sharp;
-  let width: number;
-  let height: number;
+  return bytes;
+}
+
+/**
+ * A sharp pipeline over the bytes of `input`, upright (EXIF orientation applied), alpha flattened onto white, sRGB.
+ * The header is not read here: a file libvips cannot read fails when the pipeline runs, and the callers turn that
+ * into `decodeError` with the input's name, as they do any pipeline failure.
+ */
+export function openBytes(input: ImageInput, bytes: Uint8Array, options: DecodeOptions = {}): Sharp {
+  const limitInputPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   try {
     // The constructor throws too (on arguments it refuses), not only the pipeline.
-    image = sharp(bytes, { limitInputPixels, failOn: 'error' });
-    // Reading the header here makes unsupported and truncated files fail at the boundary, with the input's name.
-    const meta = await image.metadata();
-    const sideways = (meta.orientation ?? 1) >= 5;
-    [width, height] = sideways ? [meta.height, meta.width] : [meta.width, meta.height];
+    return sharp(bytes, { limitInputPixels, failOn: 'error' }).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb');
   } catch (error) {
     throw decodeError(input, error, limitInputPixels);
   }
-  return { image: image.rotate().flatten({ background: '#ffffff' }).toColourspace('srgb'), width, height };
+}
+
+/**
+ * The upright size of the image in `bytes` (EXIF orientations 5-8 swap width and height), from its header as libvips
+ * reads it: ~1 ms and a thread-pool round trip, so only for callers that need the size before the pipeline runs.
+ * Unsupported and truncated headers fail here, with the input's name.
+ */
+export async function uprightSize(input: ImageInput, bytes: Uint8Array, options: DecodeOptions = {}): Promise<{ width: number; height: number }> {
+  const limitInputPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  try {
+    const meta = await sharp(bytes, { limitInputPixels, failOn: 'error' }).metadata();
+    const sideways = (meta.orientation ?? 1) >= 5;
+    return sideways ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
+  } catch (error) {
+    throw decodeError(input, error, limitInputPixels);
+  }
+}
+
+/** A sharp pipeline over the input, upright and without alpha (see `openBytes`). */
+export async function openImage(input: ImageInput, options: DecodeOptions = {}): Promise<Sharp> {
+  return openBytes(input, await readImage(input, options), options);
+}
+
+/** `openImage` with the upright size, read from the header first (see `uprightSize`). */
+export async function openUpright(input: ImageInput, options: DecodeOptions = {}): Promise<{ image: Sharp; width: number; height: number }> {
+  const bytes = await readImage(input, options);
+  const { width, height } = await uprightSize(input, bytes, options);
+  return { image: openBytes(input, bytes, options), width, height };
 }
 
 export function decodeError(input: ImageInput, error: unknown, maxPixels = DEFAULT_MAX_PIXELS): DlError {

@@ -1,11 +1,5 @@
-import {
-  BatchMatMul,
-  type BatchMatMulAttrs,
-  type KernelBackend,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import type { BatchMatMulAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { BatchMatMul } from './tfjs-core.js';
 import { compose } from './kernel-composer.js';
 
 /**

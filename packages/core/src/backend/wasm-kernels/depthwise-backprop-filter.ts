@@ -1,12 +1,5 @@
-import {
-  backend_util,
-  DepthwiseConv2dNativeBackpropFilter,
-  type DepthwiseConv2dNativeBackpropFilterAttrs,
-  type KernelBackend,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import type { DepthwiseConv2dNativeBackpropFilterAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, DepthwiseConv2dNativeBackpropFilter } from './tfjs-core.js';
 import { compose } from './kernel-composer.js';
 import { filterTaps } from './filter-taps.js';
 

@@ -1,12 +1,5 @@
-import {
-  backend_util,
-  DepthwiseConv2dNativeBackpropInput,
-  type DepthwiseConv2dNativeBackpropInputAttrs,
-  type KernelBackend,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import type { DepthwiseConv2dNativeBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, DepthwiseConv2dNativeBackpropInput } from './tfjs-core.js';
 import { compose } from './kernel-composer.js';
 import { fullCorrelationInput } from './full-correlation.js';
 

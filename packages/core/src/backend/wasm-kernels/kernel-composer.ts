@@ -1,4 +1,5 @@
-import { getKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel } from './tfjs-core.js';
 
 /**
  * Builds a kernel out of other kernels of the same backend by calling their implementations directly, as the

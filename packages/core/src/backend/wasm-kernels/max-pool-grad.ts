@@ -1,11 +1,7 @@
-import {
-  backend_util,
-  MaxPoolGrad,
-  type KernelConfig,
-  type KernelFunc,
-  type MaxPoolGradAttrs,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, MaxPoolGrad } from './tfjs-core.js';
+
+type PoolInfo = ReturnType<typeof backend_util.computePool2DInfo>;
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**
@@ -46,7 +42,7 @@ export function maxPoolGrad(backendName: string): KernelConfig {
  * dx = 0, then each dy[n, oh, ow, c] added at the first maximum of its window of x. Windows are walked in output
  * order, so overlapping windows add into a dx value in the order the cpu backend sums them.
  */
-function routeToFirstMax(x: Float32Array, dy: Float32Array, dx: Float32Array, pool: backend_util.Conv2DInfo): void {
+function routeToFirstMax(x: Float32Array, dy: Float32Array, dx: Float32Array, pool: PoolInfo): void {
   const { strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = pool;
   const pairs = filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2;
   if (pairs && padInfo.top === 0 && padInfo.left === 0 && pool.outHeight * 2 <= pool.inHeight && pool.outWidth * 2 <= pool.inWidth) {
@@ -87,7 +83,7 @@ function routeToFirstMax(x: Float32Array, dy: Float32Array, dx: Float32Array, po
  * The 2x2, stride-2 pooling of CNNs, unrolled, each window's dx written whole (zeros and its dy): ~1.7x faster than
  * the general loop here. Only the rows and columns that no window covers (odd sizes) need zeroing first.
  */
-function routeTwoByTwo(x: Float32Array, dy: Float32Array, dx: Float32Array, pool: backend_util.Conv2DInfo): void {
+function routeTwoByTwo(x: Float32Array, dy: Float32Array, dx: Float32Array, pool: PoolInfo): void {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = pool;
   if (outHeight * 2 < inHeight || outWidth * 2 < inWidth) dx.fill(0);
   const rowLength = inWidth * c;

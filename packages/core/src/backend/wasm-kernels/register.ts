@@ -1,11 +1,5 @@
-import {
-  BatchMatMul,
-  getKernel,
-  registerKernel,
-  Sum,
-  unregisterKernel,
-  type KernelConfig,
-} from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { BatchMatMul, getKernel, registerKernel, Sum, unregisterKernel } from './tfjs-core.js';
 import { batchMatMulWithoutTransposes } from './batch-mat-mul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';

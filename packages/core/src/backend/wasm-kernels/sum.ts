@@ -1,12 +1,5 @@
-import {
-  backend_util,
-  Sum,
-  util,
-  type KernelConfig,
-  type KernelFunc,
-  type SumAttrs,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, Sum, util } from './tfjs-core.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**

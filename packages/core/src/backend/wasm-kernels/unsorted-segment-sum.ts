@@ -1,4 +1,5 @@
-import { UnsortedSegmentSum, type KernelConfig, type KernelFunc, type TensorInfo, type UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo, UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core';
+import { UnsortedSegmentSum } from './tfjs-core.js';
 
 /** The parts of tfjs-backend-wasm's BackendWasm this kernel uses (the class is not exported as a type). */
 interface WasmHeap {

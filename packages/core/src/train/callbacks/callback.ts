@@ -1,4 +1,4 @@
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '../../runtime-types.js';
 import type { Tf } from '../../backend/tfjs.js';
 import type { Optimizer } from '../optim/optimizers.js';
 

@@ -2,6 +2,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { Tf } from '../../backend/tfjs.js';
 import { DlError } from '../../errors.js';
+import type { TfTensor, TfVariable } from '../../runtime-types.js';
 
 // Strict: a misspelt option (`learningrate`) is an error naming it, not a default silently used instead.
 export const optimizerConfigSchema = z.discriminatedUnion('name', [
@@ -45,9 +46,9 @@ export interface Optimizer {
   /** Changed by schedules between steps. */
   learningRate: number;
   /** One update of `variables` by `grads` (same order). */
-  apply(variables: tfc.Variable[], grads: tfc.Tensor[]): void;
+  apply(variables: TfVariable[], grads: TfTensor[]): void;
   getState(): Promise<OptimizerState>;
-  setState(state: OptimizerState, variables: tfc.Variable[]): void;
+  setState(state: OptimizerState, variables: TfVariable[]): void;
   dispose(): void;
 }
 
@@ -130,7 +131,7 @@ export function createOptimizer(tf: Tf, input: OptimizerConfig): Optimizer {
 }
 
 /** Scales gradients so their global L2 norm is at most `maxNorm` (PyTorch `clip_grad_norm_`); and/or clips each value. */
-export function clipGradients(tf: Tf, grads: tfc.Tensor[], clip: { norm?: number; value?: number }): tfc.Tensor[] {
+export function clipGradients(tf: Tf, grads: TfTensor[], clip: { norm?: number; value?: number }): TfTensor[] {
   return tf.tidy(() => {
     let out = grads;
     if (clip.value !== undefined) {
