@@ -27,11 +27,13 @@ export {
   type VadLoadOptions,
 } from './tasks.js';
 export type { Transcript, TranscriptChunk } from './transcribe/transcribe.js';
+export { createStreamingTranscriber, type StreamingTranscriber, type StreamingTranscriberOptions } from './stream/streaming.js';
+export { decodeWavStream } from './stream/wav-stream.js';
 export type { SpeechSegment } from './vad/silero.js';
 export { AUDIO_EXTENSIONS, audioStream, readAudio, SAMPLE_RATE, type AudioInput, type AudioStreamOptions } from './audio/read-audio.js';
 export { resample } from './audio/resample.js';
 export { encodeWav } from './audio/wav.js';
 export { findFfmpeg } from './audio/ffmpeg.js';
-export { parseSubtitles, toSrt, toVtt } from './transcribe/subtitles.js';
+export { cueLimits, parseSubtitles, splitCues, toSrt, toVtt, toVttWords, type Cue, type CueLimits } from './transcribe/subtitles.js';
 export { trainSpeechDigits, type TrainSpeechDigitsOptions } from './digits/train-speech-digits.js';
 export { fsddDataset } from './digits/fsdd-dataset.js';

@@ -42,6 +42,12 @@ export const asrCallOptions = z.strictObject({
   language: z.string().min(1).optional().describe('spoken language, e.g. "french" (multilingual Whisper models only)'),
   task: z.enum(['transcribe', 'translate']).optional().describe("Whisper: 'translate' gives English text (multilingual models only)"),
   maxSeconds: maxSeconds.optional(),
+  timestamps: z
+    .enum(['word', 'segment'])
+    .optional()
+    .describe(
+      "'word': a chunk per word (Whisper: models with alignment heads and cross-attention outputs, refused otherwise; speech-digits: its chunks are one word each already); default 'segment'",
+    ),
   ...libraryOnly,
 });
 export type AsrLoadOptions = z.infer<typeof asrLoadOptions>;

@@ -4,6 +4,7 @@
 import './embedded.js';
 
 export { loadSileroVad, type Vad, type VadOptions } from './vad/silero.js';
+export { WindowPlanner, type PlannedWindow, type WindowPlanOptions } from './transcribe/window-plan.js';
 export { loadDigitRecognizer, type DigitRecognizer } from './transcribe/digit-recognizer.js';
 export { DIGIT_VAD, DIGIT_WORDS, digitFeatures } from './digits/features.js';
 export { noise, type NoiseKind } from './digits/noise.js';

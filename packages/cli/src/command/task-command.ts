@@ -1,7 +1,7 @@
 import type { AnyTaskDefinition } from '@dlkit/core/pipeline';
 import { UsageError } from '../cli-error.js';
 import type { Output } from '../output.js';
-import { chooseFormat, formatsOf, type Format } from './formats.js';
+import { chooseFormat, cueFlags, cueLimitsOf, formatsOf, type Format } from './formats.js';
 import { outputTargets } from './out-paths.js';
 import { flagsFromSchema, optionsFromFlags } from './schema-flags.js';
 import { asUsageError } from './usage-errors.js';
@@ -41,7 +41,7 @@ export function taskFlags(task: AnyTaskDefinition, extras: TaskExtras = TASK_EXT
   const callNames = call.map((f) => f.option!.name);
   const load = flagsFromSchema(task.loadOptions, { where: 'load', exclude: [...CLI_SETS, ...callNames], ...(extras.aliases ? { aliases: extras.aliases } : {}) });
   const input = task.input === 'text' ? [...TEXT_FLAGS, ...(extras.textUnit === 'document' ? [] : [WHOLE_FILE])] : [];
-  return [modelFlag(task), ...load, ...call, ...input, formatFlag(task), ...OUT_FLAGS, ...(extras.flags ?? [])];
+  return [modelFlag(task), ...load, ...call, ...input, formatFlag(task), ...cueFlags(task), ...OUT_FLAGS, ...(extras.flags ?? [])];
 }
 
 /** The help lines below a task command's flags: its task, default model, output shape. */
@@ -91,9 +91,11 @@ function options(task: AnyTaskDefinition, parsed: ParsedCommand) {
 
 /** `dl <domain> <task> <inputs...>`: the pipeline over the inputs, each answer printed and (with --out) written. */
 async function runTask(task: AnyTaskDefinition, extras: TaskExtras, parsed: ParsedCommand, out: Output): Promise<number> {
+  if (booleanFlag(parsed, 'stream')) return (await import('./live-transcribe.js')).runLiveTranscription(parsed, out, stringFlag(parsed, 'model'));
   const name = commandName(parsed.command);
   const outPath = stringFlag(parsed, 'out');
   const format: Format = chooseFormat(task, stringFlag(parsed, 'format'), outPath, name);
+  await cueLimitsOf(parsed, format); // before the model loads: limits on a format without cues are a usage error
   if (booleanFlag(parsed, 'skip-existing') && outPath === undefined) throw new UsageError('--skip-existing needs --out');
   const legacyModel = extras.model?.(parsed);
   if (legacyModel !== undefined && stringFlag(parsed, 'model') !== undefined) throw new UsageError('give --model or --method, not both');

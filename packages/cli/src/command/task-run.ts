@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AnyTaskDefinition } from '@dlkit/core/pipeline';
 import type { Output } from '../output.js';
-import type { Format } from './formats.js';
+import { cueLimitsOf, isSubtitles, type Format } from './formats.js';
 import { writeOutput } from './out-paths.js';
 import { fileText, humanLines } from './render.js';
 import { booleanFlag, stringFlag, type ParsedCommand } from './spec.js';
@@ -48,10 +48,10 @@ async function fileData(run: TaskRun, unit: Unit, given: unknown, value: unknown
   const reference = stringFlag(run.parsed, 'match');
   if (run.format === 'text') return fileText(value, run.task.input, reference);
   if (run.format === 'json') return `${JSON.stringify({ input: unit.input, output: value })}\n`;
-  if (run.format === 'srt' || run.format === 'vtt') {
-    const { toSrt, toVtt } = await import('@dlkit/speech');
+  if (isSubtitles(run.format)) {
+    const { toSrt, toVtt, toVttWords } = await import('@dlkit/speech');
     const chunks = (value as { chunks: Parameters<typeof toSrt>[0] }).chunks;
-    return run.format === 'srt' ? toSrt(chunks) : toVtt(chunks);
+    return { srt: toSrt, vtt: toVtt, 'vtt-words': toVttWords }[run.format](chunks, await cueLimitsOf(run.parsed, run.format));
   }
   const { decodeImage, drawDetections, drawFaces } = await import('@dlkit/vision');
   const image = await decodeImage(given as string | Buffer, { maxPixels: run.load.maxPixels as number | undefined, allowUrls: true, allowStdin: true, allowPrivateHosts: true });
@@ -63,7 +63,7 @@ async function fileData(run: TaskRun, unit: Unit, given: unknown, value: unknown
 /** One answer printed, and written to its target if there is one. */
 async function deliver(run: TaskRun, unit: Unit, given: unknown, value: unknown, target: string | undefined, out: Output): Promise<void> {
   if (target !== undefined) await writeOutput(target, await fileData(run, unit, given, value));
-  const subtitles = target === undefined && (run.format === 'srt' || run.format === 'vtt');
+  const subtitles = target === undefined && isSubtitles(run.format);
   const human = subtitles ? String(await fileData(run, unit, given, value)).trimEnd() : humanLines(unit.input, value, run.task.input, target, stringFlag(run.parsed, 'match'));
   out.result(unit.input, value, human, target);
 }

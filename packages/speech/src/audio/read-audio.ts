@@ -44,7 +44,8 @@ export const DEFAULT_MAX_SECONDS = 4 * 3600;
 
 const isWav = (head: Uint8Array) => head.length >= 12 && Buffer.from(head.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(head.subarray(8, 12)).toString('latin1') === 'WAVE';
 
-function downmix(interleaved: Float32Array, channels: number): Float32Array {
+/** Interleaved frames to mono, the mean of the channels. */
+export function downmix(interleaved: Float32Array, channels: number): Float32Array {
   if (channels === 1) return interleaved;
   const out = new Float32Array(Math.floor(interleaved.length / channels));
   for (let i = 0; i < out.length; i++) {

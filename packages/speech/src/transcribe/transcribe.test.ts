@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOnnxSessions, selectTfjsBackend } from '@dlkit/core';
 import { testDataset } from '@dlkit/core/testing';
@@ -12,7 +11,6 @@ import { DIGIT_WORDS } from '../digits/features.js';
 import { joinRecordings, listFsdd } from '../digits/fsdd.js';
 import { pipeline, type SpeechRecognitionPipeline } from '../index.js';
 import { parseSubtitles, toSrt, toVtt } from './subtitles.js';
-import { mergeWindows, slidingWindows } from './windows.js';
 
 const FSDD_SET = testDataset('fsdd');
 const FSDD = join(FSDD_SET ?? '', 'recordings');
@@ -96,62 +94,5 @@ describe('subtitles', () => {
     const vtt = toVtt(chunks);
     expect(vtt.startsWith('WEBVTT\n\n00:00:00.500 --> 00:00:01.250\nfour\n')).toBe(true);
     expect(parseSubtitles(vtt)).toEqual(chunks);
-  });
-});
-
-describe('long-audio windows (Whisper)', () => {
-  it('merges overlapping windows on the middle of the overlap: no word twice, none lost', () => {
-    // 0-30 s and 25-55 s; the overlap 25-30 s holds "brown" (26.0-26.5) and "fox" (28.8-29.4), heard by both.
-    const merged = mergeWindows([
-      { offset: 0, duration: 30, chunks: [{ timestamp: [1, 1.5], text: ' the' }, { timestamp: [20, 20.4], text: 'quick' }, { timestamp: [26, 26.5], text: 'brown' }, { timestamp: [28.8, 29.4], text: 'fo-' }] },
-      { offset: 25, duration: 30, chunks: [{ timestamp: [1.0, 1.5], text: 'brown' }, { timestamp: [3.8, 4.4], text: 'fox' }, { timestamp: [10, null], text: 'jumps' }] },
-    ]);
-    expect(merged).toEqual([
-      { timestamp: [1, 1.5], text: 'the' },
-      { timestamp: [20, 20.4], text: 'quick' },
-      { timestamp: [26, 26.5], text: 'brown' },
-      { timestamp: [28.8, 29.4], text: 'fox' },
-      { timestamp: [35, 55], text: 'jumps' },
-    ]);
-  });
-});
-
-describe('long-audio windows: cutting', () => {
-  it('30 s windows every 25 s over a stream of odd-sized chunks; a short tail only when it adds audio', async () => {
-    const cut = async (seconds: number, chunk = 7777) => {
-      const total = seconds * 100; // 100 "samples" per second keeps the arrays small
-      async function* stream() {
-        for (let i = 0; i < total; i += chunk) yield Float32Array.from({ length: Math.min(chunk, total - i) }, (_, k) => i + k);
-      }
-      const out = [];
-      for await (const w of slidingWindows(stream(), 3000, 2500)) out.push([w.offset / 100, w.samples.length / 100, w.samples[0]]);
-      return out;
-    };
-    expect(await cut(12)).toEqual([[0, 12, 0]]);
-    expect(await cut(62, 999)).toEqual([[0, 30, 0], [25, 30, 2500], [50, 12, 5000]]);
-    expect(await cut(55)).toEqual([[0, 30, 0], [25, 30, 2500]]); // the last 5 s are inside the second window
-    expect(await cut(57)).toEqual([[0, 30, 0], [25, 30, 2500], [50, 7, 5000]]);
-  });
-});
-
-describe.skipIf(!FSDD_SET)('Whisper through transformers.js', () => {
-  it('a 40 s recording in overlapping 30 s windows: features, generation with timestamps, decoding, merging (tiny hand-set fixture, wiring only)', async () => {
-    // scripts/make-tiny-whisper.py: it writes "speech" from the first to the last loud frame of each window.
-    const transcriber = await pipeline('automatic-speech-recognition', fileURLToPath(new URL('./fixtures/tiny-whisper', import.meta.url)));
-    try {
-      const digit = await readAudio(join(FSDD, '3_jackson_0.wav'));
-      const audio = new Float32Array(40 * SAMPLE_RATE);
-      audio.set(digit, 5 * SAMPLE_RATE);
-      audio.set(digit, 33 * SAMPLE_RATE);
-      const progress: number[] = [];
-      const { text, chunks } = await transcriber(encodeWav(audio, { sampleRate: SAMPLE_RATE }), { onProgress: (seconds) => progress.push(seconds) });
-      expect(progress).toEqual([30, 40]);
-      expect(text).toBe('speech speech');
-      expect(chunks[0]!.timestamp[0]).toBeCloseTo(5, 1);
-      expect(chunks[1]!.timestamp[0]).toBeCloseTo(33, 1);
-      for (const c of chunks) expect(c.timestamp[1] - c.timestamp[0]).toBeCloseTo(digit.length / SAMPLE_RATE, 0);
-    } finally {
-      await transcriber.dispose();
-    }
   });
 });

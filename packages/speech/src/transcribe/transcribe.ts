@@ -18,7 +18,7 @@ import { DIGIT_VAD } from '../digits/features.js';
 import { SPEECH_DIGITS_MODEL, type AsrCallOptions, type AsrLoadOptions } from '../tasks.js';
 import { loadSileroVad, type Vad } from '../vad/silero.js';
 import { loadDigitRecognizer, type DigitRecognizer } from './digit-recognizer.js';
-import { mergeWindows, slidingWindows, type WindowResult } from './windows.js';
+import { toRecordingTime, WindowPlanner, type PlannedWindow, type WindowChunk } from './window-plan.js';
 
 /**
  * One word or phrase with its time in seconds, in the shape of transformers.js's ASR output. The speech-digits
@@ -36,9 +36,17 @@ export interface Transcript {
 }
 
 /** A loaded model's transcription of one decoded audio stream. */
-interface Engine {
+export interface Engine {
   readonly device: string;
   transcribe(audio: AsyncIterable<Float32Array>, options: AsrCallOptions): Promise<Transcript>;
+  /** Throws INVALID_ARGUMENT for a call option this model cannot honour, before any audio is decoded. */
+  refuse?(options: AsrCallOptions): void;
+  /**
+   * Each chunk as soon as it is final, while the audio is still arriving (live transcription, stream/): the
+   * digits model's words are final when their VAD segment closes. Whisper has none yet: its text of a window
+   * needs partial results first, so live transcription refuses it.
+   */
+  live?(audio: AsyncIterable<Float32Array>, options: AsrCallOptions): AsyncGenerator<TranscriptChunk>;
   dispose(): Promise<void>;
 }
 
@@ -46,10 +54,10 @@ const join = (chunks: TranscriptChunk[]) => chunks.flatMap((c) => (c.text ? [c.t
 const round = (s: number) => Math.round(s * 1000) / 1000;
 
 /**
- * The `automatic-speech-recognition` runner. Whisper (a hub id or a transformers.js folder): the audio in 30 s
- * windows that overlap by 5 s, merged on the overlap's middle. The embedded `speech-digits` model (or a digits
- * model folder): voice activity detection (Silero) cuts the audio into words, each read by the digits CNN. Both
- * stream the audio: hours of it keep memory flat.
+ * The `automatic-speech-recognition` runner. Whisper (a hub id or a transformers.js folder): Silero VAD finds the
+ * speech, packed into windows of at most 30 s cut at pauses (window-plan.ts), so silence never reaches the
+ * decoder. The embedded `speech-digits` model (or a digits model folder): voice activity detection (Silero) cuts
+ * the audio into words, each read by the digits CNN. Both stream the audio: hours of it keep memory flat.
  */
 export async function loadTranscriber(model: string, options: AsrLoadOptions): Promise<TaskRunner<AudioInput, Transcript, AsrCallOptions>> {
   const reference = parseModelReference(model);
@@ -74,6 +82,7 @@ export async function loadTranscriber(model: string, options: AsrLoadOptions): P
     device: engine.device,
     async run(inputs, call) {
       if (!whisper) refuseWhisperOptions(call, model);
+      engine.refuse?.(call);
       return runEach(inputs, call);
     },
     dispose: () => (disposed ??= engine.dispose()),
@@ -89,7 +98,11 @@ function refuseWhisperOptions(call: AsrCallOptions, model: string): void {
   }
 }
 
-async function digitsEngine(reference: Exclude<ModelReference, { kind: 'hub' }>): Promise<Engine> {
+/**
+ * The digits model's engine: Silero VAD cuts the audio into words, each read by the CNN as its segment closes.
+ * A file and a live stream go through the same `live` generator, so both give the same words and times.
+ */
+export async function digitsEngine(reference: Exclude<ModelReference, { kind: 'hub' }>): Promise<Engine & Required<Pick<Engine, 'live'>>> {
   const recognizer: DigitRecognizer = await loadDigitRecognizer(reference);
   let vad: Vad;
   try {
@@ -98,15 +111,19 @@ async function digitsEngine(reference: Exclude<ModelReference, { kind: 'hub' }>)
     recognizer.dispose();
     throw error;
   }
+  async function* live(audio: AsyncIterable<Float32Array>, call: AsrCallOptions): AsyncGenerator<TranscriptChunk> {
+    for await (const segment of vad.segments(audio, { ...DIGIT_VAD, withAudio: true })) {
+      const [word] = recognizer.recognize([segment.audio!]);
+      call.onProgress?.(segment.end);
+      yield { timestamp: [round(segment.start), round(segment.end)], text: word!.text, score: round(word!.score) };
+    }
+  }
   return {
     device: recognizer.device,
+    live,
     async transcribe(audio, call) {
       const chunks: TranscriptChunk[] = [];
-      for await (const segment of vad.segments(audio, { ...DIGIT_VAD, withAudio: true })) {
-        const [word] = recognizer.recognize([segment.audio!]);
-        chunks.push({ timestamp: [round(segment.start), round(segment.end)], text: word!.text, score: round(word!.score) });
-        call.onProgress?.(segment.end);
-      }
+      for await (const chunk of live(audio, call)) chunks.push(chunk);
       return { text: join(chunks), chunks };
     },
     async dispose() {
@@ -116,8 +133,8 @@ async function digitsEngine(reference: Exclude<ModelReference, { kind: 'hub' }>)
   };
 }
 
-const WINDOW_SECONDS = 30;
-const OVERLAP_SECONDS = 5;
+/** Silero's segments for Whisper, padded so that it hears the soft start and end of a word the VAD cuts close. */
+const WHISPER_VAD = { padMs: 100 } as const;
 
 /**
  * A hub model that is neither cached nor downloadable now: the fix (fetch it where there is a network) as the
@@ -128,6 +145,22 @@ function offlineError(error: DlError, model: string): DlError {
   return new DlError('MODEL_OFFLINE', message, { cause: error, hint: { kind: 'pull-model', model, task: 'automatic-speech-recognition', alternatives: [SPEECH_DIGITS_MODEL] } });
 }
 
+/**
+ * Why this Whisper export cannot time words, or undefined when it can. transformers.js times each token by dynamic
+ * time warping over the cross attention of the generation config's `alignment_heads`, so it needs those heads and a
+ * decoder that outputs its cross attentions (an export with output_attentions): lacking either, it fails only
+ * after a window is decoded, with an error of its own.
+ */
+function missingWordTiming(pipeline: HubPipeline): string | undefined {
+  type Model = { generation_config?: { alignment_heads?: unknown }; sessions?: Record<string, { outputNames?: readonly string[] } | undefined> };
+  const model = (pipeline as { model?: Model }).model;
+  const heads = model?.generation_config?.alignment_heads;
+  if (!Array.isArray(heads) || heads.length === 0) return 'its generation_config.json has no alignment_heads';
+  const outputs = Object.values(model?.sessions ?? {}).flatMap((session) => session?.outputNames ?? []);
+  if (!outputs.some((name) => name.startsWith('cross_attentions'))) return 'its decoder does not output cross attentions (an export with output_attentions does)';
+  return undefined;
+}
+
 async function whisperEngine(reference: HubReference, model: string, { dtype, device }: HubLoadOptions): Promise<Engine> {
   let pipeline: HubPipeline;
   try {
@@ -136,25 +169,54 @@ async function whisperEngine(reference: HubReference, model: string, { dtype, de
     if (isDlError(error, 'MODEL_OFFLINE')) throw offlineError(error, model);
     throw error;
   }
-  const size = WINDOW_SECONDS * SAMPLE_RATE;
-  const step = (WINDOW_SECONDS - OVERLAP_SECONDS) * SAMPLE_RATE;
+  let vad: Vad;
+  try {
+    vad = await loadSileroVad();
+  } catch (error) {
+    await pipeline.dispose();
+    throw error;
+  }
+  const wordTimingGap = missingWordTiming(pipeline);
+  const decode = async (window: PlannedWindow, call: AsrCallOptions): Promise<TranscriptChunk[]> => {
+    const { samples } = window;
+    const out = (await pipeline(samples, {
+      return_timestamps: call.timestamps === 'word' ? 'word' : true,
+      ...(call.language ? { language: call.language } : {}),
+      ...(call.task ? { task: call.task } : {}),
+    })) as { chunks?: WindowChunk[]; text: string };
+    return toRecordingTime(window, out.chunks ?? [{ timestamp: [0, null], text: out.text }]);
+  };
   return {
     device: hubPipelineDevice(pipeline, device),
+    refuse(call) {
+      if (call.timestamps !== 'word' || wordTimingGap === undefined) return;
+      throw new DlError('INVALID_ARGUMENT', `timestamps 'word' needs word alignment, which ${model} lacks: ${wordTimingGap}; 'segment' timestamps work`, { parameter: 'timestamps' });
+    },
     async transcribe(audio, call) {
-      const results: WindowResult[] = [];
-      for await (const { offset, samples } of slidingWindows(audio, size, step)) {
-        const out = (await pipeline(samples, {
-          return_timestamps: true,
-          ...(call.language ? { language: call.language } : {}),
-          ...(call.task ? { task: call.task } : {}),
-        })) as { chunks?: WindowResult['chunks']; text: string };
-        const duration = samples.length / SAMPLE_RATE;
-        results.push({ offset: offset / SAMPLE_RATE, duration, chunks: out.chunks ?? [{ timestamp: [0, duration], text: out.text }] });
-        call.onProgress?.((offset + samples.length) / SAMPLE_RATE);
+      const planner = new WindowPlanner();
+      const chunks: TranscriptChunk[] = [];
+      let heard = 0;
+      async function* counted() {
+        for await (const samples of audio) yield ((heard += samples.length), samples);
       }
-      const chunks = mergeWindows(results);
+      const decodeAll = async (windows: PlannedWindow[]) => {
+        for (const window of windows) {
+          // The audio stream checks the signal as it is read, but the last window is decoded after it has ended.
+          if (call.signal?.aborted) throw new DlError('ABORTED', 'Transcription aborted', { cause: call.signal.reason });
+          chunks.push(...(await decode(window, call)));
+          call.onProgress?.(window.end);
+        }
+      };
+      // Windows are made of speech only, in order and without overlap: their chunks follow one another as they are.
+      for await (const segment of vad.segments(counted(), { ...WHISPER_VAD, withAudio: true })) {
+        await decodeAll(planner.push({ start: segment.start, audio: segment.audio! }));
+      }
+      await decodeAll(planner.flush());
+      call.onProgress?.(heard / SAMPLE_RATE);
       return { text: join(chunks), chunks };
     },
-    dispose: () => pipeline.dispose(),
+    async dispose() {
+      await Promise.all([pipeline.dispose(), vad.dispose()]);
+    },
   };
 }
