@@ -3,7 +3,7 @@ import { decodeWithFfmpeg } from './ffmpeg.js';
 import { Resampler } from './resample.js';
 import { assertFinite, concatSamples } from './samples.js';
 import { AUDIO_EXTENSIONS } from '../tasks.js';
-import { bufferSource, fileSource, readWavFrames, readWavHeader, wavFramesPerRead, type ByteSource } from './wav.js';
+import { bufferSource, fileSource, readWavFrames, readWavHeader, wavFramesPerRead, type ByteSource, type WavFormat } from './wav.js';
 
 export { AUDIO_EXTENSIONS };
 
@@ -45,7 +45,7 @@ export const DEFAULT_MAX_SECONDS = 4 * 3600;
 const isWav = (head: Uint8Array) => head.length >= 12 && Buffer.from(head.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(head.subarray(8, 12)).toString('latin1') === 'WAVE';
 
 /** Interleaved frames to mono, the mean of the channels. */
-export function downmix(interleaved: Float32Array, channels: number): Float32Array {
+function downmix(interleaved: Float32Array, channels: number): Float32Array {
   if (channels === 1) return interleaved;
   const out = new Float32Array(Math.floor(interleaved.length / channels));
   for (let i = 0; i < out.length; i++) {
@@ -67,10 +67,22 @@ async function* wavStream(source: ByteSource, name: string, maxSeconds: number):
   const format = await readWavHeader(source, name);
   const seconds = format.frames / format.sampleRate;
   if (seconds > maxSeconds) throw tooLong(name, maxSeconds, Math.round(seconds * 1000) / 1000);
+  yield* wavSamples(source, format, name);
+}
+
+/**
+ * A WAV's data, its header read, as 16 kHz mono chunks: block by block, down-mixed and resampled. A read that
+ * gives fewer frames than asked (a stream's bytes as they arrive) moves on by what it gave; one that gives none
+ * means the source ended before the header said (a truncated file, a closed pipe).
+ */
+export async function* wavSamples(source: ByteSource, format: WavFormat, name: string): AsyncGenerator<Float32Array> {
   const resampler = new Resampler(format.sampleRate, SAMPLE_RATE);
   const block = wavFramesPerRead(format);
-  for (let start = 0; start < format.frames; start += block) {
+  for (let start = 0; start < format.frames; ) {
     const frames = await readWavFrames(source, format, start, Math.min(block, format.frames - start), name);
+    const whole = Math.floor(frames.length / format.channels);
+    if (whole === 0) break;
+    start += whole;
     const out = resampler.process(downmix(frames, format.channels));
     if (out.length > 0) yield out;
   }

@@ -1,6 +1,5 @@
-import { downmix, SAMPLE_RATE } from '../audio/read-audio.js';
-import { Resampler } from '../audio/resample.js';
-import { readWavFrames, readWavHeader, wavFramesPerRead, type ByteSource } from '../audio/wav.js';
+import { wavSamples } from '../audio/read-audio.js';
+import { readWavHeader, type ByteSource } from '../audio/wav.js';
 
 /**
  * A stream's bytes read forward only, as a ByteSource for the WAV header reader: `read` waits until the bytes
@@ -46,8 +45,8 @@ const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 /**
  * A WAV arriving as a stream (a pipe from `arecord` or `ffmpeg`, a socket) as 16 kHz mono float32 chunks, each
  * as soon as its bytes have come: the header is read as a file's is (an unknown data size, as streaming writers
- * set, runs to the end of the stream), then whatever whole frames are there are decoded, down-mixed and
- * resampled. A stream cut off early just ends; bad bytes are the typed errors a WAV file gives.
+ * set, runs to the end of the stream), then whatever whole frames are there are decoded as a file's are
+ * (wavSamples). A stream cut off early just ends; bad bytes are the typed errors a WAV file gives.
  */
 export async function* decodeWavStream(bytes: AsyncIterable<Uint8Array>, name = 'standard input'): AsyncGenerator<Float32Array> {
   const stream = new ForwardBytes(bytes[Symbol.asyncIterator]());
@@ -63,17 +62,7 @@ export async function* decodeWavStream(bytes: AsyncIterable<Uint8Array>, name = 
       },
       close: async () => {},
     };
-    const resampler = new Resampler(format.sampleRate, SAMPLE_RATE);
-    const block = wavFramesPerRead(format);
-    for (let start = 0; start < format.frames; ) {
-      const frames = await readWavFrames(arrived, format, start, Math.min(block, format.frames - start), name);
-      if (frames.length === 0) break; // the writer has closed the stream
-      start += frames.length / format.channels;
-      const out = resampler.process(downmix(frames, format.channels));
-      if (out.length > 0) yield out;
-    }
-    const tail = resampler.flush();
-    if (tail.length > 0) yield tail;
+    yield* wavSamples(arrived, format, name);
   } finally {
     await stream.close();
   }
