@@ -22,7 +22,18 @@ export async function loadLabels(loaded: LoadedManifest, classes: number | undef
   const labels = labelsSchema.safeParse(raw);
   if (!labels.success) throw new DlError('MODEL_INVALID', `Labels file ${path} must be a JSON array of strings, one per class`);
   if (classes !== undefined) checkLabelCount(labels.data, classes, path);
+  checkLabelsDistinct(labels.data, path);
   return labels.data;
+}
+
+/** Refuses a label given to two outputs: an answer naming it could be either class, and evaluation would merge them. */
+function checkLabelsDistinct(labels: readonly string[], path: string): void {
+  const first = new Map<string, number>();
+  for (const [i, label] of labels.entries()) {
+    const earlier = first.get(label);
+    if (earlier !== undefined) throw new DlError('MODEL_INVALID', `Labels file ${path} names two outputs ${JSON.stringify(label)} (${earlier} and ${i}): give each class its own label`);
+    first.set(label, i);
+  }
 }
 
 /** Refuses labels that do not match the model's output, naming both counts. */
