@@ -3,8 +3,9 @@
 // thread count: dlkit's `fit` on tfjs wasm (core's training kernels; N threads = `workers: N`, what users run) and
 // PyTorch CPU with `torch.set_num_threads(N)`, interleaved so that the machine's load hits both; plain tfjs on the
 // cpu backend (on a subset, scaled: it is ~100x slower) at 1 thread. Usage: node bench/train-cnn/run.mjs
-// [--threads 1,2] [--rounds R] [--cpu-samples N] [--skip-cpu]. With --profile: only a tfjs-layers wasm epoch on
-// --profile-samples digits, and the time spent in each kernel.
+// [--threads 1,2] [--samples 10000] [--rounds R] [--cpu-samples N] [--skip-cpu] [--python PATH]. --samples: the
+// epoch's length on both sides (the first that many digits; fewer to fit a time budget, e.g. device-check.sh's).
+// With --profile: only a tfjs-layers wasm epoch on --profile-samples digits, and the time spent in each kernel.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -19,6 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
     threads: { type: 'string', default: '1,2' },
+    samples: { type: 'string', default: '10000' },
     rounds: { type: 'string', default: '1' },
     'cpu-samples': { type: 'string', default: '1024' },
     'skip-cpu': { type: 'boolean', default: false },
@@ -28,8 +30,13 @@ const { values } = parseArgs({
   },
 });
 const DATA = await dataset('mnist-cazala');
-const SAMPLES = 10_000;
 const BATCH = 64;
+const SAMPLES = Number(values.samples);
+// dlkit's side is timed from its third batch: fewer than three batches would time nothing.
+if (!Number.isInteger(SAMPLES) || SAMPLES < 3 * BATCH || SAMPLES > 10_000) {
+  console.error(`--samples must be an integer from ${3 * BATCH} to 10000 (the digits of mnist-cazala), got ${values.samples}`);
+  process.exit(2);
+}
 
 /** Digits interleaved by class (sample k of 0..9, then k+1), as the PyTorch script reads them. */
 function loadDigits(limit) {
@@ -137,6 +144,7 @@ if (values.profile) {
 const torchVersion = execFileSync(values.python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim();
 const threadCounts = values.threads.split(',').map(Number);
 const results = [];
+const loadAtStart = loadavg()[0];
 // Rounds alternate which side goes first, so that neither always runs in the other's wake.
 for (let round = 0; round < Number(values.rounds); round++) {
   for (const threads of threadCounts) {
@@ -154,17 +162,18 @@ if (!values['skip-cpu']) results.push({ ...(await tfjsEpoch('cpu', Number(values
 const perSample = (r) => r.seconds / r.samples;
 const mean = (rows) => rows.reduce((sum, r) => sum + perSample(r), 0) / rows.length;
 const torchAt = (threads) => mean(results.filter((r) => r.runtime === 'pytorch' && r.threads === threads));
-console.log(`machine: ${cpus()[0]?.model}, ${cpus().length} cores; node ${process.versions.node}; torch ${torchVersion}; data ${DATA}`);
+console.log(`machine: ${cpus()[0]?.model}, ${cpus().length} cores; node ${process.versions.node}; torch ${torchVersion}; data ${DATA}; ${SAMPLES} samples`);
+console.log(`load average (1 min): ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end\n`);
 console.log('| runtime | threads | samples timed | seconds | s per 10,000 | vs PyTorch (same threads) | loss | accuracy |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.runtime} | ${r.threads} | ${r.samples} | ${r.seconds.toFixed(2)} | ${(perSample(r) * SAMPLES).toFixed(2)} | ${(perSample(r) / torchAt(r.threads)).toFixed(2)}x | ${r.loss.toFixed(3)} | ${r.accuracy.toFixed(3)} |`,
+    `| ${r.runtime} | ${r.threads} | ${r.samples} | ${r.seconds.toFixed(2)} | ${(perSample(r) * 10_000).toFixed(2)} | ${(perSample(r) / torchAt(r.threads)).toFixed(2)}x | ${r.loss.toFixed(3)} | ${r.accuracy.toFixed(3)} |`,
   );
 }
 console.log('\n| threads | PyTorch s per 10,000 | dlkit s per 10,000 | dlkit / PyTorch |');
 console.log('|---|---|---|---|');
 for (const threads of threadCounts) {
   const dlkit = mean(results.filter((r) => r.runtime.startsWith('dlkit') && r.threads === threads));
-  console.log(`| ${threads} | ${(torchAt(threads) * SAMPLES).toFixed(2)} | ${(dlkit * SAMPLES).toFixed(2)} | ${(dlkit / torchAt(threads)).toFixed(2)}x |`);
+  console.log(`| ${threads} | ${(torchAt(threads) * 10_000).toFixed(2)} | ${(dlkit * 10_000).toFixed(2)} | ${(dlkit / torchAt(threads)).toFixed(2)}x |`);
 }

@@ -5,7 +5,7 @@ import { commandName, type CommandSpec, type FlagSpec, type ParsedCommand } from
 /** The flags every command takes. */
 export const COMMON_FLAGS: readonly FlagSpec[] = [
   { name: 'json', kind: 'boolean', description: 'one JSON object per line on stdout: {"input": ..., "output": ...} (or "error": {code, message, hint})' },
-  { name: 'backend', kind: 'string', value: 'NAME', description: 'force a tfjs backend: node-gpu, node, wasm or cpu (or DL_BACKEND)' },
+  { name: 'backend', kind: 'string', value: 'NAME', description: 'force a tfjs backend: node-gpu, node, wasm, webgpu or cpu (or DL_BACKEND)' },
   { name: 'help', kind: 'boolean', description: "this command's help" },
   { name: 'version', kind: 'boolean', description: 'the version' },
 ];

@@ -13,6 +13,12 @@ function versionOf(pkg: string): string | undefined {
   }
 }
 
+/** Why a backend is unavailable and how to install it, or what an available one runs on (webgpu's adapter). */
+function candidateDetail(c: { reason?: string; install?: string; device?: string }): string {
+  if (c.reason !== undefined) return `: ${c.reason}${c.install ? ` (${c.install})` : ''}`;
+  return c.device !== undefined ? `: ${c.device}` : '';
+}
+
 export async function doctor(out: Output, version: string): Promise<number> {
   let chosen: string | undefined;
   let selectionError: string | undefined;
@@ -26,6 +32,8 @@ export async function doctor(out: Output, version: string): Promise<number> {
     package: c.package,
     status: c.name === chosen ? 'chosen' : c.available ? 'available' : 'unavailable',
     ...(c.reason !== undefined ? { reason: c.reason } : {}),
+    ...(c.install !== undefined ? { install: c.install } : {}),
+    ...(c.device !== undefined ? { device: c.device } : {}),
     ...(c.version !== undefined ? { version: c.version } : {}),
   }));
   const providers = onnxProviderStatus();
@@ -63,7 +71,7 @@ export async function doctor(out: Output, version: string): Promise<number> {
     const lines = [
       `dlkit ${version}, Node ${report.node}, ${report.platform}`,
       `tfjs ${report.tfjs.version ?? '?'}: backend ${chosen ?? `none (${selectionError})`}`,
-      ...candidates.map((c) => `  ${c.name.padEnd(8)} ${c.status}${c.reason ? `: ${c.reason}` : ''}`),
+      ...candidates.map((c) => `  ${c.name.padEnd(8)} ${c.status}${candidateDetail(c)}`),
       `onnxruntime ${report.onnxruntime.version ?? '?'}: provider ${chosenProvider ?? 'none'}`,
       ...report.onnxruntime.providers.map((p) => `  ${p.name.padEnd(8)} ${p.status}${p.reason ? `: ${p.reason}` : ''}`),
       `cache    ${settings.cacheDir}`,

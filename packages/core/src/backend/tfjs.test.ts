@@ -22,6 +22,18 @@ describe('tfjs backend selection', () => {
     await expect(selectTfjsBackend('tpu')).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
   });
 
+  it('names the npm install command, with the versions core declares, for each backend whose package is absent', async () => {
+    const expected: Record<string, string> = {
+      'node-gpu': 'npm install @tensorflow/tfjs-node-gpu@4.22.0',
+      node: 'npm install @tensorflow/tfjs-node@4.22.0',
+      webgpu: 'npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0',
+    };
+    for (const c of await probeTfjsBackends()) {
+      if (c.available || !/is not installed$/.test(c.reason ?? '')) continue;
+      expect(c.install, c.name).toBe(expected[c.name]);
+    }
+  });
+
   it('forces cpu when asked', async () => {
     const { backend, tf } = await selectTfjsBackend('cpu');
     expect(backend).toBe('cpu');

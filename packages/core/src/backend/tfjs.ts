@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { DlError, errorMessage } from '../errors.js';
 import type { Tf, TfjsLayers } from '../runtime-types.js';
+import { describeAdapter, registerWebGpuBackend, WEBGPU_PACKAGES, webGpuAdapter } from './webgpu.js';
 
 export type { Tf };
 
@@ -25,8 +26,12 @@ export function tfjsPackage<N extends keyof TfjsModules>(name: N): TfjsModules[N
   return requireHere(name) as TfjsModules[N];
 }
 
-/** The tfjs backends dlkit can run on, fastest first. */
-export const TFJS_BACKENDS = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+/**
+ * The tfjs backends dlkit can run on, in the order it tries them: fastest first as measured here. webgpu ranks
+ * after wasm because on the only adapter measured (software, Mesa llvmpipe) it was ~20x slower; on a GPU it may
+ * be faster, and `DL_BACKEND=webgpu` asks for it.
+ */
+export const TFJS_BACKENDS = ['node-gpu', 'node', 'wasm', 'webgpu', 'cpu'] as const;
 export type TfjsBackend = (typeof TFJS_BACKENDS)[number];
 
 export interface BackendCandidate {
@@ -37,13 +42,19 @@ export interface BackendCandidate {
   /** Why it cannot be used, when it cannot. */
   reason?: string;
   version?: string;
+  /** The command that installs what is missing, when a package is. */
+  install?: string;
+  /** What it runs on, when it loaded and that is worth telling (webgpu's adapter). */
+  device?: string;
 }
 
 interface Loader {
   package: string;
+  /** Every package it needs, in the install command: the backend's and what it runs on (webgpu: Dawn). */
+  packages?: readonly string[];
   /** The name tfjs registers the backend under. */
   registeredAs: string;
-  load: () => Promise<unknown>;
+  load: (tf: Tf) => Promise<unknown>;
 }
 
 // tfjs-node and tfjs-node-gpu are optional peers: their install downloads libtensorflow, which many machines
@@ -60,6 +71,7 @@ const LOADERS: Record<TfjsBackend, Loader> = {
     load: async () => tfjsPackage('@tensorflow/tfjs-node'),
   },
   wasm: { package: '@tensorflow/tfjs-backend-wasm', registeredAs: 'wasm', load: async () => tfjsPackage('@tensorflow/tfjs-backend-wasm') },
+  webgpu: { package: '@tensorflow/tfjs-backend-webgpu', packages: WEBGPU_PACKAGES, registeredAs: 'webgpu', load: registerWebGpuBackend },
   cpu: { package: '@tensorflow/tfjs-backend-cpu', registeredAs: 'cpu', load: async () => tfjsPackage('@tensorflow/tfjs-backend-cpu') },
 };
 
@@ -75,24 +87,34 @@ async function packageVersion(name: string): Promise<string | undefined> {
   }
 }
 
+/** `npm install` of a backend's packages at the versions @dlkit/core declares for its optional peers. */
+function installCommand(loader: Loader): string {
+  const peers = (requireHere('../../package.json') as { peerDependencies?: Record<string, string> }).peerDependencies ?? {};
+  const versioned = (loader.packages ?? [loader.package]).map((pkg) => `${pkg}@${(peers[pkg] ?? 'latest').replace(/^[\^~]/, '')}`);
+  return `npm install ${versioned.join(' ')}`;
+}
+
 /** A backend's module failed to load or its backend failed to initialise: a reason a person can act on. */
-function unavailableReason(name: TfjsBackend, error: unknown): string {
+function unavailableReason(name: TfjsBackend, error: unknown): { reason: string; install?: string } {
   const message = errorMessage(error).split('\n')[0] ?? '';
-  if (/Cannot find (package|module)/.test(message)) return `${LOADERS[name].package} is not installed`;
-  return message;
+  if (!/Cannot find (package|module)/.test(message)) return { reason: message };
+  const loader = LOADERS[name];
+  const missing = (loader.packages ?? [loader.package]).find((pkg) => message.includes(`'${pkg}'`)) ?? loader.package;
+  return { reason: `${missing} is not installed`, install: installCommand(loader) };
 }
 
 async function tryLoad(tf: Tf, name: TfjsBackend): Promise<BackendCandidate> {
   const loader = LOADERS[name];
   const version = await packageVersion(loader.package);
   try {
-    await loader.load();
+    await loader.load(tf);
     if (tf.findBackendFactory(loader.registeredAs) === null) {
       return { name, package: loader.package, available: false, reason: 'loaded but registered no backend', version };
     }
-    return { name, package: loader.package, available: true, version };
+    const adapter = name === 'webgpu' ? webGpuAdapter() : undefined;
+    return { name, package: loader.package, available: true, version, ...(adapter ? { device: describeAdapter(adapter) } : {}) };
   } catch (error) {
-    return { name, package: loader.package, available: false, reason: unavailableReason(name, error), version };
+    return { name, package: loader.package, available: false, ...unavailableReason(name, error), version };
   }
 }
 
@@ -107,7 +129,7 @@ let selection: Promise<TfjsSelection> | undefined;
 let selectionKey: string | undefined;
 
 /**
- * Loads tfjs on the fastest backend present (node-gpu, node, wasm, cpu), or on `force` (default: the
+ * Loads tfjs on the fastest backend present (node-gpu, node, wasm, webgpu, cpu), or on `force` (default: the
  * `DL_BACKEND` environment variable). A forced backend that cannot load is an error, never a silent fallback.
  * The choice is made once per process and force.
  */
@@ -142,7 +164,7 @@ async function select(force: string | undefined): Promise<TfjsSelection> {
       return { tf, backend: name, candidates };
     } catch (error) {
       candidate.available = false;
-      candidate.reason = unavailableReason(name, error);
+      Object.assign(candidate, unavailableReason(name, error));
     }
   }
   if (force !== undefined) {

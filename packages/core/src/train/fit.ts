@@ -11,7 +11,7 @@ import { ClassificationMetrics, type ClassificationReport } from './metrics/clas
 import { clipGradients, createOptimizer, type Optimizer, type OptimizerConfig } from './optim/optimizers.js';
 import { startGradientWorkers, type GradientWorkers, type ShardResult } from './parallel/pool.js';
 import { createRng, RNG_STREAM, shuffleInPlace, withSeededMathRandom, type Rng } from './random.js';
-import { computeGradients, crossEntropy, endsInSoftmax } from './step.js';
+import { computeGradients, crossEntropy, endsInSoftmax, forwardBackward, readStep } from './step.js';
 
 /** Examples per step when no batch size is given. */
 export const DEFAULT_BATCH_SIZE = 32;
@@ -113,15 +113,17 @@ export async function evaluate(
   const metrics = new ClassificationMetrics(dataset.classes, options.topK ?? defaultTopK(classes));
   let lossSum = 0;
   for await (const batch of iterateBatches(dataset, { batchSize: options.batchSize ?? 128 })) {
-    const [scores, loss] = tf.tidy(() => {
+    const tensors = tf.tidy(() => {
       const x = tf.tensor(batch.x, [batch.size, ...dataset.featureShape]);
       const output = model.apply(x, { training: false }) as tfc.Tensor;
       const labels = tf.tensor1d(batch.y, 'int32');
-      const l = crossEntropy(tf, output, labels, classes, probabilities);
-      return [output.dataSync() as Float32Array, l.dataSync()[0]!] as const;
+      return [output, crossEntropy(tf, output, labels, classes, probabilities)];
     });
-    lossSum += loss * batch.size;
-    metrics.update(scores, batch.y);
+    // Read asynchronously: webgpu has no synchronous read in Node; the same values elsewhere.
+    const [scores, loss] = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
+    tf.dispose(tensors);
+    lossSum += loss![0]! * batch.size;
+    metrics.update(scores!, batch.y);
   }
   return { loss: lossSum / dataset.size, report: metrics.report() };
 }
@@ -132,7 +134,9 @@ export async function evaluateRegression(model: LayersModel, dataset: Dataset, o
   let squares = 0;
   for await (const batch of iterateBatches(dataset, { batchSize: options.batchSize ?? 128 })) {
     const t = batch.t!;
-    const predicted = tf.tidy(() => (model.apply(tf.tensor(batch.x, [batch.size, ...dataset.featureShape]), { training: false }) as tfc.Tensor).dataSync());
+    const output = tf.tidy(() => model.apply(tf.tensor(batch.x, [batch.size, ...dataset.featureShape]), { training: false }) as tfc.Tensor);
+    const predicted = await output.data();
+    output.dispose();
     for (let i = 0; i < batch.size; i++) squares += (predicted[i]! - t[i]!) ** 2;
   }
   const targets = dataset.targets!;
@@ -388,15 +392,25 @@ class FitRun {
     const shape = { featureShape: train.featureShape, classes: plan.classes, probabilities: plan.probabilities };
     const { loss, correct } = this.pool
       ? await parallelStep(tf, model, optimizer, variables, this.pool, batch, shape, options.clip, stream)
-      : withSeededMathRandom(createRng(...stream), () => {
-          const result = computeGradients(tf, model, variables, batch.x, batch.y, train.featureShape, plan.classes, plan.probabilities, plan.regression ? batch.t : undefined);
-          applyGradients(tf, optimizer, variables, result.grads, options.clip);
-          return result;
-        });
+      : await this.localStep(batch, stream);
     this.partial.lossSum += loss * batch.size;
     this.partial.correct += correct;
     this.partial.count += batch.size;
     return loss;
+  }
+
+  /**
+   * One step on this thread: forward and backward in the step's seeded scope (dropout draws from it), the loss and
+   * hits read asynchronously (webgpu has no other read), then the update, which draws nothing.
+   */
+  private async localStep(batch: Batch, stream: readonly [number, ...number[]]): Promise<{ loss: number; correct: number }> {
+    const { tf, model, optimizer, variables, options, plan, train } = this;
+    const pending = withSeededMathRandom(createRng(...stream), () =>
+      forwardBackward(tf, model, variables, batch.x, batch.y, train.featureShape, plan.classes, plan.probabilities, plan.regression ? batch.t : undefined),
+    );
+    const result = await readStep(pending);
+    applyGradients(tf, optimizer, variables, result.grads, options.clip);
+    return result;
   }
 
   /** The epoch's figures (validation included), recorded in the history and told to the callbacks. */
@@ -453,6 +467,8 @@ function boundedKnobs(model: LayersModel, train: Dataset, options: FitOptions, b
   if (!Number.isSafeInteger(requested) || requested < 1) throw new DlError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${requested}`);
   const workers = options.workers ?? 1;
   assertWorkers(workers);
+  // One GPU device, and the gradient workers read synchronously, which webgpu in Node cannot.
+  if (backend === 'webgpu' && workers > 1) throw new DlError('INVALID_ARGUMENT', `workers is ${workers}; on the webgpu backend fit trains on one thread (workers: 1)`);
   const batchSize = Math.min(requested, train.size);
   if (batchSize < requested && options.batchSize !== undefined) {
     options.onWarning?.(`batch size ${requested} is more than the ${train.size} training examples; training with batches of ${batchSize}`);

@@ -35,11 +35,23 @@ export function meanSquaredError(tf: Tf, output: tfc.Tensor, targets: tfc.Tensor
 }
 
 /**
- * Forward and backward pass on one batch (or one shard of it): loss, hits and gradients, no update. With
- * `targets` the loss is the mean squared error of a one-unit output (regression; no hits are counted).
+ * The tensors of one forward and backward pass, not yet read: the mean loss, the predicted class of each example
+ * (classification), the gradients. @internal
+ */
+export interface PendingStep {
+  value: tfc.Scalar;
+  predicted: tfc.Tensor | undefined;
+  grads: tfc.Tensor[];
+  ys: Int32Array;
+}
+
+/**
+ * Forward and backward pass on one batch (or one shard of it): loss, predictions and gradients as tensors, no
+ * update, nothing read. With `targets` the loss is the mean squared error of a one-unit output (regression; no
+ * predictions are kept).
  * @internal
  */
-export function computeGradients(
+export function forwardBackward(
   tf: Tf,
   model: LayersModel,
   variables: tfc.Variable[],
@@ -49,7 +61,7 @@ export function computeGradients(
   classes: number,
   probabilities: boolean,
   targets?: Float32Array,
-): StepGradients {
+): PendingStep {
   const size = ys.length;
   let output: tfc.Tensor | undefined;
   const { value, grads } = tf.tidy(() => {
@@ -61,12 +73,31 @@ export function computeGradients(
       return wanted ? meanSquaredError(tf, output, wanted) : crossEntropy(tf, output, labels, classes, probabilities);
     }, variables);
   });
-  const predicted = targets ? undefined : tf.tidy(() => tf.argMax(output!, -1).dataSync());
   // Kept out of the gradient scope so accuracy can be read from it; nothing else owns it.
+  const predicted = targets ? undefined : tf.tidy(() => tf.argMax(output!, -1));
   output!.dispose();
+  return { value, predicted, grads: variables.map((v) => grads[v.name]!), ys };
+}
+
+function settle(step: PendingStep, loss: number, predicted: ArrayLike<number> | undefined): StepGradients {
+  step.value.dispose();
+  step.predicted?.dispose();
   let correct = 0;
-  if (predicted) for (let i = 0; i < size; i++) if (predicted[i] === ys[i]) correct++;
-  const loss = value.dataSync()[0]!;
-  value.dispose();
-  return { loss, correct, grads: variables.map((v) => grads[v.name]!) };
+  if (predicted) for (let i = 0; i < step.ys.length; i++) if (predicted[i] === step.ys[i]) correct++;
+  return { loss, correct, grads: step.grads };
+}
+
+/**
+ * A step's loss and hits, read asynchronously: the only read tfjs's webgpu backend has in Node (its synchronous
+ * one draws through an OffscreenCanvas); on wasm and cpu the same values as `dataSync`. @internal
+ */
+export async function readStep(step: PendingStep): Promise<StepGradients> {
+  const [loss, predicted] = await Promise.all([step.value.data(), step.predicted?.data()]);
+  return settle(step, loss[0]!, predicted);
+}
+
+/** `forwardBackward`, read at once (synchronously): what the gradient workers run, inside a seeded scope. @internal */
+export function computeGradients(...args: Parameters<typeof forwardBackward>): StepGradients {
+  const step = forwardBackward(...args);
+  return settle(step, step.value.dataSync()[0]!, step.predicted?.dataSync());
 }
