@@ -82,7 +82,33 @@ describe.skipIf(!FSDD_SET)('dl speech transcribe - --stream (spawned, speech-dig
     expect(lines.at(-1)!.output.timestamp[0]).toBeCloseTo(last.timestamp[0], 1);
   });
 
-  it('bytes that are not a WAV are INPUT_UNREADABLE (exit 1); a file, --out, or a Whisper model with --stream are usage errors (exit 2)', async () => {
+  it('--partial --json: a line of "final": false while the first word is said, finals "final": true with the times and words of the whole file', async () => {
+    const dl = liveDl([...LIVE, '--partial', '--json']);
+    // Three quarters into the first word: its segment is still open, so the first line can only be a partial.
+    const first = whole[0]!;
+    const cut = bytesAt(first.timestamp[0] + 0.75 * (first.timestamp[1] - first.timestamp[0]));
+    await dl.write(wav.subarray(0, cut));
+    await dl.waitForLines(1);
+    await dl.write(wav.subarray(cut));
+    dl.child.stdin.end();
+    expect(await dl.closed, dl.stderr()).toBe(0);
+    const lines = dl.lines().map((l) => JSON.parse(l) as { input: string; output: TranscriptChunk & { final: boolean } });
+    expect(lines[0]).toMatchObject({ input: '-', output: { final: false, text: expect.any(String), timestamp: [expect.any(Number), expect.any(Number)] } });
+    expect(lines[0]!.output.timestamp[0]).toBeCloseTo(first.timestamp[0], 1);
+    expect(lines.filter((l) => l.output.final).map(({ output: { final, ...chunk } }) => chunk)).toEqual(whole);
+  });
+
+  it('--idle-seconds: input that stalls mid-word prints the segments heard, that word included, then INPUT_UNREADABLE (exit 1)', async () => {
+    const dl = liveDl([...LIVE, '--idle-seconds', '1']);
+    const third = whole[2]!;
+    await dl.write(wav.subarray(0, bytesAt(third.timestamp[0] + 0.75 * (third.timestamp[1] - third.timestamp[0]))));
+    expect(await dl.closed).toBe(1);
+    expect(dl.lines()).toHaveLength(3);
+    expect(Number(dl.lines()[2]!.split('-')[0])).toBeCloseTo(third.timestamp[0], 1);
+    expect(dl.stderr()).toMatch(/^dl: INPUT_UNREADABLE: live audio: none came for 1 s/m);
+  });
+
+  it('bytes that are not a WAV are INPUT_UNREADABLE (exit 1); a file, --out, --partial without --stream, a bad --idle-seconds are usage errors (exit 2)', async () => {
     const bad = await runDl(LIVE, { input: Buffer.from('ID3 an mp3 is not a WAV stream'), timeoutMs: 60_000 });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^dl: INPUT_UNREADABLE: standard input: not a WAV file/);
@@ -90,12 +116,13 @@ describe.skipIf(!FSDD_SET)('dl speech transcribe - --stream (spawned, speech-dig
       ['speech', 'transcribe', 'a.wav', '--stream'],
       [...LIVE, '--out', 'x.txt'],
       [...LIVE, '--format', 'srt'],
-      ['speech', 'transcribe', '-', '--stream', '--model', 'onnx-community/whisper-tiny.en'],
+      ['speech', 'transcribe', '-', '--model', 'speech-digits', '--partial'],
+      [...LIVE, '--idle-seconds', '0x10'],
     ];
     const runs = await mapConcurrently(usage, 3, (args) => runDl(args, { timeoutMs: 60_000 }));
     for (const [i, r] of runs.entries()) {
       expect(r.code, `${usage[i]!.join(' ')}: ${r.stderr}`).toBe(2);
-      expect(r.stderr).toMatch(/^dl: --(stream|out|format|model)\b/);
+      expect(r.stderr).toMatch(/^dl: --(stream|out|format|partial|idle-seconds)\b/);
     }
   });
 });

@@ -27,7 +27,7 @@ export {
   type VadLoadOptions,
 } from './tasks.js';
 export type { Transcript, TranscriptChunk } from './transcribe/transcribe.js';
-export { createStreamingTranscriber, type StreamingTranscriber, type StreamingTranscriberOptions } from './stream/streaming.js';
+export { createStreamingTranscriber, type LiveResult, type StreamingTranscriber, type StreamingTranscriberOptions } from './stream/streaming.js';
 export { decodeWavStream } from './stream/wav-stream.js';
 export type { SpeechSegment } from './vad/silero.js';
 export { AUDIO_EXTENSIONS, audioStream, readAudio, SAMPLE_RATE, type AudioInput, type AudioStreamOptions } from './audio/read-audio.js';

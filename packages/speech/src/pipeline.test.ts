@@ -168,10 +168,15 @@ describe.skipIf(!FSDD_SET)('Whisper, the default model', () => {
   });
 
   it('an error inside a Whisper run is MODEL_RUNTIME naming the model, not a raw Error (tiny hand-set fixture, wiring only)', async () => {
-    const asr = await pipeline('automatic-speech-recognition', TINY_WHISPER);
+    // A copy that says it is multilingual but lists no task tokens: transformers.js fails building the decoder's
+    // prefix, inside the run (a language for an English-only model is refused before it, INVALID_ARGUMENT).
+    const broken = join(cache, 'broken-whisper');
+    cpSync(TINY_WHISPER, broken, { recursive: true });
+    const config = JSON.parse(readFileSync(join(broken, 'generation_config.json'), 'utf8'));
+    writeFileSync(join(broken, 'generation_config.json'), JSON.stringify({ ...config, is_multilingual: true, lang_to_id: { '<|en|>': 3 } }));
+    const asr = await pipeline('automatic-speech-recognition', broken);
     try {
-      // The fixture is English-only: transformers.js throws on a language.
-      await expect(asr(take('3_jackson_0.wav'), { language: 'french' })).rejects.toMatchObject({ code: 'MODEL_RUNTIME', message: expect.stringContaining(TINY_WHISPER) });
+      await expect(asr(take('3_jackson_0.wav'))).rejects.toMatchObject({ code: 'MODEL_RUNTIME', message: expect.stringContaining(broken) });
     } finally {
       await asr.dispose();
       await asr.dispose();

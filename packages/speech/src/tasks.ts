@@ -37,9 +37,46 @@ const libraryOnly = {
     .describe('(library only) called with the seconds of audio done so far'),
 };
 
-export const asrLoadOptions = z.strictObject({ maxSeconds: maxSeconds.optional(), ...HUB_LOAD_OPTIONS, ...INPUT_SOURCE_OPTIONS });
+/** Whisper's temperature fallback ladder (openai-whisper's and whisper.cpp's default): `temperature: 'fallback'`. */
+export const WHISPER_TEMPERATURES = [0, 0.2, 0.4, 0.6, 0.8, 1] as const;
+/** The longest initial prompt, in characters: Whisper keeps only its last 223 tokens anyway. */
+export const MAX_PROMPT_CHARS = 2000;
+
+const temperatureValue = z.number().min(0).max(1);
+const DECIMAL = /^[0-9]*\.?[0-9]+$/;
+
+/** A temperature as a ladder, or undefined when it is none: not from 0 to 1, not rising, or more than 11 steps. */
+function temperatureLadder(value: number | number[] | string): number[] | undefined {
+  const fromText = (text: string) => (text.trim() === 'fallback' ? [...WHISPER_TEMPERATURES] : text.split(',').map((t) => (DECIMAL.test(t.trim()) ? Number(t) : NaN)));
+  const list: number[] = typeof value === 'string' ? fromText(value) : typeof value === 'number' ? [value] : value;
+  const rising = list.every((t, i) => i === 0 || t > list[i - 1]!);
+  return list.length > 0 && list.length <= 11 && rising && list.every((t) => t >= 0 && t <= 1) ? list : undefined;
+}
+
+/**
+ * One temperature or a rising ladder of them, always a list once checked: a number, a list, or the command line's
+ * text ('0.2', '0,0.4,0.8', 'fallback').
+ */
+const temperature = z.union([temperatureValue, z.array(temperatureValue).min(1).max(11), z.string().max(100)]).transform((value, ctx): number[] => {
+  const ladder = temperatureLadder(value);
+  if (ladder) return ladder;
+  ctx.addIssue({ code: 'custom', message: "a temperature from 0 to 1, a rising list of at most 11 (0,0.2,0.4), or 'fallback'" });
+  return z.NEVER;
+});
+
+export const asrLoadOptions = z.strictObject({
+  maxSeconds: maxSeconds.optional(),
+  ...HUB_LOAD_OPTIONS,
+  threads: z.number().int().min(1).max(256).optional().describe('Whisper: onnxruntime intra-op threads per model run (default: as onnxruntime chooses, one per core)'),
+  ...INPUT_SOURCE_OPTIONS,
+});
 export const asrCallOptions = z.strictObject({
-  language: z.string().min(1).optional().describe('spoken language, e.g. "french" (multilingual Whisper models only)'),
+  language: z
+    .string()
+    .min(1)
+    .max(40)
+    .optional()
+    .describe('spoken language, e.g. "french" or "fr", or "auto": detected from the first window of each file and given as the transcript\'s language (multilingual Whisper models only)'),
   task: z.enum(['transcribe', 'translate']).optional().describe("Whisper: 'translate' gives English text (multilingual models only)"),
   maxSeconds: maxSeconds.optional(),
   timestamps: z
@@ -48,6 +85,18 @@ export const asrCallOptions = z.strictObject({
     .describe(
       "'word': a chunk per word (Whisper: models with alignment heads and cross-attention outputs, refused otherwise; speech-digits: its chunks are one word each already); default 'segment'",
     ),
+  beams: z.number().int().min(1).max(16).optional().describe('Whisper: beam width (default 1, greedy); transformers.js decodes greedily only, so more than 1 is refused for now'),
+  temperature: temperature
+    .optional()
+    .describe(
+      "Whisper: 0 decodes greedily (default); above 0 samples at it; a rising list (0,0.2,0.4) or 'fallback' (0,0.2,...,1, as whisper) decodes a window again at the next one when its text loops (gzip ratio > 2.4) or is unlikely (mean log-probability < -1)",
+    ),
+  prompt: z
+    .string()
+    .min(1)
+    .max(MAX_PROMPT_CHARS)
+    .optional()
+    .describe(`Whisper: initial prompt, text the speech follows on from (names, spelling, style; at most ${MAX_PROMPT_CHARS} characters, its last 223 tokens used)`),
   ...libraryOnly,
 });
 export type AsrLoadOptions = z.infer<typeof asrLoadOptions>;
@@ -71,7 +120,7 @@ export const TASKS = [
     defaultModel: DEFAULT_SPEECH_MODEL,
     offline: false,
     input: 'audio',
-    output: '{text, chunks: [{timestamp: [start, end], text, score?}]}',
+    output: '{text, chunks: [{timestamp: [start, end], text, score?, temperature?}], language?}',
     loadOptions: asrLoadOptions,
     callOptions: asrCallOptions,
     async load(model: string, options: AsrLoadOptions) {

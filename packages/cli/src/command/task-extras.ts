@@ -1,7 +1,7 @@
 import type { FlagSpec, ParsedCommand } from './spec.js';
 import { stringFlag, typedFlag } from './spec.js';
 import { UsageError } from '../cli-error.js';
-import { STREAM_FLAG } from './live-transcribe.js';
+import { LIVE_EXTRAS } from './live-transcribe.js';
 
 /** The loaded pipeline as an extra sees it. */
 export type AnyPipeline = ((input: unknown, options?: Record<string, unknown>) => Promise<unknown>) & { dispose(): Promise<void> };
@@ -74,5 +74,5 @@ export const TASK_EXTRAS: Readonly<Record<string, TaskExtras>> = {
   'object-detection': { aliases: { maxDetections: ['max'] } },
   'face-analysis': faces,
   summarization: summarize,
-  'automatic-speech-recognition': { flags: [STREAM_FLAG] },
+  'automatic-speech-recognition': LIVE_EXTRAS,
 };

@@ -36,6 +36,8 @@ export interface HubPipelineOptions {
   dtype?: string;
   /** Where it runs (one of `hubDevices()`; default 'cpu'). */
   device?: string;
+  /** onnxruntime intra-op threads of each of its sessions (default: onnxruntime's own choice). */
+  threads?: number;
   /** A branch, tag or commit of the hub repository (default 'main'); cached apart from main's files. */
   revision?: string;
   /** Use only the cache, as with DL_OFFLINE=1 (to check that a pulled model is complete). */
@@ -163,6 +165,7 @@ export async function loadHubPipeline(task: string, reference: HubReference, opt
       revision,
       device: device as 'cpu',
       ...(dtype !== undefined ? { dtype: dtype as HubDtype } : {}),
+      ...(options.threads !== undefined ? { session_options: { intraOpNumThreads: options.threads } } : {}),
       // Only a download has progress to show; offline, transformers.js's progress pass would probe the hub.
       ...(options.onProgress && folder === undefined ? { progress_callback: options.onProgress as never } : {}),
     })) as unknown as HubPipeline;

@@ -1,14 +1,16 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDlError, openOnnxSessions } from '@dlkit/core';
 import { testDataset } from '@dlkit/core/testing';
 import { readAudio, SAMPLE_RATE } from '../audio/read-audio.js';
 import { resample } from '../audio/resample.js';
+import { concatSamples } from '../audio/samples.js';
 import { encodeWav } from '../audio/wav.js';
 import { joinRecordings } from '../digits/fsdd.js';
 import { pipeline, type SpeechRecognitionPipeline } from '../index.js';
 import type { TranscriptChunk } from '../transcribe/transcribe.js';
-import { createStreamingTranscriber, type StreamingTranscriber } from './streaming.js';
+import { createStreamingTranscriber, type LiveResult, type StreamingTranscriber } from './streaming.js';
 import { decodeWavStream } from './wav-stream.js';
 
 const FSDD_SET = testDataset('fsdd');
@@ -127,6 +129,85 @@ describe.skipIf(!FSDD_SET)('createStreamingTranscriber (speech-digits on FSDD, S
     }
   });
 
+  it('partials: results() gives a partial reading (final: false) of a word still being said, then the finals of the whole file, no partial of a word already final', async () => {
+    const stream = await createStreamingTranscriber({ partials: true });
+    try {
+      const reader = stream.results()[Symbol.asyncIterator]();
+      // Three quarters into the first word: its segment is still open, so what comes first is a partial.
+      const first = whole[0]!;
+      const cut = Math.round((first.timestamp[0] + 0.75 * (first.timestamp[1] - first.timestamp[0])) * SAMPLE_RATE);
+      for (let at = 0; at < cut; at += 320) stream.push(audio.subarray(at, Math.min(at + 320, cut)));
+      const partial = (await reader.next()).value as LiveResult;
+      expect(partial.final).toBe(false);
+      expect(partial.timestamp[0]).toBeCloseTo(first.timestamp[0], 1);
+      expect(partial.timestamp[1]).toBeLessThanOrEqual(cut / SAMPLE_RATE + 0.001);
+      // The rest at about 4x real time, as a socket or a microphone gives it: readings have time to run.
+      const results: LiveResult[] = [partial];
+      const feeding = (async () => {
+        for (let at = cut; at < audio.length; at += 320) {
+          stream.push(audio.subarray(at, at + 320));
+          if (at % 1280 === 0) await new Promise((r) => setTimeout(r, 5));
+        }
+        stream.end();
+      })();
+      for (let r = await reader.next(); !r.done; r = await reader.next()) results.push(r.value);
+      await feeding;
+      expect(results.filter((r) => r.final).map(({ final, ...chunk }) => chunk)).toEqual(whole);
+      let lastFinalEnd = 0;
+      for (const r of results) {
+        if (r.final) lastFinalEnd = r.timestamp[1];
+        else expect(r.timestamp[0]).toBeGreaterThanOrEqual(lastFinalEnd - 0.001);
+      }
+    } finally {
+      await stream.dispose();
+    }
+  });
+
+  it('maxSeconds: the push that crosses it is INPUT_TOO_LARGE (hint maxSeconds), after final chunks for the audio up to the limit, the word cut there included', async () => {
+    const third = whole[2]!;
+    const limit = third.timestamp[0] + 0.75 * (third.timestamp[1] - third.timestamp[0]);
+    const stream = await createStreamingTranscriber({ maxSeconds: limit });
+    try {
+      let thrown: unknown;
+      try {
+        pushAll(stream, audio, [320]);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toMatchObject({ code: 'INPUT_TOO_LARGE', hint: { kind: 'raise-option', option: 'maxSeconds' } });
+      const chunks: TranscriptChunk[] = [];
+      const read = await (async () => {
+        for await (const c of stream) chunks.push(c);
+      })().catch((error: unknown) => error);
+      expect(read).toBe(thrown);
+      expect(chunks.slice(0, 2)).toEqual(whole.slice(0, 2));
+      expect(chunks).toHaveLength(3);
+      expect(chunks[2]!.timestamp[1]).toBeLessThanOrEqual(limit + 0.001);
+    } finally {
+      await stream.dispose();
+    }
+  });
+
+  it('idleSeconds: a source that stalls mid-word gives final chunks for what was heard, that word included, then INPUT_UNREADABLE (hint idleSeconds)', async () => {
+    const third = whole[2]!;
+    const cut = Math.round((third.timestamp[0] + 0.75 * (third.timestamp[1] - third.timestamp[0])) * SAMPLE_RATE);
+    const stream = await createStreamingTranscriber({ idleSeconds: 0.5 });
+    try {
+      for (let at = 0; at < cut; at += 320) stream.push(audio.subarray(at, Math.min(at + 320, cut)));
+      const chunks: TranscriptChunk[] = [];
+      const read = await (async () => {
+        for await (const c of stream) chunks.push(c);
+      })().catch((error: unknown) => error);
+      expect(read).toMatchObject({ code: 'INPUT_UNREADABLE', hint: { kind: 'raise-option', option: 'idleSeconds' } });
+      expect(chunks.slice(0, 2)).toEqual(whole.slice(0, 2));
+      expect(chunks).toHaveLength(3);
+      expect(chunks[2]!.timestamp[0]).toBeCloseTo(third.timestamp[0], 1);
+      expect(() => stream.push(new Float32Array(320))).toThrow(read as Error);
+    } finally {
+      await stream.dispose();
+    }
+  });
+
   it('push() after end() is INVALID_ARGUMENT, after dispose() DISPOSED; dispose() releases the VAD session', async () => {
     const sessions = openOnnxSessions();
     const stream = await createStreamingTranscriber();
@@ -141,9 +222,62 @@ describe.skipIf(!FSDD_SET)('createStreamingTranscriber (speech-digits on FSDD, S
 });
 
 describe('createStreamingTranscriber options', () => {
-  it('Whisper (a hub id) is INVALID_ARGUMENT naming model, refused before anything loads; an unknown option names itself', async () => {
-    await expect(createStreamingTranscriber({ model: 'onnx-community/whisper-tiny.en' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', parameter: 'model' });
+  it('an unknown option names itself; dtype with speech-digits, a bad maxSeconds or idleSeconds are INVALID_ARGUMENT naming them', async () => {
     await expect(createStreamingTranscriber({ language: 'en' } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', parameter: 'language' });
+    await expect(createStreamingTranscriber({ dtype: 'q8' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', parameter: 'dtype' });
+    await expect(createStreamingTranscriber({ maxSeconds: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', parameter: 'maxSeconds' });
+    await expect(createStreamingTranscriber({ idleSeconds: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', parameter: 'idleSeconds' });
+  });
+});
+
+// scripts/make-tiny-whisper.py: the fixture writes one "speech" per window it is given and recognises nothing.
+describe.skipIf(!FSDD_SET)('createStreamingTranscriber on Whisper (tiny hand-set fixture: wiring only, no real words)', () => {
+  const fixture = fileURLToPath(new URL('../transcribe/fixtures/tiny-whisper', import.meta.url));
+  const silence = (seconds: number) => new Float32Array(Math.round(seconds * SAMPLE_RATE));
+
+  let audio: Float32Array;
+  let stretch: [number, number];
+  let firstWord: number;
+  beforeAll(async () => {
+    const names = ['0_george_0', '1_jackson_0', '2_lucas_0', '3_nicolas_0', '4_theo_0', '5_george_2', '6_george_1', '7_jackson_1', '8_lucas_1', '9_nicolas_1'];
+    const apart = await joinRecordings(FSDD, names.slice(0, 2), 8);
+    const { audio: words, times } = await joinRecordings(FSDD, Array.from({ length: 110 }, (_, i) => names[i % names.length]!), 0.12);
+    audio = concatSamples(apart.audio, silence(3), words, silence(2));
+    const at = (apart.audio.length + silence(3).length) / SAMPLE_RATE;
+    stretch = [at + times[0]![0], at + times.at(-1)![1]];
+    firstWord = apart.times[0]![0];
+  });
+
+  it('wiring: live, in 20 ms chunks, gives the chunks of the whole file (words 8 s apart in one window, then 45 s of speech cut at 30 s)', async () => {
+    const file = await pipeline('automatic-speech-recognition', fixture);
+    const whole = (await file(audio)).chunks;
+    await file.dispose();
+    expect(whole.length).toBeGreaterThanOrEqual(3);
+    const stream = await createStreamingTranscriber({ model: fixture });
+    try {
+      pushAll(stream, audio, [320]);
+      expect(await collect(stream)).toEqual(whole);
+    } finally {
+      await stream.dispose();
+    }
+  });
+
+  it('wiring: with partials on, the first window still open (10 s into a stretch of speech, under 30 s of speech in all) gives a partial (final: false) of the speech heard', async () => {
+    const stream = await createStreamingTranscriber({ model: fixture, partials: true });
+    try {
+      const upTo = Math.round((stretch[0] + 10) * SAMPLE_RATE);
+      for (let at = 0; at < upTo; at += 320) stream.push(audio.subarray(at, Math.min(at + 320, upTo)));
+      const reader = stream.results()[Symbol.asyncIterator]();
+      // Pauses do not close a window (it is packed up to 30 s of speech): the first result is a partial of it.
+      const first = await reader.next();
+      expect(first.value).toMatchObject({ final: false, text: 'speech' });
+      expect(first.value!.timestamp[0]).toBeGreaterThanOrEqual(firstWord - 0.2);
+      expect(first.value!.timestamp[1]).toBeLessThanOrEqual(upTo / SAMPLE_RATE + 0.001);
+      stream.end();
+      for (let r = await reader.next(); !r.done; r = await reader.next());
+    } finally {
+      await stream.dispose();
+    }
   });
 });
 

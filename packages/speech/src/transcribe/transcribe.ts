@@ -17,8 +17,11 @@ import { audioStream, SAMPLE_RATE, type AudioInput } from '../audio/read-audio.j
 import { DIGIT_VAD } from '../digits/features.js';
 import { SPEECH_DIGITS_MODEL, type AsrCallOptions, type AsrLoadOptions } from '../tasks.js';
 import { loadSileroVad, type Vad } from '../vad/silero.js';
+import { digitsPartials, type LivePartials } from '../stream/partials.js';
+import { whisperLive } from '../stream/whisper-live.js';
 import { loadDigitRecognizer, type DigitRecognizer } from './digit-recognizer.js';
-import { toRecordingTime, WindowPlanner, type PlannedWindow, type WindowChunk } from './window-plan.js';
+import { whisperDecoder } from './whisper-decoding.js';
+import { WindowPlanner, type PlannedWindow } from './window-plan.js';
 
 /**
  * One word or phrase with its time in seconds, in the shape of transformers.js's ASR output. The speech-digits
@@ -28,11 +31,15 @@ export interface TranscriptChunk {
   timestamp: [number, number];
   text: string;
   score?: number;
+  /** Whisper with a temperature ladder: the temperature this chunk's window was decoded at, where it is not the first. */
+  temperature?: number;
 }
 
 export interface Transcript {
   text: string;
   chunks: TranscriptChunk[];
+  /** Whisper with `language: 'auto'`: the language detected from the first window, as a code ('en', 'fr'). */
+  language?: string;
 }
 
 /** A loaded model's transcription of one decoded audio stream. */
@@ -43,10 +50,11 @@ export interface Engine {
   refuse?(options: AsrCallOptions): void;
   /**
    * Each chunk as soon as it is final, while the audio is still arriving (live transcription, stream/): the
-   * digits model's words are final when their VAD segment closes. Whisper has none yet: its text of a window
-   * needs partial results first, so live transcription refuses it.
+   * digits model's words are final when their VAD segment closes, Whisper's chunks when their window closes.
    */
   live?(audio: AsyncIterable<Float32Array>, options: AsrCallOptions): AsyncGenerator<TranscriptChunk>;
+  /** How live transcription reads the audio not final yet, for partial results (stream/partials.ts). */
+  partials?: LivePartials;
   dispose(): Promise<void>;
 }
 
@@ -63,8 +71,10 @@ export async function loadTranscriber(model: string, options: AsrLoadOptions): P
   const reference = parseModelReference(model);
   const whisper = reference.kind === 'hub' || isTransformersFolder(reference);
   // A hub model's dtype and device go to its loader; the digits model (tfjs, its own weights) refuses them.
+  // `threads` goes to Whisper's sessions; the digits model takes it as a bound it keeps (its VAD runs on one
+  // thread), since dl batch gives it to every row whose schema has it.
   if (!whisper) refuseHubOnlyOptions(options, model);
-  const engine = whisper ? await whisperEngine(reference as HubReference, model, options) : await digitsEngine(reference as Exclude<ModelReference, { kind: 'hub' }>);
+  const engine = whisper ? await whisperEngine(reference as HubReference, model, options) : await digitsEngine(reference as Exclude<ModelReference, { kind: 'hub' }>, model);
   const transcribeOne = (input: AudioInput, call: AsrCallOptions) => {
     const audio = audioStream(input, {
       maxSeconds: call.maxSeconds ?? options.maxSeconds,
@@ -81,7 +91,6 @@ export async function loadTranscriber(model: string, options: AsrLoadOptions): P
     model,
     device: engine.device,
     async run(inputs, call) {
-      if (!whisper) refuseWhisperOptions(call, model);
       engine.refuse?.(call);
       return runEach(inputs, call);
     },
@@ -89,12 +98,25 @@ export async function loadTranscriber(model: string, options: AsrLoadOptions): P
   };
 }
 
+/** Whisper's decoding options: the digits model has no language, task, beams, temperature or prompt to honour. */
+const WHISPER_ONLY = ['language', 'task', 'beams', 'temperature', 'prompt'] as const;
+
 /** Refused rather than ignored: a caller asking for French or a translation would get English digits. */
 function refuseWhisperOptions(call: AsrCallOptions, model: string): void {
-  for (const parameter of ['language', 'task'] as const) {
+  for (const parameter of WHISPER_ONLY) {
     if (call[parameter] !== undefined) {
       throw new DlError('INVALID_ARGUMENT', `${parameter} is a Whisper option; ${model} reads English spoken digits only`, { parameter });
     }
+  }
+}
+
+/** Silero VAD for an engine whose model is loaded already: when the VAD fails to load, that model is freed first. */
+async function loadVadFor(release: () => unknown): Promise<Vad> {
+  try {
+    return await loadSileroVad();
+  } catch (error) {
+    await release();
+    throw error;
   }
 }
 
@@ -102,15 +124,9 @@ function refuseWhisperOptions(call: AsrCallOptions, model: string): void {
  * The digits model's engine: Silero VAD cuts the audio into words, each read by the CNN as its segment closes.
  * A file and a live stream go through the same `live` generator, so both give the same words and times.
  */
-export async function digitsEngine(reference: Exclude<ModelReference, { kind: 'hub' }>): Promise<Engine & Required<Pick<Engine, 'live'>>> {
+export async function digitsEngine(reference: Exclude<ModelReference, { kind: 'hub' }>, model: string): Promise<Engine & Required<Pick<Engine, 'live'>>> {
   const recognizer: DigitRecognizer = await loadDigitRecognizer(reference);
-  let vad: Vad;
-  try {
-    vad = await loadSileroVad();
-  } catch (error) {
-    recognizer.dispose();
-    throw error;
-  }
+  const vad = await loadVadFor(() => recognizer.dispose());
   async function* live(audio: AsyncIterable<Float32Array>, call: AsrCallOptions): AsyncGenerator<TranscriptChunk> {
     for await (const segment of vad.segments(audio, { ...DIGIT_VAD, withAudio: true })) {
       const [word] = recognizer.recognize([segment.audio!]);
@@ -120,7 +136,9 @@ export async function digitsEngine(reference: Exclude<ModelReference, { kind: 'h
   }
   return {
     device: recognizer.device,
+    refuse: (call) => refuseWhisperOptions(call, model),
     live,
+    partials: digitsPartials(vad, recognizer),
     async transcribe(audio, call) {
       const chunks: TranscriptChunk[] = [];
       for await (const chunk of live(audio, call)) chunks.push(chunk);
@@ -161,38 +179,30 @@ function missingWordTiming(pipeline: HubPipeline): string | undefined {
   return undefined;
 }
 
-async function whisperEngine(reference: HubReference, model: string, { dtype, device }: HubLoadOptions): Promise<Engine> {
+export async function whisperEngine(reference: HubReference, model: string, { dtype, device, threads }: HubLoadOptions & { threads?: number }): Promise<Engine> {
   let pipeline: HubPipeline;
   try {
-    pipeline = await loadHubPipeline('automatic-speech-recognition', reference, { dtype, device });
+    pipeline = await loadHubPipeline('automatic-speech-recognition', reference, { dtype, device, threads });
   } catch (error) {
     if (isDlError(error, 'MODEL_OFFLINE')) throw offlineError(error, model);
     throw error;
   }
-  let vad: Vad;
-  try {
-    vad = await loadSileroVad();
-  } catch (error) {
-    await pipeline.dispose();
-    throw error;
-  }
+  const vad = await loadVadFor(() => pipeline.dispose());
   const wordTimingGap = missingWordTiming(pipeline);
-  const decode = async (window: PlannedWindow, call: AsrCallOptions): Promise<TranscriptChunk[]> => {
-    const { samples } = window;
-    const out = (await pipeline(samples, {
-      return_timestamps: call.timestamps === 'word' ? 'word' : true,
-      ...(call.language ? { language: call.language } : {}),
-      ...(call.task ? { task: call.task } : {}),
-    })) as { chunks?: WindowChunk[]; text: string };
-    return toRecordingTime(window, out.chunks ?? [{ timestamp: [0, null], text: out.text }]);
-  };
+  const decoder = whisperDecoder(pipeline, model);
+  const decode = decoder.decode;
   return {
     device: hubPipelineDevice(pipeline, device),
+    ...whisperLive(vad, decode, WHISPER_VAD),
     refuse(call) {
+      decoder.refuse(call);
       if (call.timestamps !== 'word' || wordTimingGap === undefined) return;
       throw new DlError('INVALID_ARGUMENT', `timestamps 'word' needs word alignment, which ${model} lacks: ${wordTimingGap}; 'segment' timestamps work`, { parameter: 'timestamps' });
     },
-    async transcribe(audio, call) {
+    async transcribe(audio, options) {
+      // A copy per file: the decoder keeps what it detected ('auto' language) by this object, and a list of
+      // files shares one call's options.
+      const call = { ...options };
       const planner = new WindowPlanner();
       const chunks: TranscriptChunk[] = [];
       let heard = 0;
@@ -213,7 +223,8 @@ async function whisperEngine(reference: HubReference, model: string, { dtype, de
       }
       await decodeAll(planner.flush());
       call.onProgress?.(heard / SAMPLE_RATE);
-      return { text: join(chunks), chunks };
+      const language = decoder.language(call);
+      return { text: join(chunks), chunks, ...(language !== undefined ? { language } : {}) };
     },
     async dispose() {
       await Promise.all([pipeline.dispose(), vad.dispose()]);

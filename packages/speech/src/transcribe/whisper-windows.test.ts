@@ -8,8 +8,8 @@ import { encodeWav } from '../audio/wav.js';
 import { joinRecordings, listFsdd } from '../digits/fsdd.js';
 import { pipeline, type SpeechRecognitionPipeline } from '../index.js';
 
-// Each call of the loaded Whisper pipeline is one decoder run over one window: counted by wrapping what core's
-// loader hands the transcriber.
+// Each generate() of the loaded Whisper model is one decoder run over one window (greedy, no fallback): counted
+// by wrapping the model of what core's loader hands the transcriber.
 const decoder = vi.hoisted(() => ({ calls: 0 }));
 vi.mock('@dlkit/core', async (importOriginal) => {
   const core = await importOriginal<typeof import('@dlkit/core')>();
@@ -17,7 +17,10 @@ vi.mock('@dlkit/core', async (importOriginal) => {
     ...core,
     async loadHubPipeline(...args: Parameters<typeof core.loadHubPipeline>) {
       const loaded = await core.loadHubPipeline(...args);
-      return new Proxy(loaded, { apply: (target, self, input) => ((decoder.calls += 1), Reflect.apply(target, self, input)) });
+      const model = (loaded as unknown as { model: { generate: (...input: unknown[]) => Promise<unknown> } }).model;
+      const generate = model.generate.bind(model);
+      model.generate = (...input) => ((decoder.calls += 1), generate(...input));
+      return loaded;
     },
   };
 });
