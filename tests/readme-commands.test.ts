@@ -74,6 +74,7 @@ const SAMPLES: Record<string, string> = {
   face: join(ROOT, 'packages/vision/samples/faces.jpg'),
   digit: join(ROOT, 'packages/vision/samples/digit-7-mnist.png'),
 };
+const PRINTED = join(ROOT, 'packages/vision/src/ocr/fixtures/lines.png');
 const FSDD = join(testDataset('fsdd') ?? '/nonexistent', 'recordings');
 const wav = (n: number) => join(FSDD, readdirSync(FSDD).filter((f) => f.endsWith('.wav')).sort()[n]!);
 
@@ -95,6 +96,7 @@ function placeholder(world: string, token: string): void {
   } else if (/\.wav$/.test(token)) put(path, (p) => copyFileSync(wav(0), p));
   else if (/^calls\/?$|^mnt\/calls/.test(token)) [0, 1].forEach((n) => put(join(path, `call-${n}.wav`), (p) => copyFileSync(wav(n), p)));
   else if (/^(photos|data|mnt\/photos)\/?$/.test(token)) ['a.jpg', 'b.jpg'].forEach((f) => put(join(path, f), (p) => copyFileSync(IMAGE, p)));
+  else if (/^scans\/?$/.test(token)) ['page-1.png', 'page-2.png'].forEach((f) => put(join(path, f), (p) => copyFileSync(PRINTED, p)));
   else if (/^my-photos\/?$/.test(token)) ['cat', 'dog'].forEach((c) => [1, 2, 3].forEach((n) => put(join(path, c, `${n}.jpg`), (p) => copyFileSync(c === 'cat' ? IMAGE : SAMPLES.face!, p))));
   else if (token === 'reviews.csv') put(path, (p) => writeFileSync(p, `review\n${REVIEWS.map((r) => `"${r}"`).join('\n')}\n`));
   else if (token === 'tickets.csv') put(path, (p) => writeFileSync(p, `body,team\n${Object.entries(TEAMS).flatMap(([team, body]) => Array.from({ length: 12 }, (_, n) => `"${body} (${n})",${team}`)).join('\n')}\n`));
@@ -109,7 +111,8 @@ function placeholder(world: string, token: string): void {
  * is its own example: an output an earlier line wrote is removed first, unless the line goes on with it.
  */
 function prepare(world: string, command: string): string {
-  const local = command.replace(/(^|\s)\/(data|mnt\/\w+)/g, '$1$2');
+  // A microphone (arecord) is a recording played into the pipe: the same WAV stream, at the speed of a file.
+  const local = command.replace(/(^|\s)\/(data|mnt\/\w+)/g, '$1$2').replace(/^arecord\s[^|]*\|/, `cat '${wav(0)}' |`);
   for (const token of local.split(/\s+/)) if (!token.startsWith('-') && !token.includes('://')) placeholder(world, token);
   const out = outOf(local);
   if (out !== undefined && !/--skip-existing|--retry-errors|--status/.test(local)) rmSync(join(world, out), { recursive: true, force: true });

@@ -42,5 +42,13 @@ registerEmbeddedModel({
   description: 'face-api (@vladmandic/face-api): face boxes, 68 landmarks, age, gender, expression, 128-d descriptor',
 });
 
+registerEmbeddedModel({
+  name: 'movenet-lightning',
+  task: 'pose-estimation',
+  dir: fileURLToPath(new URL('../models/movenet-lightning', import.meta.url)),
+  package: '@dlkit/vision',
+  description: 'MoveNet SinglePose Lightning (Google, via @vladmandic/human): 17 COCO body keypoints per person; tfjs graph',
+});
+
 /** A photo shipped with the package, for trying things out. */
 export const SAMPLE_IMAGE = fileURLToPath(new URL('../samples/cat.jpg', import.meta.url));

@@ -4,7 +4,8 @@ import { registerVisionDatasets } from './datasets/loaders.js';
 registerVisionDatasets();
 
 export { SAMPLE_IMAGE } from './embedded.js';
-export { pipeline, TASKS, type FaceAnalysisPipeline, type ImageClassificationPipeline, type ObjectDetectionPipeline } from './pipeline.js';
+export { pipeline, TASKS, type FaceAnalysisPipeline, type ImageClassificationPipeline, type ObjectDetectionPipeline, type ImageToTextPipeline, type PoseEstimationPipeline } from './pipeline.js';
+export type { OcrLine, OcrResult, OcrWord } from './ocr/postprocess.js';
 export type { ClassificationCallOptions, ClassificationLoadOptions } from './classify/runner.js';
 export type { DetectionCallOptions, DetectionLoadOptions } from './detect/runner.js';
 export type { FaceCallOptions, FaceLoadOptions } from './faces/runner.js';
@@ -21,6 +22,9 @@ export { trainFashion, loadFashionData, FASHION_CLASSES, FASHION_RECIPE, type Tr
 export type { Detection } from './detect/postprocess.js';
 export { resolveClasses } from './detect/options.js';
 export { drawDetections } from './image/draw.js';
+export { drawAnswer, drawPoses, drawText, type DrawFormat } from './image/draw-answer.js';
+export { KEYPOINT_NAMES, SKELETON, type Keypoint, type KeypointName, type Pose } from './pose/keypoints.js';
+export type { PoseCallOptions, PoseLoadOptions } from './pose/runner.js';
 export { confusionMatrixPng, confusionMatrixSvg } from './report/confusion-matrix.js';
 export { curvesPng, curvesSvg } from './report/curves.js';
 export { svgToPng } from './report/svg.js';

@@ -28,14 +28,16 @@ describe('the vision TASKS table', () => {
     const source = await readFile(fileURLToPath(new URL('./tasks.ts', import.meta.url)), 'utf8');
     const eager = [...source.matchAll(/^import (?!type )[^;]*?from '([^']+)'/gm)].map((m) => m[1]);
     expect(eager.sort()).toEqual(['@dlkit/core/pipeline', 'zod']);
-    expect([...source.matchAll(/await import\('([^']+)'\)/g)].map((m) => m[1])).toEqual(['./classify/runner.js', './detect/runner.js', './faces/runner.js']);
+    expect([...source.matchAll(/await import\('([^']+)'\)/g)].map((m) => m[1])).toEqual(['./classify/runner.js', './detect/runner.js', './faces/runner.js', './pose/runner.js', './ocr/runner.js']);
   });
 
-  it('has the three rows with their aliases and embedded default models, in the shape the CLI reads', () => {
+  it('has the five rows with their aliases and embedded default models, in the shape the CLI reads', () => {
     expect(TASKS.map((t) => [t.task, t.aliases, t.defaultModel, t.input, t.offline])).toEqual([
       ['image-classification', ['classify'], 'mobilenetv2', 'image', true],
       ['object-detection', ['detect'], 'centernet', 'image', true],
       ['face-analysis', ['faces'], 'face-api', 'image', true],
+      ['pose-estimation', ['pose'], 'movenet-lightning', 'image', true],
+      ['image-to-text', ['ocr'], 'tesseract-eng', 'image', true],
     ]);
     for (const task of TASKS) {
       for (const key of ['allowUrls', 'allowStdin', 'allowPrivateHosts', 'maxPixels']) expect(Object.keys(task.loadOptions.shape), task.task).toContain(key);

@@ -12,3 +12,7 @@ export type ImageClassificationPipeline = PipelineOf<Row<'image-classification'>
 export type ObjectDetectionPipeline = PipelineOf<Row<'object-detection'>>;
 /** What `pipeline('face-analysis')` gives: called on an image, its `Face[]`. */
 export type FaceAnalysisPipeline = PipelineOf<Row<'face-analysis'>>;
+/** What `pipeline('pose-estimation')` gives: called on an image, `[{score, box, keypoints}]` in its pixels. */
+export type PoseEstimationPipeline = PipelineOf<Row<'pose-estimation'>>;
+/** What `pipeline('image-to-text')` gives: called on an image, `{text, lines, orientation}` (OCR), boxes in its pixels. */
+export type ImageToTextPipeline = PipelineOf<Row<'image-to-text'>>;

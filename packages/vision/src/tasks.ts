@@ -6,7 +6,9 @@ import { defineTask, HUB_LOAD_OPTIONS, INPUT_SOURCE_OPTIONS, type TaskRunner } f
 import type { Classification } from './classify/postprocess.js';
 import type { Detection } from './detect/postprocess.js';
 import type { Face } from './faces/faces.js';
+import type { Pose } from './pose/keypoints.js';
 import type { ImageInput } from './image/decode.js';
+import type { OcrResult } from './ocr/postprocess.js';
 
 const maxPixels = z.number().int().min(1).optional().describe('refuse images with more pixels than this (default 100,000,000)');
 
@@ -40,6 +42,35 @@ export const faceLoadOptions = z.strictObject({
 
 export const faceCallOptions = z.strictObject({
   threshold: z.number().min(0).max(1).optional().describe('lowest face detection score kept (default 0.5)'),
+});
+
+export const poseLoadOptions = z.strictObject({ maxPixels, ...INPUT_SOURCE_OPTIONS });
+
+export const poseCallOptions = z.strictObject({
+  threshold: z.number().min(0).max(1).optional().describe('lowest mean keypoint score of a person kept (default 0.2)'),
+  maxPeople: z.number().int().min(1).max(100).optional().describe('at most this many people per image, best first (default 10; each is one model call)'),
+});
+
+export const OCR_LAYOUTS = ['auto', 'block', 'line', 'word', 'sparse'] as const;
+
+export const ocrLoadOptions = z.strictObject({
+  maxPixels,
+  languages: z
+    .array(z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'a Tesseract language code such as eng, fra or chi_sim'))
+    .min(1)
+    .max(8)
+    .readonly()
+    .optional()
+    .describe("Tesseract language codes, read together (default eng): each from langPath, else from its installed @tesseract.js-data/<code> package"),
+  langPath: z.string().min(1).max(4096).optional().describe('a local folder of <code>.traineddata(.gz) files for every language (never a URL: nothing is fetched)'),
+  timeoutMs: z.number().int().min(100).max(3_600_000).optional().describe('give up on an image after this long (default 60,000); the OCR worker is restarted'),
+  ...INPUT_SOURCE_OPTIONS,
+});
+
+export const ocrCallOptions = z.strictObject({
+  layout: z.enum(OCR_LAYOUTS).optional().describe("how the page is laid out: auto (columns, blocks: default), block (one block of text), line, word, sparse (scattered text: signs, labels)"),
+  minConfidence: z.number().min(0).max(1).optional().describe('lowest mean word confidence of a line kept, 0-1 (default 0.5): the guesses on an image without text score under it'),
+  autoRotate: z.boolean().optional().describe('when the upright reading is poor, try the page turned 90, 180 and 270 degrees and keep the best (default true)'),
 });
 
 /** Extensions of the formats sharp decodes: what a folder or glob of images expands to (here: the CLI reads it). */
@@ -94,6 +125,38 @@ export const TASKS = [
     async load(model, options): Runner<Face[], typeof faceCallOptions> {
       const { loadFaceRunner } = await import('./faces/runner.js');
       return loadFaceRunner(model, options);
+    },
+  }),
+  defineTask({
+    task: 'pose-estimation',
+    aliases: ['pose'],
+    domain: 'vision',
+    summary: 'Find people and their 17 body keypoints (embedded MoveNet Lightning on CenterNet person boxes)',
+    defaultModel: 'movenet-lightning',
+    offline: true,
+    input: 'image',
+    output: '[{score, box, keypoints: [{name, x, y, score}]}]',
+    loadOptions: poseLoadOptions,
+    callOptions: poseCallOptions,
+    async load(model, options): Runner<Pose[], typeof poseCallOptions> {
+      const { loadPoseRunner } = await import('./pose/runner.js');
+      return loadPoseRunner(model, options);
+    },
+  }),
+  defineTask({
+    task: 'image-to-text',
+    aliases: ['ocr'],
+    domain: 'vision',
+    summary: 'Read printed text (OCR): lines and words with boxes and confidences, page orientation (Tesseract LSTM, wasm)',
+    defaultModel: 'tesseract-eng',
+    offline: true,
+    input: 'image',
+    output: '{text, lines: [{text, confidence, box, words: [{text, confidence, box}]}], orientation: {degrees, confidence}}',
+    loadOptions: ocrLoadOptions,
+    callOptions: ocrCallOptions,
+    async load(model, options): Runner<OcrResult, typeof ocrCallOptions> {
+      const { loadOcrRunner } = await import('./ocr/runner.js');
+      return loadOcrRunner(model, options);
     },
   }),
 ];

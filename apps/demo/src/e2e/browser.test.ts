@@ -101,7 +101,20 @@ describe.skipIf(!IMAGES || !FSDD)('demo in Debian chromium', () => {
     await page.getByRole('button', { name: 'faces.jpg' }).click();
     await page.locator('#vision-status', { hasText: 'faces.jpg: done' }).waitFor();
     expect(await page.locator('#faces li').count()).toBe(3);
+    expect(await page.locator('#poses li').allTextContents()).toEqual(Array(3).fill(expect.stringMatching(/^person \d+%: \d+ of 17 keypoints drawn$/)));
     await screenshot('vision-faces');
+  });
+
+  it('vision: the text of a rendered page is listed line by line and its words boxed (OCR panel)', async () => {
+    await page.goto(`${demo.url}#/vision`);
+    await page.setInputFiles('input[type=file]', fileURLToPath(new URL('../../../../packages/vision/src/ocr/fixtures/lines.png', import.meta.url)));
+    await page.locator('#vision-status', { hasText: 'lines.png: done' }).waitFor();
+    expect(await page.locator('#ocr-text li').allTextContents()).toEqual([
+      expect.stringMatching(/^Invoice 2047 from Harbour Street \(\d+%\)$/),
+      expect.stringMatching(/^Total due: 318\.40 EUR by Friday \(\d+%\)$/),
+      expect.stringMatching(/^Thank you for your order \(\d+%\)$/),
+    ]);
+    await screenshot('vision-ocr');
   });
 
   it('vision: a file that is not an image is refused with a message that says so', async () => {
@@ -117,14 +130,14 @@ describe.skipIf(!IMAGES || !FSDD)('demo in Debian chromium', () => {
   it('text: typed sentences get their sentiment, and an example its summary', async () => {
     await page.goto(`${demo.url}#/text`);
     await page.fill('#text-input', 'A warm, funny and beautifully acted film. I loved every minute.');
-    await expect.poll(() => topLabel('#sentiment')).toBe('POSITIVE');
+    await expect.poll(() => topLabel('#sentiment'), { timeout: 15_000 }).toBe('POSITIVE');
     await page.fill('#text-input', 'A dull, lifeless mess. The plot makes no sense and the jokes fall flat.');
-    await expect.poll(() => topLabel('#sentiment')).toBe('NEGATIVE');
+    await expect.poll(() => topLabel('#sentiment'), { timeout: 15_000 }).toBe('NEGATIVE');
 
     await page.getByRole('button', { name: 'Try an example' }).click();
     await page.selectOption('#summary-sentences', '2');
     await page.click('#summarize');
-    await expect.poll(() => page.locator('#summary').textContent()).toMatch(/\w.*\.\s.*\w.*\.$/);
+    await expect.poll(() => page.locator('#summary').textContent(), { timeout: 15_000 }).toMatch(/\w.*\.\s.*\w.*\.$/);
     const summary = (await page.locator('#summary').textContent())!;
     const example = await page.inputValue('#text-input');
     for (const sentence of summary.split(/(?<=\.)\s+/)) expect(example).toContain(sentence);
@@ -134,15 +147,25 @@ describe.skipIf(!IMAGES || !FSDD)('demo in Debian chromium', () => {
   it('speech: an uploaded FSDD recording and a recording from the microphone are read as their digits', async () => {
     await page.goto(`${demo.url}#/speech`);
     await page.setInputFiles('input[type=file]', recording('3_theo_1.wav'));
-    await expect.poll(() => page.locator('#transcript-text').textContent()).toBe('three');
+    await expect.poll(() => page.locator('#transcript-text').textContent(), { timeout: 15_000 }).toBe('three');
     expect(await page.locator('#transcript tbody tr').count()).toBe(1);
 
     await page.click('#record');
     await page.locator('#speech-status', { hasText: 'Recording' }).waitFor();
     await page.waitForTimeout(2500);
     await page.click('#record');
-    await expect.poll(() => page.locator('#transcript-text').textContent()).toMatch(/^seven( seven)*$/);
+    await expect.poll(() => page.locator('#transcript-text').textContent(), { timeout: 15_000 }).toMatch(/^seven( seven)*$/);
     await screenshot('speech');
+  });
+
+  it('speech live: the microphone streamed over the WebSocket shows its words as they are recognised; Stop frees the stream', async () => {
+    await page.goto(`${demo.url}#/speech`);
+    await page.click('#live');
+    await expect.poll(() => page.locator('#live-finals').textContent(), { timeout: 30_000 }).toMatch(/^(seven )+$/);
+    await page.click('#live');
+    const open = async () => ((await (await fetch(`${demo.url}api/health`)).json()) as { liveStreams: { open: number } }).liveStreams.open;
+    await expect.poll(open, { timeout: 10_000 }).toBe(0);
+    expect(await page.locator('#live').textContent()).toContain('Live');
   });
 
   it('digits: a digit drawn with the mouse is read as it is drawn', async () => {

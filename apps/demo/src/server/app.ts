@@ -11,6 +11,7 @@ import { ApiError, errorResponse } from './api-error.js';
 import { Pipelines, TRAINED_DIGITS } from './pipelines.js';
 import { InferenceQueue, type QueueOptions } from './queue.js';
 import { sameOriginOnly } from './same-origin.js';
+import { LiveSpeech } from './routes/live-speech.js';
 import { taskRoutes } from './routes/tasks.js';
 import { trainRoutes } from './routes/train.js';
 import type { ServerContext } from './server-context.js';
@@ -29,6 +30,8 @@ export interface DemoOptions extends QueueOptions {
 
 export interface DemoApp {
   app: Hono;
+  /** The HTTP server's `upgrade` listener: the live transcription WebSocket (`server.on('upgrade', demo.upgrade)`). */
+  upgrade: LiveSpeech['upgrade'];
   /** Stops training (keeping its checkpoint) and disposes every model. */
   close(): Promise<void>;
 }
@@ -62,6 +65,7 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<DemoApp>
   });
   await trainer.init();
   const context: ServerContext = { pipelines, queue, trainer };
+  const live = new LiveSpeech(pipelines, isLocalHost);
   const maxBodyBytes = options.maxBodyBytes ?? 25 * 1024 * 1024;
   const started = Date.now();
 
@@ -102,6 +106,7 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<DemoApp>
       status: 'ok',
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
       queue: queue.stats(),
+      liveStreams: live.stats(),
       training: trainer.snapshot().status,
       resources: {
         rssMB: mb(memory.rss),
@@ -135,7 +140,9 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<DemoApp>
 
   return {
     app,
+    upgrade: live.upgrade,
     async close() {
+      await live.close();
       await trainer.close();
       await queue.drain();
       await pipelines.dispose();

@@ -37,6 +37,7 @@ const demo = await createDemoApp({
 const server = serve({ fetch: demo.app.fetch, port, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(`dlkit demo: http://127.0.0.1:${info.port}/\n`);
 });
+server.on('upgrade', demo.upgrade);
 server.on('error', (error: NodeJS.ErrnoException) => {
   fail(error.code === 'EADDRINUSE' ? `port ${port} is in use; pick another with --port` : error.message);
 });

@@ -10,6 +10,14 @@ export const wholeNumber = (min: number, max: number) =>
     .union([z.int(), z.string().regex(/^[0-9]{1,16}$/).transform(Number)], { error: `must be a whole number from ${min} to ${max}` })
     .pipe(z.number().min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`));
 
+/** A decimal number as a query carries it (`2`, `1.5`; not `0x10`, `1e1` or ` 2`), then checked by `schema`. */
+export const decimalNumber = (schema: z.ZodType<number, number>) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,15}(\.[0-9]{1,15})?$/, 'must be a decimal number')
+    .transform(Number)
+    .pipe(schema);
+
 /** One of a fixed set of words. */
 export function choiceParam<T extends string>(value: unknown, name: string, choices: readonly T[], fallback: T): T {
   if (value === undefined || value === null || value === '') return fallback;

@@ -10,13 +10,19 @@ function innermost(schema: z.ZodType): z.ZodType {
 }
 
 /**
+ * Options that multiply the work of one request past what the server's limits bound: Whisper's temperature
+ * fallback decodes a window again at up to 11 temperatures.
+ */
+const COSTLY_OPTIONS = new Set(['temperature']);
+
+/**
  * The call options a request may set for `task`: the task's own schema less the limits this server fixes (so
- * that `maxSeconds=100000` is refused by name like any option the task does not take) and less the library-only
- * ones (a signal, a callback: no request can carry one).
+ * that `maxSeconds=100000` is refused by name like any option the task does not take), less the costly ones and
+ * less the library-only ones (a signal, a callback: no request can carry one).
  */
 export function requestOptionsSchema(task: AnyTaskDefinition): z.ZodObject {
   const shape = task.callOptions.shape as Record<string, z.ZodType>;
-  const left = Object.keys(shape).filter((key) => key in SERVER_LIMITS || innermost(shape[key]!).def.type === 'custom');
+  const left = Object.keys(shape).filter((key) => key in SERVER_LIMITS || COSTLY_OPTIONS.has(key) || innermost(shape[key]!).def.type === 'custom');
   const mask = Object.fromEntries(left.map((key) => [key, true])) as Parameters<typeof task.callOptions.omit>[0];
   return left.length === 0 ? task.callOptions : task.callOptions.omit(mask);
 }

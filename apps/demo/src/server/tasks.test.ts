@@ -53,8 +53,8 @@ describe.skipIf(!IMAGES || !FSDD)('demo routes come from the domains TASKS table
     }
     const options = (task: string) => Object.keys(listed.find((t) => t.task === task)!.options.properties ?? {});
     expect(options('image-classification')).toEqual(['topK']);
-    // The server's limit and the library-only signal and callback are not a request's to set.
-    expect(options('automatic-speech-recognition')).toEqual(['language', 'task', 'timestamps']);
+    // The server's limit, the costly temperature fallback and the library-only signal and callback are not a request's to set.
+    expect(options('automatic-speech-recognition')).toEqual(['language', 'task', 'timestamps', 'beams', 'prompt']);
     expect(listed.find((t) => t.task === 'summarization')!.models.slice(0, 2)).toEqual(['textrank', 'Xenova/distilbart-cnn-6-6']);
     expect(listed.find((t) => t.task === 'automatic-speech-recognition')!.models[0]).toBe('speech-digits');
   });
@@ -67,6 +67,23 @@ describe.skipIf(!IMAGES || !FSDD)('demo routes come from the domains TASKS table
     expect(body.output[0]!.end).toBeGreaterThan(body.output[0]!.start);
     const byTaskName = await post('/api/speech/voice-activity-detection?threshold=0.5', four, 'audio/wav');
     expect(byTaskName.status).toBe(200);
+  });
+
+  it('pose estimation is served from its row: the person of person.jpg with 17 keypoints, maxPeople from the query', async () => {
+    const r = await post('/api/vision/pose?maxPeople=1', await readFile(image('person.jpg')), 'image/jpeg');
+    const body = (await r.json()) as { output: Array<{ score: number; keypoints: Array<{ name: string }> }> };
+    expect(r.status, JSON.stringify(body)).toBe(200);
+    expect(body.output).toHaveLength(1);
+    expect(body.output[0]!.keypoints.map((k) => k.name)).toHaveLength(17);
+  });
+
+  it('OCR is served from its row: the three lines of the vision OCR fixture, layout from the query, langPath refused from a request', async () => {
+    const fixture = await readFile(new URL('../../../../packages/vision/src/ocr/fixtures/lines.png', import.meta.url));
+    const r = await post('/api/vision/ocr?layout=auto&minConfidence=0.5', fixture, 'image/png');
+    const body = (await r.json()) as { output: { lines: Array<{ text: string; words: Array<{ box: object }> }> } };
+    expect(r.status, JSON.stringify(body)).toBe(200);
+    expect(body.output.lines.map((l) => l.text)).toEqual(['Invoice 2047 from Harbour Street', 'Total due: 318.40 EUR by Friday', 'Thank you for your order']);
+    expect((await post('/api/vision/ocr?langPath=/etc', fixture, 'image/png')).status).toBe(400);
   });
 
   it('a bad or unknown option field is 400 INVALID_ARGUMENT naming it (old: topk and allScores were taken, other fields ignored)', async () => {

@@ -65,6 +65,21 @@ export interface Face {
   expression: string;
 }
 
+/** One person of pose-estimation: 17 COCO keypoints in pixels of the upright image, each with its score. */
+export interface Pose {
+  score: number;
+  box: Box;
+  keypoints: Array<{ name: string; x: number; y: number; score: number }>;
+}
+
+/** image-to-text (OCR): the lines read, each with its words, boxes in pixels of the upright image. */
+export interface OcrText {
+  text: string;
+  lines: Array<{ text: string; confidence: number; box: Box; words: Array<{ text: string; confidence: number; box: Box }> }>;
+  orientation: { degrees: number; confidence: number };
+  warning?: string;
+}
+
 export interface Transcript {
   text: string;
   chunks: Array<{ timestamp: [number, number]; text: string }>;

@@ -53,10 +53,35 @@ function faces(value: { faces: Face[]; match?: FaceMatch | null }, reference: st
   return { head: `${n} face${n === 1 ? '' : 's'}`, lines };
 }
 
+type Pose = { score: number; box: Box; keypoints: Array<{ name: string; x: number; y: number; score: number }> };
+
+/** People numbered from 1, best first; each keypoint as `name x,y score` on the line below (weak ones too, by score). */
+function poses(value: Pose[]): Shown {
+  const lines = value.flatMap((p, i) => [
+    `  #${i + 1} person ${pct(p.score, 0)}  ${showBox(p.box)}`,
+    `     ${p.keypoints.map((k) => `${k.name} ${Math.round(k.x)},${Math.round(k.y)} ${pct(k.score, 0)}`).join('  ')}`,
+  ]);
+  return { head: `${value.length} ${value.length === 1 ? 'person' : 'people'}`, lines };
+}
+
+type Read = { text: string; lines: Array<{ text: string; words: unknown[] }>; orientation: { degrees: number }; warning?: string };
+const isRead = (v: unknown): v is Read => isObject(v) && typeof v.text === 'string' && Array.isArray(v.lines) && isObject(v.orientation);
+
+/** OCR's answer: its lines of text below a count (and the turn it was read at); an empty one says why. */
+function read(value: Read): Shown {
+  const words = value.lines.reduce((n, l) => n + l.words.length, 0);
+  const turned = value.orientation.degrees === 0 ? '' : `, page turned ${value.orientation.degrees} degrees`;
+  const head = value.lines.length === 0 ? '(no text found)' : `${value.lines.length} line${value.lines.length === 1 ? '' : 's'}, ${words} word${words === 1 ? '' : 's'}${turned}`;
+  const lines = value.lines.map((l) => `  ${l.text}`);
+  return { head, lines: value.warning === undefined ? lines : [...lines, `  (${value.warning})`] };
+}
+
 /** How one answer is shown; `reference` is what faces were matched against (`--match`), if anything. */
 export function shown(value: unknown, input: InputKind, reference?: string): Shown {
   if (isObject(value) && typeof value.text === 'string' && Array.isArray(value.chunks)) return { head: spoken(value as { text: string; chunks: unknown[] }), lines: [] };
+  if (isRead(value)) return read(value);
   if (isObject(value) && Array.isArray(value.faces)) return faces(value as { faces: Face[]; match?: FaceMatch | null }, reference);
+  if (Array.isArray(value) && value.length > 0 && every(value, (x) => Array.isArray(x.keypoints) && typeof x.score === 'number')) return poses(value as unknown as Pose[]);
   if (every(value, (x) => typeof x.summary_text === 'string')) return { lines: value.map((s) => `  ${String(s.summary_text)}`) };
   if (every(value, (x) => typeof x.start === 'number' && typeof x.end === 'number')) {
     return { head: value.map((s) => `${(s.start as number).toFixed(2)}-${(s.end as number).toFixed(2)}`).join(' ') || 'no speech', lines: [] };
@@ -74,6 +99,7 @@ export function humanLines(input: string, value: unknown, kind: InputKind, targe
 /** The `text` format of a file: what would be printed, without the input's name (a transcript: its text). */
 export function fileText(value: unknown, kind: InputKind, reference?: string): string {
   if (isObject(value) && typeof value.text === 'string' && Array.isArray(value.chunks)) return `${value.text}\n`;
+  if (isRead(value)) return `${value.text}\n`;
   const { head, lines } = shown(value, kind, reference);
   return `${[...(head === undefined ? [] : [head]), ...lines.map((l) => l.replace(/^ {2}/, ''))].join('\n')}\n`;
 }

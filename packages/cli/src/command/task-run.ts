@@ -53,11 +53,9 @@ async function fileData(run: TaskRun, unit: Unit, given: unknown, value: unknown
     const chunks = (value as { chunks: Parameters<typeof toSrt>[0] }).chunks;
     return { srt: toSrt, vtt: toVtt, 'vtt-words': toVttWords }[run.format](chunks, await cueLimitsOf(run.parsed, run.format));
   }
-  const { decodeImage, drawDetections, drawFaces } = await import('@dlkit/vision');
+  const { decodeImage, drawAnswer } = await import('@dlkit/vision');
   const image = await decodeImage(given as string | Buffer, { maxPixels: run.load.maxPixels as number | undefined, allowUrls: true, allowStdin: true, allowPrivateHosts: true });
-  const kind = run.format === 'png' ? 'png' : 'jpeg';
-  const faces = (value as { faces?: Parameters<typeof drawFaces>[1] }).faces;
-  return faces !== undefined ? drawFaces(image, faces, kind) : drawDetections(image, value as Parameters<typeof drawDetections>[1], kind);
+  return drawAnswer(image, value, run.format === 'png' ? 'png' : 'jpeg');
 }
 
 /** One answer printed, and written to its target if there is one. */

@@ -1,8 +1,10 @@
-import { toSrt, toVtt, type Transcript } from '@dlkit/speech';
+import { DlError } from '@dlkit/core';
+import { cueLimits, toSrt, toVtt, toVttWords, type CueLimits, type Transcript } from '@dlkit/speech';
 import { decodeImage, drawDetections, type Detection } from '@dlkit/vision';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import { MAX_PIXELS } from '../limits.js';
-import { choiceParam } from '../params.js';
+import { bodyError, choiceParam, decimalNumber } from '../params.js';
 
 /**
  * More than a task's JSON answer, for the tasks whose pages want it: its own query parameters (checked before
@@ -21,7 +23,31 @@ export interface Presentation {
 }
 
 const annotate = (query: Record<string, string>) => choiceParam(query.image, 'image', ['0', '1'], '0') === '1';
-const subtitleFormat = (query: Record<string, string>) => choiceParam(query.format, 'format', ['json', 'srt', 'vtt'], 'json');
+const SUBTITLES = ['srt', 'vtt', 'vtt-words'] as const;
+
+/** The library's cue limits, by its names and within its bounds, from decimal query strings. */
+const queryCueLimits = z.object({
+  maxLineChars: decimalNumber(cueLimits.shape.maxLineChars.unwrap()).optional(),
+  maxLineSeconds: decimalNumber(cueLimits.shape.maxLineSeconds.unwrap()).optional(),
+});
+
+/**
+ * The subtitle format and cue limits asked for (400 naming the parameter otherwise): limits shape cues, so they
+ * need a subtitle format, and `vtt-words` highlights each word, so it needs `timestamps=word`.
+ */
+function subtitles(query: Record<string, string>): { format: 'json' | (typeof SUBTITLES)[number]; limits: CueLimits } {
+  const format = choiceParam(query.format, 'format', ['json', ...SUBTITLES], 'json');
+  const parsed = queryCueLimits.safeParse({ maxLineChars: query.maxLineChars || undefined, maxLineSeconds: query.maxLineSeconds || undefined });
+  if (!parsed.success) throw bodyError(parsed.error);
+  const given = Object.keys(parsed.data).filter((k) => parsed.data[k as keyof CueLimits] !== undefined);
+  if (given.length > 0 && format === 'json') {
+    throw new DlError('INVALID_ARGUMENT', `${given[0]} shapes subtitle cues: it needs format ${SUBTITLES.join(', ')}.`, { parameter: given[0]! });
+  }
+  if (format === 'vtt-words' && query.timestamps !== 'word') {
+    throw new DlError('INVALID_ARGUMENT', 'format vtt-words highlights each word as it is said: it needs timestamps=word.', { parameter: 'timestamps' });
+  }
+  return { format, limits: parsed.data };
+}
 
 /** By task name. */
 export const PRESENTATIONS: Readonly<Record<string, Presentation>> = {
@@ -36,15 +62,16 @@ export const PRESENTATIONS: Readonly<Record<string, Presentation>> = {
       return { size: { width: image.width, height: image.height }, image: `data:image/jpeg;base64,${jpeg.toString('base64')}` };
     },
   },
-  // `format=srt|vtt`: subtitles instead of JSON.
+  // `format=srt|vtt|vtt-words` (with `maxLineChars`, `maxLineSeconds`): subtitles instead of JSON.
   'automatic-speech-recognition': {
-    params: ['format'],
-    check: subtitleFormat,
+    params: ['format', 'maxLineChars', 'maxLineSeconds'],
+    check: subtitles,
     render(c, output, query) {
       const { chunks } = output as Transcript;
-      const format = subtitleFormat(query);
-      if (format === 'srt') return c.body(toSrt(chunks), 200, { 'Content-Type': 'application/x-subrip; charset=utf-8' });
-      if (format === 'vtt') return c.body(toVtt(chunks), 200, { 'Content-Type': 'text/vtt; charset=utf-8' });
+      const { format, limits } = subtitles(query);
+      if (format === 'srt') return c.body(toSrt(chunks, limits), 200, { 'Content-Type': 'application/x-subrip; charset=utf-8' });
+      if (format === 'vtt') return c.body(toVtt(chunks, limits), 200, { 'Content-Type': 'text/vtt; charset=utf-8' });
+      if (format === 'vtt-words') return c.body(toVttWords(chunks, limits), 200, { 'Content-Type': 'text/vtt; charset=utf-8' });
       return undefined;
     },
   },

@@ -26,29 +26,49 @@ export interface Recording {
   stop(): Promise<Blob>;
 }
 
-/** Records the microphone through an AudioWorklet (raw samples, unlike MediaRecorder's compressed WebM). */
-export async function recordMicrophone(): Promise<Recording> {
+/** The open microphone: its rate, and `close()` to let it go (a second call does nothing). */
+export interface Microphone {
+  readonly sampleRate: number;
+  close(): Promise<void>;
+}
+
+/** The microphone through an AudioWorklet: raw blocks of samples (unlike MediaRecorder's compressed WebM), each given to `onBlock`. */
+export async function openMicrophone(onBlock: (samples: Float32Array) => void): Promise<Microphone> {
   const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false } });
   const context = new AudioContext();
   await context.audioWorklet.addModule(workletUrl);
   const source = context.createMediaStreamSource(stream);
   const node = new AudioWorkletNode(context, 'dlkit-recorder');
-  const blocks: Float32Array[] = [];
-  node.port.onmessage = (event: MessageEvent<Float32Array>) => blocks.push(event.data);
+  node.port.onmessage = (event: MessageEvent<Float32Array>) => onBlock(event.data);
   source.connect(node);
+  let closing: Promise<void> | undefined;
+  return {
+    sampleRate: context.sampleRate,
+    // Once: the page and a closed socket may both close it, and a closed AudioContext refuses a second close.
+    close: () =>
+      (closing ??= (async () => {
+        source.disconnect();
+        node.port.onmessage = null;
+        for (const track of stream.getTracks()) track.stop();
+        await context.close();
+      })()),
+  };
+}
+
+/** Records the microphone until `stop()`, as a WAV file. */
+export async function recordMicrophone(): Promise<Recording> {
+  const blocks: Float32Array[] = [];
+  const microphone = await openMicrophone((block) => blocks.push(block));
   return {
     async stop() {
-      source.disconnect();
-      node.port.onmessage = null;
-      for (const track of stream.getTracks()) track.stop();
-      await context.close();
+      await microphone.close();
       const samples = new Float32Array(blocks.reduce((n, b) => n + b.length, 0));
       let offset = 0;
       for (const block of blocks) {
         samples.set(block, offset);
         offset += block.length;
       }
-      return encodeWav(samples, context.sampleRate);
+      return encodeWav(samples, microphone.sampleRate);
     },
   };
 }

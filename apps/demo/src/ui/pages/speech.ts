@@ -1,4 +1,5 @@
 import { postFile, type Result, type Transcript } from '../api.js';
+import { streamMicrophone, type LiveSession, type LiveWord } from '../audio/live.js';
 import { recordMicrophone, type Recording } from '../audio/recorder.js';
 import { h, type Page } from '../components/dom.js';
 import { createDropzone } from '../components/dropzone.js';
@@ -17,6 +18,7 @@ export const speechPage: Page = (root) => {
   const record = h('button', { type: 'button', id: 'record' }, '● Record');
   let recording: Recording | undefined;
   let audioUrl: string | undefined;
+  const live = liveTranscript(error);
 
   async function transcribe(file: Blob, name: string): Promise<void> {
     showError(error, undefined);
@@ -79,7 +81,8 @@ export const speechPage: Page = (root) => {
       'Spoken digits (zero to nine) with the embedded model trained by dlkit on the Free Spoken Digit Dataset, cut into words by Silero VAD. WAV always works; MP3, OGG, FLAC and WebM need ffmpeg on the server.',
     ),
     createDropzone({ accept: 'audio/*,.wav,.mp3,.ogg,.flac,.m4a,.webm', label: 'Drop a recording here, or click to pick one', onFile: (file) => void transcribe(file, file.name) }),
-    h('p', {}, 'Or ', record),
+    h('p', {}, 'Or ', record, ' or ', live.button),
+    live.text,
     error,
     status,
     player,
@@ -88,6 +91,53 @@ export const speechPage: Page = (root) => {
   );
   return () => {
     void recording?.stop();
+    void live.stop();
     if (audioUrl) URL.revokeObjectURL(audioUrl);
   };
 };
+
+/**
+ * The Live button: the microphone streamed to the server over a WebSocket, each word shown as it is recognised
+ * (a partial reading in grey while it is said, then the final word), until Stop.
+ */
+function liveTranscript(error: HTMLElement) {
+  const button = h('button', { type: 'button', id: 'live' }, '◉ Live');
+  const finals = h('span', { id: 'live-finals' });
+  const partial = h('span', { id: 'live-partial', className: 'muted' });
+  const text = h('p', { id: 'live-text', className: 'transcript', hidden: true }, finals, ' ', partial);
+  let session: LiveSession | undefined;
+  const show = (word: LiveWord) => {
+    if (!word.final) return void (partial.textContent = word.text ? `${word.text}…` : '…');
+    partial.textContent = '';
+    if (word.text) finals.append(h('span', { title: `${word.timestamp[0].toFixed(2)}-${word.timestamp[1].toFixed(2)} s` }, word.text), ' ');
+  };
+  const reset = () => {
+    session = undefined;
+    button.textContent = '◉ Live';
+    button.classList.remove('recording');
+  };
+  const stop = async () => {
+    const open = session;
+    reset();
+    await open?.stop();
+    partial.textContent = '';
+  };
+  button.addEventListener('click', async () => {
+    if (session) return void (await stop());
+    showError(error, undefined);
+    finals.replaceChildren();
+    text.hidden = false;
+    button.textContent = '■ Stop';
+    button.classList.add('recording');
+    try {
+      session = await streamMicrophone(show, (failure) => {
+        showError(error, failure);
+        void stop();
+      });
+    } catch (failure) {
+      reset();
+      showError(error, failure instanceof Error && 'code' in failure ? failure : new Error(`The microphone could not be used: ${failure instanceof Error ? failure.message : String(failure)}`));
+    }
+  });
+  return { button, text, stop };
+}
