@@ -40,6 +40,7 @@ export {
   type Ort,
 } from './backend/onnx.js';
 export { checkLabelCount, loadLabels } from './models/labels.js';
+export { isPackageMissing, packageMissing } from './optional-dependency.js';
 export { assertNoModel, loadManifest, manifestSchema, MANIFEST_FILE, MAX_MODEL_FILE_BYTES, readModelFile, type AssertNoModelOptions, type LoadedManifest, type ModelManifest } from './models/manifest.js';
 export {
   isHubId,

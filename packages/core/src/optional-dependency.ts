@@ -24,25 +24,28 @@ function testedVersion(name: OptionalPeer): string {
  * Whether `error` says that the package `name` itself is not installed (not one of its own files or dependencies,
  * which is a broken install and keeps its own error).
  */
-function isMissing(error: unknown, name: string): boolean {
+export function isPackageMissing(error: unknown, name: string): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && typeof message === 'string' && message.includes(`'${name}'`);
 }
 
-/** DEPENDENCY_MISSING for the optional peer `name`, with the install command of the version we test. */
-export function dependencyMissing(name: OptionalPeer, cause?: unknown): DlError {
-  const pkg = `${name}@${testedVersion(name)}`;
-  return new DlError('DEPENDENCY_MISSING', `${OPTIONAL_PEERS[name]} need ${name}, which is not installed: npm install ${pkg}`, {
-    cause,
-    hint: { kind: 'install', what: pkg },
-  });
+/**
+ * DEPENDENCY_MISSING for a package that is not installed: `what` (in words: 'Hub models need', 'OCR needs') and
+ * the install command of `version`, the one we test. Domain packages use it for their own optional peers.
+ */
+export function packageMissing(what: string, name: string, version: string, cause?: unknown): DlError {
+  const pkg = `${name}@${version}`;
+  return new DlError('DEPENDENCY_MISSING', `${what} ${name}, which is not installed: npm install ${pkg}`, { cause, hint: { kind: 'install', what: pkg } });
 }
+
+/** DEPENDENCY_MISSING for the optional peer `name`, with the install command of the version we test. */
+export const dependencyMissing = (name: OptionalPeer, cause?: unknown): DlError => packageMissing(`${OPTIONAL_PEERS[name]} need`, name, testedVersion(name), cause);
 
 /** `load()` (an import of the optional peer `name`), or DEPENDENCY_MISSING when that package is not installed. */
 export async function importOptional<T>(name: OptionalPeer, load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (error) {
-    throw isMissing(error, name) ? dependencyMissing(name, error) : error;
+    throw isPackageMissing(error, name) ? dependencyMissing(name, error) : error;
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { DlError, errorMessage, isDlError } from '@dlkit/core';
+import { DlError, errorMessage, isDlError, isPackageMissing, packageMissing } from '@dlkit/core';
 import type Tesseract from 'tesseract.js';
 
 type TesseractModule = typeof Tesseract;
@@ -36,12 +36,7 @@ const MAX_TRAINEDDATA_BYTES = 200 * 1024 * 1024;
 
 const requireHere = createRequire(import.meta.url);
 
-function dependencyMissing(pkg: string, version: string, why: string, cause?: unknown): DlError {
-  return new DlError('DEPENDENCY_MISSING', `${why} needs ${pkg}, which is not installed: npm install ${pkg}@${version}`, {
-    cause,
-    hint: { kind: 'install', what: `${pkg}@${version}` },
-  });
-}
+const dependencyMissing = (pkg: string, version: string, why: string, cause?: unknown) => packageMissing(`${why} needs`, pkg, version, cause);
 
 /** The folder of an installed package (by its package.json or main file), or undefined when it is not installed. */
 function packageFolder(pkg: string): string | undefined {
@@ -64,9 +59,7 @@ export function requireOptional<T>(pkg: string, version: string, why: string): T
   try {
     return requireHere(pkg) as T;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'MODULE_NOT_FOUND' && errorMessage(error).includes(`'${pkg}'`)) throw dependencyMissing(pkg, version, why, error);
-    throw error;
+    throw isPackageMissing(error, pkg) ? dependencyMissing(pkg, version, why, error) : error;
   }
 }
 
