@@ -85,7 +85,7 @@ export const asrCallOptions = z.strictObject({
     .describe(
       "'word': a chunk per word (Whisper: models with alignment heads and cross-attention outputs, refused otherwise; speech-digits: its chunks are one word each already); default 'segment'",
     ),
-  beams: z.number().int().min(1).max(16).optional().describe('Whisper: beam width (default 1, greedy); transformers.js decodes greedily only, so more than 1 is refused for now'),
+  beams: z.number().int().min(1).max(16).optional().describe("Whisper: beam width at temperature 0 (default 1, greedy; openai-whisper's is 5)"),
   temperature: temperature
     .optional()
     .describe(

@@ -11,9 +11,10 @@ function innermost(schema: z.ZodType): z.ZodType {
 
 /**
  * Options that multiply the work of one request past what the server's limits bound: Whisper's temperature
- * fallback decodes a window again at up to 11 temperatures.
+ * fallback decodes a window again at up to 11 temperatures, and each of up to 16 beams holds its own copy of the
+ * decoder's cache.
  */
-const COSTLY_OPTIONS = new Set(['temperature']);
+const COSTLY_OPTIONS = new Set(['temperature', 'beams']);
 
 /**
  * The call options a request may set for `task`: the task's own schema less the limits this server fixes (so

@@ -53,8 +53,8 @@ describe.skipIf(!IMAGES || !FSDD)('demo routes come from the domains TASKS table
     }
     const options = (task: string) => Object.keys(listed.find((t) => t.task === task)!.options.properties ?? {});
     expect(options('image-classification')).toEqual(['topK']);
-    // The server's limit, the costly temperature fallback and the library-only signal and callback are not a request's to set.
-    expect(options('automatic-speech-recognition')).toEqual(['language', 'task', 'timestamps', 'beams', 'prompt']);
+    // The server's limit, the costly temperature fallback and beams, the library-only signal and callback are not a request's to set.
+    expect(options('automatic-speech-recognition')).toEqual(['language', 'task', 'timestamps', 'prompt']);
     expect(listed.find((t) => t.task === 'summarization')!.models.slice(0, 2)).toEqual(['textrank', 'Xenova/distilbart-cnn-6-6']);
     expect(listed.find((t) => t.task === 'automatic-speech-recognition')!.models[0]).toBe('speech-digits');
   });

@@ -208,6 +208,30 @@ describe.skipIf(!FSDD_SET)('createStreamingTranscriber (speech-digits on FSDD, S
     }
   });
 
+  it('idleSeconds: a source that keeps sending empty chunks has stalled too (INPUT_UNREADABLE), after the words it did send', async () => {
+    const stream = await createStreamingTranscriber({ idleSeconds: 0.5 });
+    const pushing = setInterval(() => {
+      try {
+        stream.push(new Float32Array(0));
+      } catch {
+        clearInterval(pushing);
+      }
+    }, 100);
+    try {
+      const firstWord = Math.round(whole[0]!.timestamp[1] * SAMPLE_RATE) + 8000;
+      for (let at = 0; at < firstWord; at += 320) stream.push(audio.subarray(at, Math.min(at + 320, firstWord)));
+      const chunks: TranscriptChunk[] = [];
+      const read = await (async () => {
+        for await (const c of stream) chunks.push(c);
+      })().catch((error: unknown) => error);
+      expect(read).toMatchObject({ code: 'INPUT_UNREADABLE' });
+      expect(chunks[0]).toEqual(whole[0]);
+    } finally {
+      clearInterval(pushing);
+      await stream.dispose();
+    }
+  });
+
   it('push() after end() is INVALID_ARGUMENT, after dispose() DISPOSED; dispose() releases the VAD session', async () => {
     const sessions = openOnnxSessions();
     const stream = await createStreamingTranscriber();

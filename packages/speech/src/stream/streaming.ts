@@ -242,7 +242,8 @@ export async function createStreamingTranscriber(options: StreamingTranscriberOp
         heard += kept.length;
         if (kept.length > 0) (audio.put(kept), partials?.heard(kept));
         if (kept !== samples) throw tooLong(maxSeconds);
-        idle.touch();
+        // An empty chunk is no audio: a source that sends only those has stalled all the same.
+        if (kept.length > 0) idle.touch();
       } catch (error) {
         stop(error);
         throw error;

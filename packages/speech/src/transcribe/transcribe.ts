@@ -21,7 +21,6 @@ import { digitsPartials, type LivePartials } from '../stream/partials.js';
 import { whisperLive } from '../stream/whisper-live.js';
 import { loadDigitRecognizer, type DigitRecognizer } from './digit-recognizer.js';
 import { whisperDecoder } from './whisper-decoding.js';
-import { WindowPlanner, type PlannedWindow } from './window-plan.js';
 
 /**
  * One word or phrase with its time in seconds, in the shape of transformers.js's ASR output. The speech-digits
@@ -190,10 +189,10 @@ export async function whisperEngine(reference: HubReference, model: string, { dt
   const vad = await loadVadFor(() => pipeline.dispose());
   const wordTimingGap = missingWordTiming(pipeline);
   const decoder = whisperDecoder(pipeline, model);
-  const decode = decoder.decode;
+  const streaming = whisperLive(vad, decoder.decode, WHISPER_VAD);
   return {
     device: hubPipelineDevice(pipeline, device),
-    ...whisperLive(vad, decode, WHISPER_VAD),
+    ...streaming,
     refuse(call) {
       decoder.refuse(call);
       if (call.timestamps !== 'word' || wordTimingGap === undefined) return;
@@ -203,25 +202,12 @@ export async function whisperEngine(reference: HubReference, model: string, { dt
       // A copy per file: the decoder keeps what it detected ('auto' language) by this object, and a list of
       // files shares one call's options.
       const call = { ...options };
-      const planner = new WindowPlanner();
       const chunks: TranscriptChunk[] = [];
       let heard = 0;
       async function* counted() {
         for await (const samples of audio) yield ((heard += samples.length), samples);
       }
-      const decodeAll = async (windows: PlannedWindow[]) => {
-        for (const window of windows) {
-          // The audio stream checks the signal as it is read, but the last window is decoded after it has ended.
-          if (call.signal?.aborted) throw new DlError('ABORTED', 'Transcription aborted', { cause: call.signal.reason });
-          chunks.push(...(await decode(window, call)));
-          call.onProgress?.(window.end);
-        }
-      };
-      // Windows are made of speech only, in order and without overlap: their chunks follow one another as they are.
-      for await (const segment of vad.segments(counted(), { ...WHISPER_VAD, withAudio: true })) {
-        await decodeAll(planner.push({ start: segment.start, audio: segment.audio! }));
-      }
-      await decodeAll(planner.flush());
+      for await (const chunk of streaming.live(counted(), call)) chunks.push(chunk);
       call.onProgress?.(heard / SAMPLE_RATE);
       const language = decoder.language(call);
       return { text: join(chunks), chunks, ...(language !== undefined ? { language } : {}) };

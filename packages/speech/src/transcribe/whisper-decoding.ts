@@ -1,5 +1,6 @@
-import { DlError, type HubPipeline } from '@dlkit/core';
+import { DlError, hubPipelineDevice, type HubPipeline } from '@dlkit/core';
 import type { AsrCallOptions } from '../tasks.js';
+import { beamDecode } from './beam-search.js';
 import { withFallback, type Attempt } from './temperature-fallback.js';
 import { toRecordingTime, type PlannedWindow, type WindowChunk } from './window-plan.js';
 import type { TranscriptChunk } from './transcribe.js';
@@ -8,10 +9,14 @@ import type { TranscriptChunk } from './transcribe.js';
 // its prefix builder, the tokenizer's ASR decoding, the feature extractor. The pipeline's own call builds its
 // prefix itself and decodes every token it is given, so a prompt would come back as text: each window goes
 // through these parts here instead, as the pipeline's call does for one window of at most 30 s.
-interface Tensor {
+export interface Tensor {
+  readonly type: string;
+  readonly location?: string;
   readonly dims: readonly number[];
   readonly data: Float32Array;
   tolist(): unknown[];
+  slice(...slices: Array<number | null | [number, number]>): Tensor;
+  to(type: string): Tensor;
 }
 type LogitsProcessor = (ids: bigint[][], logits: Tensor) => Tensor;
 interface GenerationConfig {
@@ -24,6 +29,12 @@ interface WhisperModel {
   config: { max_source_positions: number; max_target_positions?: number };
   _retrieve_init_tokens(config: object): number[];
   generate(options: Record<string, unknown>): Promise<unknown>;
+  // What beam search (beam-search.ts) drives the decoder with, step by step, as generate() does inside.
+  forward(inputs: Record<string, unknown>): Promise<Record<string, Tensor>>;
+  _prepare_generation_config(config: null, options: Record<string, unknown>): Record<string, unknown>;
+  _get_logits_processor(config: object, prefixLength: number, extra: LogitsProcessor[]): LogitsProcessor;
+  _prepare_encoder_decoder_kwargs_for_generation(options: Record<string, unknown>): Promise<{ encoder_outputs: Tensor }>;
+  _extract_token_timestamps(outputs: { cross_attentions: Tensor[][]; sequences: Tensor }, heads: unknown, frames: number, precision: number, prefixLength: number): Tensor;
 }
 interface WhisperTokenizer {
   encode(text: string, options: { add_special_tokens: boolean }): number[];
@@ -41,6 +52,8 @@ interface WindowSettings {
   prefix: number[];
   word: boolean;
   temperature: number;
+  /** Beam width at temperature 0 (1: generate()'s greedy search). */
+  beams: number;
   /** Score the tokens (mean log-probability): only where a higher temperature is left to fall back to. */
   measure: boolean;
 }
@@ -87,9 +100,10 @@ const initTokens = (parts: WhisperParts, language: string | undefined, task: str
   parts.model._retrieve_init_tokens({ ...parts.model.generation_config, language, task, return_timestamps: true });
 
 /** INVALID_ARGUMENT for a decoding option this Whisper model cannot honour, before any audio is decoded. */
-function refuseDecoding(parts: WhisperParts, call: AsrCallOptions, model: string): void {
-  if (call.beams !== undefined && call.beams > 1) {
-    throw new DlError('INVALID_ARGUMENT', `beams ${call.beams}: transformers.js decodes ${model} greedily (its generate() keeps one beam); beams 1, or temperature, work`, { parameter: 'beams' });
+function refuseDecoding(parts: WhisperParts, call: AsrCallOptions, model: string, device: string): void {
+  // Beam search reorders the decoder's cache rows in JavaScript each step; on webgpu transformers.js keeps it in GPU buffers.
+  if (call.beams !== undefined && call.beams > 1 && device.includes('webgpu')) {
+    throw new DlError('INVALID_ARGUMENT', `beams ${call.beams} on device webgpu: beam search keeps the decoder's cache on the CPU (device cpu or cuda); beams 1 works on webgpu`, { parameter: 'beams' });
   }
   for (const parameter of ['language', 'task'] as const) {
     if (call[parameter] !== undefined && !parts.model.generation_config.is_multilingual) {
@@ -143,10 +157,17 @@ export function decoderPrefix(parts: WhisperParts, language: string | undefined,
   return previous === undefined ? init : [previous, ...prompt, ...init];
 }
 
-/** One generate() over a window's features, its tokens after the prefix decoded to text and chunks (window time). */
-async function decodeAttempt(parts: WhisperParts, features: Tensor, samples: number, { prefix, word, temperature, measure }: WindowSettings): Promise<Attempt & { chunks: WindowChunk[] }> {
-  const { chunk_length: chunkLength, hop_length: hop, sampling_rate: rate } = parts.processor.feature_extractor.config;
+/** A window's tokens after the prefix, their times with word timing, and their mean log-probability where measured. */
+interface Decoded {
+  tokens: bigint[];
+  times?: number[];
+  avgLogprob?: number;
+}
+
+/** One generate() over a window's features: greedy at temperature 0, else sampled at that temperature. */
+async function generateAttempt(parts: WhisperParts, features: Tensor, samples: number, { prefix, word, temperature, measure }: WindowSettings): Promise<Decoded> {
   const meter = logprobMeter(temperature);
+  const hop = parts.processor.feature_extractor.config.hop_length;
   const out = (await parts.model.generate({
     inputs: features,
     decoder_input_ids: prefix,
@@ -157,16 +178,29 @@ async function decodeAttempt(parts: WhisperParts, features: Tensor, samples: num
     ...(measure ? { logits_processor: [meter.hold], streamer: meter.streamer } : {}),
   })) as Tensor & { sequences: Tensor; token_timestamps: Tensor };
   const tokens = ((word ? out.sequences.tolist()[0] : out.tolist()[0]) as bigint[]).slice(prefix.length);
-  const times = word ? (out.token_timestamps.tolist()[0] as number[]).slice(prefix.length).map((t) => Math.round(t * 100) / 100) : undefined;
-  const sequence = { tokens, ...(times ? { token_timestamps: times } : {}), stride: [samples / rate, 0, 0] };
+  const times = word ? (out.token_timestamps.tolist()[0] as number[]).slice(prefix.length) : undefined;
+  return { tokens, ...(times ? { times } : {}), avgLogprob: meter.mean() };
+}
+
+/**
+ * A window decoded once (beam search at temperature 0 with beams over 1, as openai-whisper: higher temperatures
+ * sample), its tokens decoded to text and chunks (window time).
+ */
+async function decodeAttempt(parts: WhisperParts, features: Tensor, samples: number, settings: WindowSettings): Promise<Attempt & { chunks: WindowChunk[] }> {
+  const { chunk_length: chunkLength, sampling_rate: rate } = parts.processor.feature_extractor.config;
+  const { word, temperature, beams, prefix } = settings;
+  const { tokens, times, avgLogprob } = beams > 1 && temperature === 0 ? await beamDecode(parts, features, { prefix, size: beams, word }) : await generateAttempt(parts, features, samples, settings);
+  const rounded = times?.map((t) => Math.round(t * 100) / 100);
+  const sequence = { tokens, ...(rounded ? { token_timestamps: rounded } : {}), stride: [samples / rate, 0, 0] };
   const precision = chunkLength / parts.model.config.max_source_positions;
   const [text, { chunks }] = parts.tokenizer._decode_asr([sequence], { time_precision: precision, return_timestamps: word ? 'word' : true, force_full_sequences: false });
-  return { text, chunks: chunks ?? [{ timestamp: [0, null], text }], avgLogprob: meter.mean() };
+  return { text, chunks: chunks ?? [{ timestamp: [0, null], text }], avgLogprob };
 }
 
 /**
  * Whisper decoding with the options users expect: an initial prompt, `language: 'auto'` (detected once per file,
- * from its first window), temperatures with whisper's fallback (temperature-fallback.ts); greedy by default.
+ * from its first window), temperatures with whisper's fallback (temperature-fallback.ts); greedy by default, beam
+ * search with `beams` over 1 (beam-search.ts).
  * `decode` keeps a file's state by its call options object: the engine passes one object per file.
  */
 export function whisperDecoder(pipeline: HubPipeline, model: string) {
@@ -180,7 +214,7 @@ export function whisperDecoder(pipeline: HubPipeline, model: string) {
     const { input_features: features } = await parts.processor(window.samples);
     if (call.language === 'auto') file.language ??= await detectLanguage(parts, features);
     file.prefix ??= decoderPrefix(parts, call.language === 'auto' ? file.language : call.language, call);
-    const settings = { prefix: file.prefix, word: call.timestamps === 'word' };
+    const settings = { prefix: file.prefix, word: call.timestamps === 'word', beams: call.beams ?? 1 };
     const ladder = call.temperature ?? [0];
     const kept = await withFallback(ladder, (temperature) => decodeAttempt(parts, features, window.samples.length, { ...settings, temperature, measure: temperature !== ladder.at(-1) }));
     const chunks = toRecordingTime(window, kept.chunks);
@@ -188,7 +222,7 @@ export function whisperDecoder(pipeline: HubPipeline, model: string) {
   }
 
   return {
-    refuse: (call: AsrCallOptions) => refuseDecoding(parts, call, model),
+    refuse: (call: AsrCallOptions) => refuseDecoding(parts, call, model, hubPipelineDevice(pipeline)),
     decode,
     /** The language detected for this call's file, when it asked for 'auto' and had speech. */
     language: (call: AsrCallOptions): string | undefined => (call.language === 'auto' ? files.get(call)?.language : undefined),
