@@ -3,7 +3,7 @@ import { registerVisionDatasets } from './datasets/loaders.js';
 // Training configs read image folders and MNIST digits once vision is imported (core holds no image knowledge).
 registerVisionDatasets();
 
-export { SAMPLE_IMAGE } from './embedded.js';
+export { embeddedModelRequirements, SAMPLE_IMAGE, type ModelPeer, type ModelRequirements } from './embedded.js';
 export { pipeline, TASKS, type FaceAnalysisPipeline, type ImageClassificationPipeline, type ObjectDetectionPipeline, type ImageToTextPipeline, type PoseEstimationPipeline } from './pipeline.js';
 export type { OcrLine, OcrResult, OcrWord } from './ocr/postprocess.js';
 export type { ClassificationCallOptions, ClassificationLoadOptions } from './classify/runner.js';

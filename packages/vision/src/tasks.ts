@@ -61,7 +61,7 @@ export const ocrLoadOptions = z.strictObject({
     .max(8)
     .readonly()
     .optional()
-    .describe("Tesseract language codes, read together (default eng): each from langPath, else from its installed @tesseract.js-data/<code> package"),
+    .describe("Tesseract language codes, read together (default eng): each from the langPath folder when one is given, else from its installed @tesseract.js-data/<code> package"),
   langPath: z.string().min(1).max(4096).optional().describe('a local folder of <code>.traineddata(.gz) files for every language (never a URL: nothing is fetched)'),
   timeoutMs: z.number().int().min(100).max(3_600_000).optional().describe('give up on an image after this long (default 60,000); the OCR worker is restarted'),
   ...INPUT_SOURCE_OPTIONS,
@@ -147,7 +147,7 @@ export const TASKS = [
     task: 'image-to-text',
     aliases: ['ocr'],
     domain: 'vision',
-    summary: 'Read printed text (OCR): lines and words with boxes and confidences, page orientation (Tesseract LSTM, wasm)',
+    summary: 'Read printed text (OCR): lines and words with boxes and confidences, page orientation (Tesseract LSTM, wasm; optional peers: see dl doctor)',
     defaultModel: 'tesseract-eng',
     offline: true,
     input: 'image',

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dlSettings, errorMessage, onnxProviderStatus, probeTfjsBackends, selectTfjsBackend } from '@dlkit/core';
 import { findFfmpeg } from '@dlkit/speech';
+import { embeddedModelRequirements } from '@dlkit/vision';
 import type { Output } from '../output.js';
 
 function versionOf(pkg: string): string | undefined {
@@ -17,6 +18,25 @@ function versionOf(pkg: string): string | undefined {
 function candidateDetail(c: { reason?: string; install?: string; device?: string }): string {
   if (c.reason !== undefined) return `: ${c.reason}${c.install ? ` (${c.install})` : ''}`;
   return c.device !== undefined ? `: ${c.device}` : '';
+}
+
+/** webgpu ranks after wasm (slower on the one adapter measured), so installed it still waits to be asked for. */
+const OPT_IN = '; optional, used only with --backend webgpu or DL_BACKEND=webgpu';
+
+/** OCR's optional peers (`dl vision ocr`): installed with their versions, or the npm install of those missing. */
+function ocrStatus() {
+  const { peers, install } = embeddedModelRequirements('tesseract-eng');
+  return {
+    installed: install === undefined,
+    packages: peers.map((p) => ({ name: p.package, version: p.installed ?? null, tested: p.version })),
+    ...(install !== undefined ? { install } : {}),
+  };
+}
+
+function ocrLine(ocr: ReturnType<typeof ocrStatus>): string {
+  if (ocr.install !== undefined) return `ocr      not installed (optional, for dl vision ocr): ${ocr.install}`;
+  const versions = ocr.packages.map((p) => `${p.name} ${p.version}${p.version === p.tested ? '' : ` (tested: ${p.tested})`}`);
+  return `ocr      ${versions.join(', ')} (dl vision ocr)`;
 }
 
 export async function doctor(out: Output, version: string): Promise<number> {
@@ -64,6 +84,8 @@ export async function doctor(out: Output, version: string): Promise<number> {
     hub: settings.hubEndpoint,
     // Audio other than WAV needs it.
     ffmpeg: findFfmpeg(),
+    // Optional peers of @dlkit/vision, which `dl vision ocr` runs on.
+    ocr: ocrStatus(),
   };
   if (out.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -71,13 +93,14 @@ export async function doctor(out: Output, version: string): Promise<number> {
     const lines = [
       `dlkit ${version}, Node ${report.node}, ${report.platform}`,
       `tfjs ${report.tfjs.version ?? '?'}: backend ${chosen ?? `none (${selectionError})`}`,
-      ...candidates.map((c) => `  ${c.name.padEnd(8)} ${c.status}${candidateDetail(c)}`),
+      ...candidates.map((c) => `  ${c.name.padEnd(8)} ${c.status}${candidateDetail(c)}${c.name === 'webgpu' && c.status !== 'chosen' ? OPT_IN : ''}`),
       `onnxruntime ${report.onnxruntime.version ?? '?'}: provider ${chosenProvider ?? 'none'}`,
       ...report.onnxruntime.providers.map((p) => `  ${p.name.padEnd(8)} ${p.status}${p.reason ? `: ${p.reason}` : ''}`),
       `cache    ${settings.cacheDir}`,
       `offline  ${settings.offline ? 'yes (DL_OFFLINE)' : 'no'}`,
       `hub      ${settings.hubEndpoint}`,
       `ffmpeg   ${report.ffmpeg ?? 'none: only WAV audio is read (install ffmpeg or @ffmpeg-installer/ffmpeg, or set DL_FFMPEG)'}`,
+      ocrLine(report.ocr),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   }

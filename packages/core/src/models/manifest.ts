@@ -48,8 +48,12 @@ const relativeFile = z
 export const manifestSchema = z.object({
   name: z.string().min(1),
   task: z.string().min(1),
-  /** tfjs-weights: tfjs weight manifests that the task package's own code builds the networks for (face-api). */
-  runtime: z.enum(['onnx', 'tfjs-graph', 'tfjs-layers', 'tfjs-weights']),
+  /**
+   * tfjs-weights: tfjs weight manifests that the task package's own code builds the networks for (face-api).
+   * tesseract: a Tesseract traineddata that vision's OCR reads from an installed npm package (an optional peer), so
+   * its `files` are none of this folder's; vision checks the package's file against `sha256` when it loads it.
+   */
+  runtime: z.enum(['onnx', 'tfjs-graph', 'tfjs-layers', 'tfjs-weights', 'tesseract']),
   /** Role -> file, e.g. { "model": "model.onnx", "labels": "labels.json" }. */
   files: z.record(z.string(), relativeFile),
   /** File -> hex sha256, for every file in `files`. */

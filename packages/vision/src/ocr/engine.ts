@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { DlError, errorMessage, isDlError, isPackageMissing, packageMissing } from '@dlkit/core';
 import type Tesseract from 'tesseract.js';
 
@@ -85,6 +88,39 @@ async function fileSize(path: string): Promise<number | undefined> {
   return info.size;
 }
 
+/** The first `bytes` bytes of a file, gunzipped first when `gzip` (fewer when it is shorter or its gzip breaks). */
+async function fileStart(path: string, gzip: boolean, bytes: number): Promise<Buffer> {
+  const source = createReadStream(path, { end: gzip ? undefined : bytes - 1 });
+  const chunks: Buffer[] = [];
+  let got = 0;
+  try {
+    // pipeline, not pipe: a read error of the file reaches the gunzip stream (pipe would leave it waiting).
+    for await (const chunk of gzip ? pipeline(source, createGunzip(), () => {}) : source) {
+      chunks.push(chunk as Buffer);
+      if ((got += (chunk as Buffer).length) >= bytes) break;
+    }
+  } catch {
+    // A broken gzip: what came before is judged.
+  } finally {
+    source.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, bytes);
+}
+
+/**
+ * Refuses a file that does not start as a traineddata does: Tesseract's table of contents (1-64 entries, each an int64
+ * offset, -1 when absent, the first present one right after the table, in order). Checked before any worker starts:
+ * tesseract.js 7 answers a file Tesseract cannot initialise by rejecting and then resolving the same job, which
+ * throws in its message listener (an uncaught exception), and its worker's promise never settles (a thread left).
+ */
+async function checkTraineddata(path: string, gzip: boolean): Promise<void> {
+  const head = await fileStart(path, gzip, 4 + 8 * 64);
+  const count = head.length >= 4 ? head.readInt32LE(0) : 0;
+  const offsets = count >= 1 && count <= 64 && head.length >= 4 + 8 * count ? Array.from({ length: count }, (_, i) => head.readBigInt64LE(4 + 8 * i)).filter((o) => o !== -1n) : [];
+  if (offsets[0] === BigInt(4 + 8 * count) && offsets.every((o, i) => i === 0 || o >= offsets[i - 1]!)) return;
+  throw new DlError('MODEL_INVALID', `${path} is not a Tesseract traineddata file (it does not start with one's table of contents)`);
+}
+
 /**
  * Languages from a local folder given by the caller: every code's file must be there, all gzipped or none (the
  * worker takes one `gzip` for all). A URL is refused here, since tesseract.js would fetch it.
@@ -98,6 +134,7 @@ async function folderLanguages(codes: readonly string[], folder: string): Promis
   const missing = codes.filter((_, i) => kinds[i] === 'none');
   if (missing.length > 0) throw new DlError('MODEL_NOT_FOUND', `langPath ${folder} has no ${missing.map((c) => `${c}.traineddata(.gz)`).join(', ')}`);
   if (new Set(kinds).size > 1) throw new DlError('MODEL_INVALID', `langPath ${folder}: the traineddata files must be all gzipped or all plain, not a mix`);
+  await Promise.all(codes.map((code) => checkTraineddata(join(root, `${code}.traineddata${kinds[0] === 'gz' ? '.gz' : ''}`), kinds[0] === 'gz')));
   return { codes, langPath: root, gzip: kinds[0] === 'gz' };
 }
 

@@ -1,5 +1,6 @@
 import { DlError, oneAtATime, type TaskRunner } from '@dlkit/core';
 import type { z } from 'zod';
+import { ocrPeersMissing } from '../embedded.js';
 import { decodeOptions, type DecodeOptions, type ImageInput, type RgbImage } from '../image/decode.js';
 import type { ocrCallOptions, ocrLoadOptions } from '../tasks.js';
 import { createEngine, PSM_OF_LAYOUT, resolveLanguages, type OcrEngine, type TesseractPage } from './engine.js';
@@ -28,6 +29,11 @@ const MIN_TURN_SCORE = 0.6;
 /** Turns are tried on a copy no larger than this on its longer side: a quarter of a 3,200 px scan's work. */
 const PROBE_SIDE = 1600;
 const SIDE_TURNS = [90, 270] as const;
+/**
+ * Tesseract reads no image over 32,767 px a side: it answers nothing, which tesseract.js fails to parse ("Unexpected
+ * end of JSON input"). A longer page (a strip, a long receipt) is read at the scale that fits.
+ */
+const TESSERACT_MAX_SIDE = 32_767;
 
 interface Reading {
   page: TesseractPage;
@@ -72,15 +78,16 @@ async function recognise(engine: OcrEngine, page: RgbImage, call: OcrCallOptions
   const deadline: Deadline = { at: Date.now() + timeoutMs, timeoutMs };
   const psm = PSM_OF_LAYOUT[call.layout ?? 'auto'];
   const minConfidence = call.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-  const first = await read(engine, page, psm, deadline);
-  let best: Reading = { page: first, score: readingScore(first), turn: 0, scale: 1 };
+  const { image: fitted, scale: fit } = await downscaled(page, TESSERACT_MAX_SIDE);
+  const first = await read(engine, fitted, psm, deadline);
+  let best: Reading = { page: first, score: readingScore(first), turn: 0, scale: fit };
   const sideways = isSideways(first);
   if (call.autoRotate !== false && (best.score < GOOD_READING || sideways)) {
     const probed = await probeTurns(engine, page, best, psm, deadline, sideways);
     if (probed !== undefined && probed.scale === 1) best = probed;
     else if (probed !== undefined) {
-      const full = await read(engine, await turned(page, probed.turn), psm, deadline);
-      best = { page: full, score: readingScore(full), turn: probed.turn, scale: 1 };
+      const full = await read(engine, await turned(fitted, probed.turn), psm, deadline);
+      best = { page: full, score: readingScore(full), turn: probed.turn, scale: fit };
     }
   }
   return toOcrResult(best.page, { width: page.width, height: page.height, turn: best.turn, scale: best.scale }, minConfidence, best.score);
@@ -97,6 +104,9 @@ export async function loadOcrRunner(model: string, options: OcrLoadOptions): Pro
     });
   }
   const languages = options.languages ?? ['eng'];
+  // The default (English from its package) needs both peers: a project with neither is told both in one line.
+  const missing = options.langPath === undefined && languages.length === 1 && languages[0] === 'eng' ? ocrPeersMissing() : undefined;
+  if (missing !== undefined) throw missing;
   const engine = createEngine(await resolveLanguages(languages, options.langPath));
   await engine.start();
   const decode: DecodeOptions = decodeOptions(options);

@@ -14,6 +14,15 @@ export const LIVE_PATH = '/api/speech/stream';
 
 const ASR = DEMO_TASKS.find((t) => t.task === 'automatic-speech-recognition')!;
 
+/** The bounds of the route (LIVE_LIMITS; a test gives smaller ones to reach them in seconds). */
+export type LiveLimits = Record<'maxStreams' | 'maxSeconds' | 'idleSeconds', number>;
+
+/**
+ * What a frame held while the model loads counts for besides its bytes: without it, a flood of empty frames (6 bytes
+ * each on the wire) would be held without bound.
+ */
+const EARLY_FRAME_COST = 64;
+
 /** What the server sends: each result as it is read, then `end`, or an `error` (then the socket closes). */
 export type LiveMessage =
   | { type: 'partial' | 'final'; timestamp: [number, number]; text: string; score?: number }
@@ -52,16 +61,19 @@ export class LiveSpeech {
   constructor(
     private readonly pipelines: Pipelines,
     private readonly isLocalHost: (url: string) => boolean,
+    private readonly limits: LiveLimits = LIVE_LIMITS,
   ) {}
 
   stats(): { open: number; max: number } {
-    return { open: this.streams.size, max: LIVE_LIMITS.maxStreams };
+    return { open: this.streams.size, max: this.limits.maxStreams };
   }
 
   /** The HTTP server's `upgrade` event: the checks an HTTP route gets, then the socket. */
   upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     try {
       const url = `http://${request.headers.host ?? 'unknown'}${request.url ?? '/'}`;
+      // An absolute-form target (`GET http://elsewhere/ HTTP/1.1`) makes no URL here: a bad request, not a 500.
+      if (!URL.canParse(url)) throw new ApiError(400, 'INVALID_ARGUMENT', 'The request target is not a path on this server.');
       if (!this.isLocalHost(url)) throw new ApiError(403, 'FORBIDDEN', 'This server answers only to localhost.');
       const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined);
       // A socket takes work as a POST does: another site's page must not open one through the visitor's browser.
@@ -72,7 +84,7 @@ export class LiveSpeech {
       const model = this.pipelines.checkModel(ASR, searchParams.get('model') || undefined);
       const partials = searchParams.get('partials') ?? '1';
       if (partials !== '0' && partials !== '1') throw new DlError('INVALID_ARGUMENT', `partials is 0 or 1, not '${partials}'`, { parameter: 'partials' });
-      if (this.streams.size >= LIVE_LIMITS.maxStreams) throw new DlError('BUSY', `This server transcribes at most ${LIVE_LIMITS.maxStreams} live streams at once; try again when one ends.`);
+      if (this.streams.size >= this.limits.maxStreams) throw new DlError('BUSY', `This server transcribes at most ${this.limits.maxStreams} live streams at once; try again when one ends.`);
       this.sockets.handleUpgrade(request, socket, head, (ws) => this.serve(ws, model, partials === '1'));
     } catch (error) {
       refuse(socket, error);
@@ -99,8 +111,8 @@ export class LiveSpeech {
     const take = (data: RawData, binary: boolean) => {
       if (!transcriber) {
         // Held no more than a stream may carry in all: a client flooding the socket while the model loads is cut off.
-        earlyBytes += Buffer.isBuffer(data) ? data.length : LIVE_LIMITS.maxFrameBytes;
-        if (earlyBytes > LIVE_LIMITS.maxSeconds * 16_000 * 4) return void ws.terminate();
+        earlyBytes += (Buffer.isBuffer(data) ? data.length : LIVE_LIMITS.maxFrameBytes) + EARLY_FRAME_COST;
+        if (earlyBytes > this.limits.maxSeconds * 16_000 * 4) return void ws.terminate();
         return void early.push({ data, binary });
       }
       try {
@@ -119,11 +131,18 @@ export class LiveSpeech {
     ws.on('error', () => {});
     ws.on('message', take);
     try {
-      transcriber = await createStreamingTranscriber({ model, partials, maxSeconds: LIVE_LIMITS.maxSeconds, idleSeconds: LIVE_LIMITS.idleSeconds });
+      transcriber = await createStreamingTranscriber({ model, partials, maxSeconds: this.limits.maxSeconds, idleSeconds: this.limits.idleSeconds });
     } catch (error) {
       return fail(error);
     }
     void closed.then(() => transcriber!.dispose());
+    // idleSeconds restarts on every frame, even an empty one: a client trickling a sample every few seconds would
+    // hold one of the few streams for days. A page sends audio as it is heard, so its stream is over by then.
+    const wallSeconds = this.limits.maxSeconds + this.limits.idleSeconds;
+    const overtime = setTimeout(() => {
+      refused ??= new DlError('INPUT_TOO_LARGE', `a live stream lasts at most ${wallSeconds} s (its audio at most ${this.limits.maxSeconds} s); what was heard is read`);
+      transcriber!.end();
+    }, wallSeconds * 1000);
     try {
       for (const { data, binary } of early.splice(0)) take(data, binary);
       for await (const r of transcriber.results()) send({ type: r.final ? 'final' : 'partial', timestamp: r.timestamp, text: r.text, ...(r.score === undefined ? {} : { score: r.score }) });
@@ -133,6 +152,7 @@ export class LiveSpeech {
     } catch (error) {
       fail(error);
     } finally {
+      clearTimeout(overtime);
       await transcriber.dispose();
     }
   }
