@@ -43,33 +43,17 @@ const SAMPLES: Record<string, string> = {
   'faces.jpg': join(dirname(SAMPLE_IMAGE), 'faces.jpg'),
 };
 
-/** Only loopback names: a DNS-rebinding page elsewhere must not reach the API through the visitor's browser. */
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
+/** Only loopback names: a DNS-rebinding page elsewhere must not reach the API through the visitor's browser. */
 function isLocalHost(url: string): boolean {
   // The node adapter builds the URL from the Host header.
   const name = new URL(url).hostname;
   return name === 'localhost' || name === '127.0.0.1' || name === '[::1]';
 }
 
-export async function createDemoApp(options: DemoOptions = {}): Promise<DemoApp> {
-  const workDir = options.workDir ?? `${dlSettings().cacheDir}/demo`;
-  await mkdir(workDir, { recursive: true });
-  const pipelines = new Pipelines();
-  const queue = new InferenceQueue(options);
-  const trainer = new DigitsTrainer({
-    ...(options.digitsData ? { data: options.digitsData } : {}),
-    workDir,
-    modelName: TRAINED_DIGITS,
-    onModel: (dir) => pipelines.setTrainedDigits(dir),
-  });
-  await trainer.init();
-  const context: ServerContext = { pipelines, queue, trainer };
-  const live = new LiveSpeech(pipelines, isLocalHost);
-  const maxBodyBytes = options.maxBodyBytes ?? 25 * 1024 * 1024;
-  const started = Date.now();
-
-  const app = new Hono();
+/** What every request passes first: loopback hosts only, same-origin, strict headers, a bounded body. */
+function guard(app: Hono, maxBodyBytes: number): void {
   app.use('*', async (c, next) => {
     if (!isLocalHost(c.req.url)) return errorResponse(c, new ApiError(403, 'FORBIDDEN', 'This server answers only to localhost.'));
     await next();
@@ -97,9 +81,13 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<DemoApp>
         errorResponse(c, new ApiError(413, 'INPUT_TOO_LARGE', `The upload is over the ${Math.round(maxBodyBytes / 1024 / 1024)} MB limit of this server.`)),
     }),
   );
+}
 
+/** The server's own routes: health, the models it serves, the sample images. */
+function infoRoutes({ queue, trainer }: ServerContext, live: LiveSpeech, started: number): Hono {
+  const routes = new Hono();
   // What to watch on a server left running: the queue, and whether memory and native sessions stay flat.
-  app.get('/api/health', async (c) => {
+  routes.get('/health', async (c) => {
     const { tf } = await selectTfjsBackend();
     const memory = process.memoryUsage();
     return c.json({
@@ -117,7 +105,7 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<DemoApp>
       },
     });
   });
-  app.get('/api/models', (c) => {
+  routes.get('/models', (c) => {
     const models = listEmbeddedModels().map(({ name, task, package: pkg, description }) => ({ name, task, package: pkg, description }));
     const trained = trainer.snapshot().model;
     if (trained !== undefined) {
@@ -125,11 +113,34 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<DemoApp>
     }
     return c.json(models);
   });
-  app.get('/api/samples/:name', async (c) => {
+  routes.get('/samples/:name', async (c) => {
     const path = SAMPLES[c.req.param('name')];
     if (path === undefined) return errorResponse(c, new ApiError(404, 'NOT_FOUND', `No sample '${c.req.param('name')}'.`));
     return c.body(await readFile(path), 200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'max-age=3600' });
   });
+  return routes;
+}
+
+export async function createDemoApp(options: DemoOptions = {}): Promise<DemoApp> {
+  const workDir = options.workDir ?? `${dlSettings().cacheDir}/demo`;
+  await mkdir(workDir, { recursive: true });
+  const pipelines = new Pipelines();
+  const queue = new InferenceQueue(options);
+  const trainer = new DigitsTrainer({
+    ...(options.digitsData ? { data: options.digitsData } : {}),
+    workDir,
+    modelName: TRAINED_DIGITS,
+    onModel: (dir) => pipelines.setTrainedDigits(dir),
+  });
+  await trainer.init();
+  const context: ServerContext = { pipelines, queue, trainer };
+  const live = new LiveSpeech(pipelines, isLocalHost);
+  const maxBodyBytes = options.maxBodyBytes ?? 25 * 1024 * 1024;
+  const started = Date.now();
+
+  const app = new Hono();
+  guard(app, maxBodyBytes);
+  app.route('/api', infoRoutes(context, live, started));
   app.route('/api/train', trainRoutes(context));
   app.route('/api', taskRoutes(context));
   app.all('/api/*', (c) => errorResponse(c, new ApiError(404, 'NOT_FOUND', `No API route ${c.req.method} ${c.req.path}.`)));
