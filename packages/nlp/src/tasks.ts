@@ -43,6 +43,10 @@ export const TASKS = [
     summary: 'POSITIVE or NEGATIVE, with a score: the embedded English model (offline), your fine-tuned model or a hub model',
     defaultModel: 'sentiment',
     offline: true,
+    examples: [
+      { command: 'dl nlp sentiment --text "what a joy"', comment: 'POSITIVE or NEGATIVE with a score (embedded, offline)' },
+      { command: 'dl nlp sentiment reviews.csv --column review --json', comment: 'each row of a CSV column, one JSON line each' },
+    ],
     input: 'text',
     output: '[{label, score, unknown?}]',
     loadOptions: classificationLoadOptions,
@@ -56,6 +60,10 @@ export const TASKS = [
     summary: 'Label a text: a model fine-tuned on your labels, a hub text-classification model, or the embedded sentiment model',
     defaultModel: 'sentiment',
     offline: true,
+    examples: [
+      { command: 'dl nlp classify new-tickets.txt --model my-texts --top-k 3', comment: 'each line by a model from dl nlp fine-tune, three labels' },
+      { command: 'dl nlp classify tickets.csv --column body --model my-texts --json', comment: 'a CSV column, one JSON line per row' },
+    ],
     input: 'text',
     output: '[{label, score}]',
     loadOptions: classificationLoadOptions,
@@ -69,6 +77,10 @@ export const TASKS = [
     summary: `Summarize a text: DistilBART (hub, fetched on first use) or '${TEXTRANK_MODEL}' (extractive, offline)`,
     defaultModel: 'Xenova/distilbart-cnn-6-6',
     offline: false,
+    examples: [
+      { command: 'dl nlp summarize article.txt', comment: 'abstractive, DistilBART (hub on first use, then cached)' },
+      { command: 'dl nlp summarize article.txt --model textrank --sentences 3', comment: 'its three most central sentences, offline' },
+    ],
     input: 'text',
     output: '[{summary_text}]',
     loadOptions: summarizationLoadOptions,

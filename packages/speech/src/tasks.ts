@@ -119,6 +119,13 @@ export const TASKS = [
     summary: 'Speech to text with timestamps (Whisper from the hub; speech-digits offline for English spoken digits)',
     defaultModel: DEFAULT_SPEECH_MODEL,
     offline: false,
+    // The generic words first (Whisper is a hub model), then the other models the task runs.
+    modelNote: `fetched from the hub on first use and cached; offline: dl models pull ${DEFAULT_SPEECH_MODEL} --task automatic-speech-recognition first; or another Whisper hub id or folder, or ${SPEECH_DIGITS_MODEL}: embedded and offline, English spoken digits only`,
+    examples: [
+      { command: 'dl speech transcribe talk.mp3 --out talk.srt', comment: 'subtitles by Whisper (MP3 needs ffmpeg; WAV does not)' },
+      { command: 'dl speech transcribe pin.wav --model speech-digits --timestamps word --json', comment: 'spoken digits, offline, a chunk per word' },
+      { command: 'dl speech transcribe - --stream --partial', comment: 'live, a WAV stream on standard input (arecord, ffmpeg): spoken digits, partial readings on stderr' },
+    ],
     input: 'audio',
     output: '{text, chunks: [{timestamp: [start, end], text, score?, temperature?}], language?}',
     loadOptions: asrLoadOptions,
@@ -135,6 +142,10 @@ export const TASKS = [
     summary: 'The stretches of speech in audio, in seconds (Silero VAD)',
     defaultModel: VAD_MODEL,
     offline: true,
+    examples: [
+      { command: 'dl speech vad recording.wav', comment: 'the stretches of speech, in seconds' },
+      { command: 'dl speech vad calls/ --threshold 0.6 --json', comment: 'a folder, stricter about what is speech' },
+    ],
     input: 'audio',
     output: '[{start, end}]',
     loadOptions: vadLoadOptions,

@@ -30,6 +30,9 @@ export const tabularCallOptions = z.strictObject({
 
 export type TabularCallOptions = z.infer<typeof tabularCallOptions>;
 
+/** What the help says of a tabular task's models: every one is the caller's own. */
+const OWN_MODEL = 'none ships: a model folder from dl tabular train, run by dl tabular predict --model DIR';
+
 export const TASKS = [
   defineTask({
     task: 'tabular-classification',
@@ -39,6 +42,11 @@ export const TASKS = [
     // No model ships: every tabular model is the caller's own, trained on their data.
     defaultModel: '',
     offline: true,
+    modelNote: OWN_MODEL,
+    examples: [
+      { command: 'dl tabular train breast-cancer --out tumours', comment: 'is a tumour malignant? trained on a registered set' },
+      { command: 'dl tabular predict breast-cancer:test --model tumours --out tumours-test.csv', comment: 'the held-out rows, each with its label and score' },
+    ],
     input: 'table',
     output: '[{label, score}]',
     loadOptions: tabularLoadOptions,
@@ -55,6 +63,11 @@ export const TASKS = [
     summary: 'Predict a number for a row of a table (a patient\'s disease progression, a price) with a model trained on your table',
     defaultModel: '',
     offline: true,
+    modelNote: OWN_MODEL,
+    examples: [
+      { command: 'dl tabular train diabetes --out progression', comment: 'disease progression one year on (a regression)' },
+      { command: 'dl tabular predict diabetes:test --model progression --format jsonl', comment: 'each held-out row with its predicted value' },
+    ],
     input: 'table',
     // One {value} per row, as a classifier gives one [{label, score}] list per row.
     output: '{value}',

@@ -25,10 +25,23 @@ const TEXT_FLAGS: readonly FlagSpec[] = [
 
 const WHOLE_FILE: FlagSpec = { name: 'whole-file', kind: 'boolean', description: 'each file is one text (default: each non-empty line)' };
 
+/** The row's own words on its models where it has them: the generic ones would offer OCR a hub id. */
 function modelFlag(task: AnyTaskDefinition): FlagSpec {
+  if (task.modelNote !== undefined) return { name: 'model', kind: 'string', value: 'MODEL', description: `default ${task.defaultModel}: ${task.modelNote}` };
   const where = task.offline ? 'embedded, offline' : 'fetched from the hub on first use and cached';
   return { name: 'model', kind: 'string', value: 'NAME|DIR|ID', description: `an embedded model, a model folder or a hub id (default ${task.defaultModel}: ${where})` };
 }
+
+function defaultModelLine(task: AnyTaskDefinition): string {
+  if (task.modelNote !== undefined) return `${task.defaultModel} (${task.modelNote})`;
+  return task.offline
+    ? `${task.defaultModel} (embedded: works offline)`
+    : `${task.defaultModel} (fetched from the hub on first use and cached; offline: dl models pull ${task.defaultModel} --task ${task.task} first)`;
+}
+
+/** Each example as its comment, then the line to type: a long command needs no column to line up with. */
+const exampleLines = (task: AnyTaskDefinition): string[] =>
+  task.examples?.length ? ['', 'Examples:', ...task.examples.flatMap((e) => [`  # ${e.comment}`, `  ${e.command}`])] : [];
 
 function formatFlag(task: AnyTaskDefinition): FlagSpec {
   return { name: 'format', kind: 'string', value: formatsOf(task).join('|'), description: "what is printed or written (default text; with --out, from its extension); json is --json's line" };
@@ -44,15 +57,13 @@ export function taskFlags(task: AnyTaskDefinition, extras: TaskExtras = TASK_EXT
   return [modelFlag(task), ...load, ...call, ...input, formatFlag(task), ...cueFlags(task), ...OUT_FLAGS, ...(extras.flags ?? [])];
 }
 
-/** The help lines below a task command's flags: its task, default model, output shape. */
+/** The help lines below a task command's flags: its task, default model, output shape, examples. */
 function details(task: AnyTaskDefinition): string[] {
-  const model = task.offline
-    ? `${task.defaultModel} (embedded: works offline)`
-    : `${task.defaultModel} (fetched from the hub on first use and cached; offline: dl models pull ${task.defaultModel} --task ${task.task} first)`;
   return [
     `Task: ${task.task} (the library's pipeline('${task.task}'))`,
-    `Default model: ${model}`,
+    `Default model: ${defaultModelLine(task)}`,
     `Output per input: ${task.output}; --json prints {"input": ..., "output": ...} per line`,
+    ...exampleLines(task),
   ];
 }
 

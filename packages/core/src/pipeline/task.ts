@@ -21,6 +21,14 @@ export interface TaskRunner<In, Out, CallOptions> {
   dispose(): Promise<void>;
 }
 
+/** A command line of `dl` that shows a task at work, for its `--help` (a test parses every one against the CLI). */
+export interface TaskExample {
+  /** The whole line as typed, from `dl` on (`dl vision ocr scan.png --out boxed.png`). */
+  readonly command: string;
+  /** What it does, in a few words (`the scan with each line boxed`). */
+  readonly comment: string;
+}
+
 /**
  * One row of a domain's `TASKS` table: everything the pipeline factory, the CLI, `dl batch` and the demo need to
  * know about a task, so none of them keeps its own copy.
@@ -42,6 +50,14 @@ export interface TaskDefinition<
   readonly defaultModel: string;
   /** Whether the default model works with no network (it is embedded). */
   readonly offline: boolean;
+  /**
+   * What the task's models are, where the generic words (an embedded model, a model folder or a hub id; embedded,
+   * or fetched on first use) would mislead: a task that runs one model only, or needs packages installed for it.
+   * Help shows it on the default-model line and the `--model` flag.
+   */
+  readonly modelNote?: string;
+  /** 1-3 command lines of `dl` using the task, shown under "Examples:" in its help. */
+  readonly examples?: readonly TaskExample[];
   readonly input: InputKind;
   /** The shape of one input's answer, in words (`[{label, score}]`), for help and docs. */
   readonly output: string;
