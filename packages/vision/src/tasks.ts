@@ -24,6 +24,18 @@ export const classificationCallOptions = z.strictObject({
   topK: z.number().int().min(1).max(1000).optional().describe('how many labels to return per image (default 5)'),
 });
 
+/** A command line gives text (`--tiles auto`, `--tiles 768`, `--tiles true`): read as the value it spells. */
+const tilesText = (v: unknown): unknown => {
+  if (typeof v !== 'string') return v;
+  if (v === 'true' || v === 'false') return v === 'true';
+  return /^[0-9]{1,5}$/.test(v) ? Number(v) : v;
+};
+
+const tiles = z
+  .preprocess(tilesText, z.union([z.literal('auto'), z.boolean(), z.number().int().min(128).max(16_384)]))
+  .optional()
+  .describe("sliced inference for big photos: 'auto' (tile when the shorter side is over 2.5 model inputs), true, false (default) or a tile side in px; tiles overlap 20%, at most 64, plus a whole-image pass");
+
 export const detectionLoadOptions = z.strictObject({ maxPixels, ...HUB_LOAD_OPTIONS, ...INPUT_SOURCE_OPTIONS });
 
 export const detectionCallOptions = z.strictObject({
@@ -32,6 +44,7 @@ export const detectionCallOptions = z.strictObject({
   classes: z.array(z.string()).min(1).readonly().optional().describe("keep only these labels (case-insensitive, e.g. ['person', 'dog'])"),
   agnostic: z.boolean().optional().describe('suppress overlapping boxes across labels too (default false)'),
   maxDetections: z.number().int().min(1).max(10_000).optional().describe('at most this many per image, best first (default 100)'),
+  tiles,
 });
 
 export const faceLoadOptions = z.strictObject({
@@ -49,6 +62,7 @@ export const poseLoadOptions = z.strictObject({ maxPixels, ...INPUT_SOURCE_OPTIO
 export const poseCallOptions = z.strictObject({
   threshold: z.number().min(0).max(1).optional().describe('lowest mean keypoint score of a person kept (default 0.2)'),
   maxPeople: z.number().int().min(1).max(100).optional().describe('at most this many people per image, best first (default 10; each is one model call)'),
+  tiles,
 });
 
 export const OCR_LAYOUTS = ['auto', 'block', 'line', 'word', 'sparse'] as const;
@@ -86,6 +100,11 @@ export const TASKS = [
     summary: 'Label an image: ImageNet-1k (embedded MobileNetV2), handwritten digits, your own model or a hub model',
     defaultModel: 'mobilenetv2',
     offline: true,
+    examples: [
+      { command: 'dl vision classify cat.jpg --top-k 3', comment: 'the three likeliest ImageNet labels (embedded MobileNetV2, offline)' },
+      { command: 'dl vision classify photos/ --json', comment: 'every image of a folder, one {"input", "output"} line each' },
+      { command: 'dl vision classify digit.png --model digits', comment: 'a handwritten digit, by the embedded digits CNN' },
+    ],
     input: 'image',
     output: '[{label, score}]',
     loadOptions: classificationLoadOptions,
@@ -102,6 +121,10 @@ export const TASKS = [
     summary: 'Find and box objects: COCO 80 classes (embedded CenterNet), or a hub model (DETR, YOLOS)',
     defaultModel: 'centernet',
     offline: true,
+    examples: [
+      { command: 'dl vision detect street.jpg --out annotated.jpg', comment: 'COCO objects, boxes drawn with labels' },
+      { command: 'dl vision detect photos/ --classes person,dog --threshold 0.4 --out annotated/', comment: 'only people and dogs, a drawn copy of each image' },
+    ],
     input: 'image',
     output: '[{label, score, box}]',
     loadOptions: detectionLoadOptions,
@@ -118,6 +141,10 @@ export const TASKS = [
     summary: 'Find faces with landmarks, age, gender, expression and a descriptor for matching (embedded face-api)',
     defaultModel: 'face-api',
     offline: true,
+    examples: [
+      { command: 'dl vision faces team.jpg --out faces.jpg', comment: 'boxes, landmarks, age, gender and expression, drawn' },
+      { command: 'dl vision faces visitor.jpg --match badge.jpg', comment: 'whether the visitor is the person on the badge' },
+    ],
     input: 'image',
     output: 'Face[] ({score, box, landmarks, age, gender, genderScore, expression, expressions, descriptor})',
     loadOptions: faceLoadOptions,
@@ -134,6 +161,11 @@ export const TASKS = [
     summary: 'Find people and their 17 body keypoints (embedded MoveNet Lightning on CenterNet person boxes)',
     defaultModel: 'movenet-lightning',
     offline: true,
+    modelNote: 'the embedded MoveNet SinglePose Lightning, works offline, run on each person box of the embedded CenterNet detector',
+    examples: [
+      { command: 'dl vision pose people.jpg --out skeletons.jpg', comment: "each person's 17 body keypoints, skeleton drawn" },
+      { command: 'dl vision pose photos/ --max-people 2 --json', comment: 'the two most certain people of each image, as JSON lines' },
+    ],
     input: 'image',
     output: '[{score, box, keypoints: [{name, x, y, score}]}]',
     loadOptions: poseLoadOptions,
@@ -150,6 +182,12 @@ export const TASKS = [
     summary: 'Read printed text (OCR): lines and words with boxes and confidences, page orientation (Tesseract LSTM, wasm; optional peers: see dl doctor)',
     defaultModel: 'tesseract-eng',
     offline: true,
+    modelNote: 'the one OCR model, Tesseract LSTM, wasm and offline, on optional peers: npm install tesseract.js@7.0.0 @tesseract.js-data/eng@1.0.0; other languages by --languages, from @tesseract.js-data/<code> packages or --lang-path DIR',
+    examples: [
+      { command: 'dl vision ocr scan.png', comment: "the page's text, line by line" },
+      { command: 'dl vision ocr scan.png --out boxed.png', comment: 'the scan with each line of text boxed' },
+      { command: 'dl vision ocr letters/ --languages deu,eng --lang-path tessdata/ --json', comment: 'German and English, from local deu/eng.traineddata files' },
+    ],
     input: 'image',
     output: '{text, lines: [{text, confidence, box, words: [{text, confidence, box}]}], orientation: {degrees, confidence}}',
     loadOptions: ocrLoadOptions,

@@ -1,4 +1,4 @@
-import { loadHubPipeline, loadTransformers, oneAtATime, type HubReference } from '@dlkit/core';
+import { DlError, loadHubPipeline, loadTransformers, oneAtATime, type HubReference } from '@dlkit/core';
 import { hubDevice, hubModelName } from '../classify/hub-classifier.js';
 import { decodeImage, decodeOptions, type ImageInput } from '../image/decode.js';
 import { inputError } from '../input-error.js';
@@ -26,6 +26,8 @@ export async function loadHubDetectorRunner(reference: HubReference, options: De
   const model = hubModelName(reference);
   const decode = decodeOptions(options);
   const detectOne = async (input: ImageInput, call: DetectionCallOptions): Promise<Detection[]> => {
+    // Tiling runs dlkit's own model calls per tile; transformers.js resizes the whole image itself.
+    if (call.tiles !== undefined && call.tiles !== false) throw new DlError('INVALID_ARGUMENT', `tiles works with the embedded detector and dlkit.json models, not ${model}`, { parameter: 'tiles' });
     const image = await decodeImage(input, decode).catch((error: unknown) => Promise.reject(inputError(error)));
     const raw = new t.RawImage(new Uint8ClampedArray(image.data), image.width, image.height, 3);
     // What transformers.js throws on an image that decoded is the model's failure: oneAtATime makes it MODEL_RUNTIME.

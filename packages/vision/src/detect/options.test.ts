@@ -34,6 +34,10 @@ describe('detect options', () => {
 
   it('checks the numbers at the boundary, naming the option', () => {
     expect(parseOptions(detectionCallOptions, { threshold: 0.5, classes: ['CAR'], agnostic: true }, 'object-detection')).toEqual({ threshold: 0.5, classes: ['CAR'], agnostic: true });
+    // The command line's text for tiles (`--tiles 768`, `--tiles true`) is read as the value it spells.
+    for (const [text, value] of [['768', 768], ['true', true], ['false', false], ['auto', 'auto']] as const) {
+      expect(parseOptions(detectionCallOptions, { tiles: text }, 'object-detection')).toEqual({ tiles: value });
+    }
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ threshold: 2 }, 'threshold'],
       [{ iou: -1 }, 'iou'],
@@ -41,6 +45,8 @@ describe('detect options', () => {
       [{ threshold: Number.NaN }, 'threshold'],
       [{ agnostic: 'yes' }, 'agnostic'],
       [{ keepImage: true }, 'keepImage'],
+      [{ tiles: 64 }, 'tiles'],
+      [{ tiles: 'yes' }, 'tiles'],
     ];
     for (const [bad, parameter] of cases) {
       const error = thrown(() => parseOptions(detectionCallOptions, bad, 'object-detection'));

@@ -14,11 +14,14 @@ import {
 import type { z } from 'zod';
 // The embedded models are registered before a name is looked up, however this module was reached.
 import '../embedded.js';
-import { decodeError, decodeOptions, openUpright, type DecodeOptions, type ImageInput } from '../image/decode.js';
+import type { Sharp } from 'sharp';
+import { decodeError, decodeOptions, openUpright, type ImageInput } from '../image/decode.js';
 import { inputError } from '../input-error.js';
 import type { detectionCallOptions, detectionLoadOptions } from '../tasks.js';
 import { resolveClasses } from './options.js';
 import { decodeDetections, type Detection } from './postprocess.js';
+import { detectTiled } from './tiled.js';
+import { tileSide } from './tiles.js';
 
 type Tensor = ReturnType<Tf['tensor']>;
 type GraphModel = Awaited<ReturnType<typeof loadGraphModel>>;
@@ -27,7 +30,7 @@ export type DetectionLoadOptions = z.infer<typeof detectionLoadOptions>;
 export type DetectionCallOptions = z.infer<typeof detectionCallOptions>;
 export type DetectorRunner = TaskRunner<ImageInput, Detection[], DetectionCallOptions>;
 
-interface InputSpec {
+export interface InputSpec {
   width: number;
   height: number;
   output: string;
@@ -65,9 +68,13 @@ export async function loadDetectorRunner(model: string, options: DetectionLoadOp
   const graph = await loadGraphModel(loaded);
   const decode = decodeOptions(options);
   const detectOne = async (input: ImageInput, call: DetectionCallOptions): Promise<Detection[]> => {
-    const { pixels, width, height } = await preprocess(input, spec, decode);
-    const rows = await execute(tf, graph, pixels, spec);
-    return decodeDetections(rows, { inputWidth: spec.width, inputHeight: spec.height, width, height }, labels, call);
+    const { image, width, height } = await openUpright(input, decode).catch((error: unknown) => Promise.reject(inputError(error)));
+    const side = tileSide(call.tiles, width, height, Math.min(spec.width, spec.height));
+    const unreadable = (error: unknown) => Promise.reject(decodeError(input, error, decode.maxPixels));
+    const model = (pixels: Buffer) => execute(tf, graph, pixels, spec);
+    if (side !== undefined) return detectTiled({ image, width, height, side, unreadable }, spec, model, labels, call);
+    const pixels = await inputPixels(image, spec).catch(unreadable);
+    return decodeDetections(await model(pixels), { inputWidth: spec.width, inputHeight: spec.height, width, height }, labels, call);
   };
   const detectEach = oneAtATime(detectOne, name);
   return {
@@ -82,14 +89,8 @@ export async function loadDetectorRunner(model: string, options: DetectionLoadOp
 }
 
 /** Pre-processing: the whole upright image stretched to the model's square input (as the CenterNet was trained). */
-async function preprocess(input: ImageInput, spec: InputSpec, decode: DecodeOptions): Promise<{ pixels: Buffer; width: number; height: number }> {
-  const { image, width, height } = await openUpright(input, decode).catch((error: unknown) => Promise.reject(inputError(error)));
-  try {
-    const pixels = await image.resize({ width: spec.width, height: spec.height, fit: 'fill' }).removeAlpha().raw().toBuffer();
-    return { pixels, width, height };
-  } catch (error) {
-    throw decodeError(input, error, decode.maxPixels);
-  }
+function inputPixels(image: Sharp, spec: InputSpec): Promise<Buffer> {
+  return image.resize({ width: spec.width, height: spec.height, fit: 'fill' }).removeAlpha().raw().toBuffer();
 }
 
 /** The model call: CenterNet's rows `[x1, y1, x2, y2, score, class]`, its tensors freed. */

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 // The embedded models are registered before a name is looked up, however this module was reached.
 import '../embedded.js';
 import type { Detection } from '../detect/postprocess.js';
-import { loadDetectorRunner, type DetectorRunner } from '../detect/runner.js';
+import { loadDetectorRunner, type DetectionCallOptions, type DetectorRunner } from '../detect/runner.js';
 import { decodeOptions, readImage, type DecodeOptions, type ImageInput } from '../image/decode.js';
 import { inputError } from '../input-error.js';
 import type { poseCallOptions, poseLoadOptions } from '../tasks.js';
@@ -58,7 +58,7 @@ export async function loadPoseRunner(model: string, options: PoseLoadOptions): P
   const decode = decodeOptions(options);
   const estimate = async (input: ImageInput, call: PoseCallOptions): Promise<Pose[]> => {
     const maxPeople = call.maxPeople ?? DEFAULT_MAX_PEOPLE;
-    const { image, people } = await preprocess(input, decode, detector, maxPeople);
+    const { image, people } = await preprocess(input, decode, detector, { maxDetections: maxPeople, tiles: call.tiles });
     const poses: Pose[] = [];
     for (const { box } of people) {
       const crop = cropAround(box);
@@ -78,13 +78,13 @@ export async function loadPoseRunner(model: string, options: PoseLoadOptions): P
 }
 
 /**
- * Pre-processing: the bytes read once, the people the detector boxes in them, the image shrunk for cropping. The
- * shrunk image is decoded by sharp's threads while the detector runs (bench/RESULTS.md, "pose").
+ * Pre-processing: the bytes read once, the people the detector boxes in them (tiled as the call says), the image
+ * shrunk for cropping. The shrunk image is decoded by sharp's threads while the detector runs (bench/RESULTS.md, "pose").
  */
-async function preprocess(input: ImageInput, decode: DecodeOptions, detector: DetectorRunner, maxPeople: number): Promise<{ image: WorkImage; people: Detection[] }> {
+async function preprocess(input: ImageInput, decode: DecodeOptions, detector: DetectorRunner, people: Pick<DetectionCallOptions, 'maxDetections' | 'tiles'>): Promise<{ image: WorkImage; people: Detection[] }> {
   const bytes = Buffer.from(await readImage(input, decode).catch((error: unknown) => Promise.reject(inputError(error))));
   const original = await originalSize(input, bytes, decode);
-  const [image, [found]] = await Promise.all([workImage(input, bytes, original, decode), detector.run([bytes], { classes: ['person'], threshold: PERSON_SCORE, maxDetections: maxPeople })]);
+  const [image, [found]] = await Promise.all([workImage(input, bytes, original, decode), detector.run([bytes], { classes: ['person'], threshold: PERSON_SCORE, ...people })]);
   if (!found!.ok) throw found!.error;
   return { image, people: found!.value };
 }
