@@ -97,14 +97,18 @@ function installedPackage(pkg: string): { version: string; dir: string } | undef
   }
 }
 
+/** The version of `pkg` we test, from @dlkit/vision's peerDependencies, or undefined when it is not one of them. */
+export function testedPeerVersion(pkg: string): string | undefined {
+  return (requireHere('../package.json') as { peerDependencies?: Record<string, string> }).peerDependencies?.[pkg];
+}
+
 /**
  * The optional peers `name` runs on (none for a model whose runtime is a dependency) and whether each is installed,
  * so that `dl models list` and `dl doctor` can say what to install before a run fails with DEPENDENCY_MISSING.
  */
 export function embeddedModelRequirements(name: string): ModelRequirements {
   if (name !== 'tesseract-eng') return { peers: [], files: [], install: undefined };
-  const tested = (requireHere('../package.json') as { peerDependencies?: Record<string, string> }).peerDependencies ?? {};
-  const peers = OCR_PEERS.map((pkg) => ({ package: pkg, version: tested[pkg] ?? 'latest', installed: installedPackage(pkg)?.version }));
+  const peers = OCR_PEERS.map((pkg) => ({ package: pkg, version: testedPeerVersion(pkg) ?? 'latest', installed: installedPackage(pkg)?.version }));
   // The traineddata's package and path inside it, as the OCR engine reads them.
   const manifest = JSON.parse(readFileSync(join(OCR_MODEL_DIR, 'dlkit.json'), 'utf8')) as { package: string; file: string };
   const data = installedPackage(manifest.package);

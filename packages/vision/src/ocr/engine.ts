@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DlError, errorMessage, isDlError, isPackageMissing, packageMissing } from '@dlkit/core';
 import type Tesseract from 'tesseract.js';
+import { testedPeerVersion } from '../embedded.js';
 
 type TesseractModule = typeof Tesseract;
 
@@ -31,8 +32,11 @@ export interface TesseractPage {
 export const PSM_OF_LAYOUT = { auto: '3', block: '6', line: '7', word: '8', sparse: '11' } as const;
 export type OcrLayout = keyof typeof PSM_OF_LAYOUT;
 
-/** The tested versions, for the install command of DEPENDENCY_MISSING (vision's optional peers). */
-const PEERS = { 'tesseract.js': '7.0.0', '@tesseract.js-data/eng': '1.0.0' } as const;
+/**
+ * The tested version of an optional peer, for the install command of DEPENDENCY_MISSING; another language's data
+ * package is not a peer of ours and is taken at English's version (the packages are released together).
+ */
+const versionOf = (pkg: string) => testedPeerVersion(pkg) ?? testedPeerVersion('@tesseract.js-data/eng') ?? 'latest';
 
 /** A traineddata file bigger than this is not one (the largest of tessdata_best is ~90 MB unpacked). */
 const MAX_TRAINEDDATA_BYTES = 200 * 1024 * 1024;
@@ -67,7 +71,7 @@ export function requireOptional<T>(pkg: string, version: string, why: string): T
 }
 
 /** tesseract.js, an optional peer of @dlkit/vision (its wasm core is ~45 MB installed). */
-const loadTesseract = () => requireOptional<TesseractModule>('tesseract.js', PEERS['tesseract.js'], 'OCR (image-to-text)');
+const loadTesseract = () => requireOptional<TesseractModule>('tesseract.js', versionOf('tesseract.js'), 'OCR (image-to-text)');
 
 /** Where the worker reads `<code>.traineddata[.gz]` for each language, and whether the files are gzipped. */
 export interface LanguageData {
@@ -158,7 +162,7 @@ async function readPackagedModel(): Promise<PackagedModel> {
 async function packagedLanguage(code: string): Promise<LanguageData> {
   const pkg = `@tesseract.js-data/${code}`;
   const folder = packageFolder(pkg);
-  if (folder === undefined) throw dependencyMissing(pkg, PEERS['@tesseract.js-data/eng'], `OCR in '${code}'`);
+  if (folder === undefined) throw dependencyMissing(pkg, versionOf(pkg), `OCR in '${code}'`);
   const file = join(folder, '4.0.0_best_int', `${code}.traineddata.gz`);
   if ((await fileSize(file)) === undefined) throw new DlError('MODEL_NOT_FOUND', `${file} is missing (a broken ${pkg} install)`);
   const model = await readPackagedModel();
